@@ -1,0 +1,66 @@
+"""Command line: python -m knowledge build | search 关键词 | check | import-facilities FILE.csv"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from knowledge import build as build_module
+from knowledge import facilities, search, store
+from knowledge.parsers import SourceError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description="知识库：构建、检索、校验")
+    parser.add_argument("--db", type=Path, default=store.DEFAULT_DB, help="store path (default build/knowledge.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="build the store from knowledge/ (atomic)")
+    find = commands.add_parser("search", help="full-text search over clauses")
+    find.add_argument("query", nargs="+")
+    find.add_argument("--limit", type=int, default=5)
+    commands.add_parser("check", help="every fact's figure in its clause, no orphan rows")
+    imp = commands.add_parser("import-facilities", help="import a 托育机构备案 CSV")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--jurisdiction", help="gazetteer id of the city, when the CSV has no 区县 column")
+    # Allow --db after the sub-command too (python -m knowledge build --db x.db).
+    for sub in commands.choices.values():
+        sub.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "build":
+            report = build_module.build(db_path=args.db)
+            print(f"built {report.db_path}")
+            print(f"documents: {report.documents}")
+            print(f"clauses: {report.clauses}")
+            for table, n in report.facts.items():
+                print(f"{table}: {n}")
+            print(f"regions: {report.regions}")
+            print(f"facilities: {report.facilities}")
+            print(f"seconds: {report.seconds:.2f}")
+        elif args.command == "search":
+            conn = store.connect(path=args.db)
+            hits = search.search(conn=conn, query=" ".join(args.query), limit=args.limit)
+            if not hits:
+                print("no match")
+            for hit in hits:
+                cite = store.citation(conn=conn, clause_id=hit.clause_id)
+                print(f"{hit.score:8.3f}  {hit.clause_id}  《{cite['title']}》{cite['number']}")
+                print(f"          {hit.snippet}")
+        elif args.command == "check":
+            problems = build_module.check(db_path=args.db)
+            for problem in problems:
+                print(problem)
+            print("ok" if not problems else f"{len(problems)} problem(s)")
+            return 1 if problems else 0
+        elif args.command == "import-facilities":
+            n = facilities.import_csv(path=args.file, db_path=args.db, jurisdiction=args.jurisdiction)
+            print(f"imported {n} facilities from {args.file}")
+    except (SourceError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,495 @@
+"""Parsers for the five policy documents and the supplementary sources.
+
+Each document shape gets one parser in SHAPES; every parser returns Clause records
+whose `path` follows knowledge/README.md ("二/（四）/13"). Parsers validate the
+numbering as they go and raise SourceError naming the file and line, so a damaged
+copy of a document fails the build instead of silently losing a clause.
+
+Only the standard library and PyYAML are used.
+"""
+from __future__ import annotations
+
+import datetime
+import errno
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+__all__ = [
+    "Clause",
+    "SourceError",
+    "SHAPES",
+    "parse_document",
+    "parse_supplementary",
+    "parse_outline",
+    "parse_zhongning_table",
+    "SUPPLEMENTARY_REQUIRED_KEYS",
+]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One citable clause of a source document."""
+
+    doc_id: str
+    path: str  # chain of printed labels, e.g. "二/（四）/13"
+    number: str  # the clause's own label, normalised: "（十三）", "13", "一"
+    heading: str  # first sentence, without label and final 。
+    text: str  # full clause text, heading included, unit bracket removed
+    kind: str  # "measure" | "target" | "organisation"
+    line: int  # 1-based line where the clause starts
+    lead_units: tuple[str, ...] = ()
+    other_units: tuple[str, ...] = ()
+
+
+class SourceError(ValueError):
+    """Raised with file name and line: str(err) == f"{file}:{line}: {message}"."""
+
+    def __init__(self, *, file: str, line: int, message: str):
+        self.file = file
+        self.line = line
+        self.message = message
+        super().__init__(f"{file}:{line}: {message}")
+
+
+# ---------------------------------------------------------------------------
+# Text helpers
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMERAL = "一二三四五六七八九十"
+
+# Spaces are extraction noise in Chinese text ("三孩 188 天", "体系 建设"); only a space
+# between two ASCII letters/digits ("HPV 2") carries meaning.
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_P_TAG = re.compile(r"</?p\s*>", re.IGNORECASE)
+_MARKDOWN_HEADING = re.compile(r"^#+\s*")
+
+_SECTION = re.compile(rf"^([{_CN_NUMERAL}]+)、\s*(.*)$")
+# Full- or half-width brackets, sometimes followed by a space: "（一）", "(十一) ".
+_GROUP = re.compile(rf"^[（(]\s*([{_CN_NUMERAL}]+)\s*[）)]\s*(.*)$")
+# "13落实…", "11.积极…", "1．…": one or two digits not followed by another digit, so
+# paragraphs opening with a year ("2025年,…") are not items.
+_ITEM = re.compile(r"^(\d{1,2})(?!\d)\s*[.．、]?\s*(?=[\u4e00-\u9fff“《])(.*)$")
+
+# A paragraph ending in one of these is complete; anything else was cut by a page break.
+_SENTENCE_END = tuple("。；！？：”」》）)]")
+
+_OPEN = "（(["
+_CLOSE = "）)]"
+
+
+def _cn_to_int(numeral: str) -> int:
+    """Chinese numeral up to 九十九 -> int."""
+    if numeral == "十":
+        return 10
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[numeral]
+
+
+def _tidy(text: str) -> str:
+    """Drop tags/markers and spaces inside Chinese text; keep spaces between ASCII words."""
+    text = _P_TAG.sub("", _BOOKMARK.sub("", text))
+
+    def keep_or_drop(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() > 0 else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+    return _SPACES.sub(keep_or_drop, text).strip()
+
+
+def _join(paragraphs: list[str]) -> str:
+    """Join paragraphs; a paragraph cut mid-sentence (page break) is continued directly."""
+    text = ""
+    for paragraph in paragraphs:
+        if not text:
+            text = paragraph
+        elif text.endswith(_SENTENCE_END):
+            text += "\n" + paragraph
+        else:
+            text += paragraph
+    return text
+
+
+def _heading(text: str) -> str:
+    """First sentence up to the first 。, without it."""
+    first_line = text.split("\n", 1)[0]
+    return first_line.split("。", 1)[0].strip()
+
+
+def _trailing_bracket(text: str) -> tuple[str, str] | None:
+    """(text before, bracket content) when text ends with a bracket, else None.
+
+    Brackets nest ("各乡（镇）街人民政府") and the documents mix full- and half-width
+    forms in one pair ("（责任单位：…)"), so all round brackets count as one kind.
+    """
+    if not text or text[-1] not in _CLOSE:
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        char = text[i]
+        if char in _CLOSE:
+            depth += 1
+        elif char in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return text[:i].rstrip(), text[i + 1 : -1].strip()
+    return None
+
+
+# "各旗、县、区人民政府" is one unit: an enumeration of one-character divisions
+# sharing a head noun must not be split at its 、.
+_DIVISION_ENUM = re.compile(r"(?<=[旗县区])、(?=[县区市](?:、|人民政府))")
+_UNIT_SEPARATORS = re.compile(r"[、，,；;\s]+")
+_UNIT_BOILERPLATE = re.compile(r"(?:按职[责工]分工)?(?:牵头)?负责(?:落实)?$")
+
+
+def _split_units(text: str) -> list[str]:
+    protected = _DIVISION_ENUM.sub("\x00", text)
+    units = [u.replace("\x00", "、").strip() for u in _UNIT_SEPARATORS.split(protected)]
+    return [u for u in units if u]
+
+
+def _dedupe(units: list[str], exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    seen = set(exclude)
+    result = []
+    for unit in units:
+        if unit not in seen:
+            seen.add(unit)
+            result.append(unit)
+    return tuple(result)
+
+
+def _parse_units(content: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Responsible units of a bracket, or None when the bracket names none.
+
+    Handles "责任单位：A、B", "A牵头，B、C按职责分工负责", and the 内蒙古 boilerplate
+    "A、B按职责分工负责，地方各级人民政府负责落实；以下均需…不再列出".
+    """
+    if not re.search(r"负责|责任单位|牵头", content):
+        return None
+    content = re.sub(r"^责任单位\s*[：:]\s*", "", content)
+    # A trailing note after ；/。 ("以下各项工作均须…不再单独列出") names no new unit.
+    content = re.split(r"[；;。]", content, maxsplit=1)[0]
+    # Local governments "负责落实" everything; the documents say so in boilerplate.
+    content = re.sub(r"[，,]\s*地方各级人民政府.*$", "", content)
+    content = _UNIT_BOILERPLATE.sub("", content.strip()).strip("，, ")
+    if "牵头" in content:
+        lead_part, _, other_part = content.partition("牵头")
+        lead = _dedupe(_split_units(lead_part))
+        other = _dedupe(_split_units(_UNIT_BOILERPLATE.sub("", other_part.strip("，, "))), lead)
+    else:
+        # No lead column: by convention the first unit listed leads.
+        units = _split_units(content)
+        lead = tuple(units[:1])
+        other = _dedupe(units[1:], lead)
+    return lead, other
+
+
+def _read_lines(path: Path) -> list[str]:
+    """Lines of a UTF-8 file (BOM tolerated); a missing file names itself."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "source file not found", str(path)) from None
+    return raw.splitlines()
+
+
+# ---------------------------------------------------------------------------
+# Outline documents: 一、 sections, （一） groups, 1 items
+
+
+@dataclass
+class _Node:
+    label: str  # normalised label: "一", "（一）", "13"
+    value: int
+    line: int
+    paragraphs: list[str] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+
+
+def parse_outline(
+    *,
+    doc_id: str,
+    path: Path,
+    items: bool,
+    organisation_kind: str = "organisation",
+) -> list[Clause]:
+    """Parse a 一、/（一）/1 outline document into clauses.
+
+    What a clause is follows from the content: a section with numbered items yields
+    the items (groups are only headings); a section with groups yields the groups; a
+    section with neither is one clause itself (e.g. 发展目标). `items` says whether the
+    shape uses digit items at all, so a page-break fragment like "2 个…" is never
+    mistaken for one. Sections titled …目标 are `target`; …组织保障 get
+    `organisation_kind`.
+    """
+    file = str(path)
+    sections: list[_Node] = []
+    last_group = 0  # groups and items may continue their numbering across parents
+    last_item = 0
+
+    def fail(line: int, message: str) -> SourceError:
+        return SourceError(file=file, line=line, message=message)
+
+    def check_next(*, kind: str, value: int, label: str, line: int, first: bool, last: int) -> None:
+        # The first label under a new parent may restart at 1 or continue the count.
+        allowed = {last + 1} | ({1} if first else set())
+        if value not in allowed:
+            expected = " or ".join(str(v) for v in sorted(allowed))
+            raise fail(line, f"{kind} {label} out of sequence (expected number {expected})")
+
+    for lineno, raw in enumerate(_read_lines(path), start=1):
+        line = _tidy(_MARKDOWN_HEADING.sub("", raw.strip()))
+        if line == "---" and sections:
+            break  # markdown rule: the 抄送/印发 footer follows
+        if not line or line.strip("-") == "":
+            continue
+        if match := _SECTION.match(line):
+            label, title = match.groups()
+            value = _cn_to_int(label)
+            if value != len(sections) + 1:
+                raise fail(lineno, f"section {label}、 out of sequence (expected {len(sections) + 1})")
+            sections.append(_Node(label=label, value=value, line=lineno, paragraphs=[title]))
+            continue
+        if not sections:
+            continue  # title, 文号, preamble before the first section
+        section = sections[-1]
+        if match := _GROUP.match(line):
+            numeral, rest = match.groups()
+            value = _cn_to_int(numeral)
+            label = f"（{numeral}）"
+            check_next(kind="group", value=value, label=label, line=lineno,
+                       first=not section.children, last=last_group)
+            last_group = value
+            section.children.append(_Node(label=label, value=value, line=lineno, paragraphs=[rest]))
+            continue
+        if items and (match := _ITEM.match(line)) and section.children:
+            digits, rest = match.groups()
+            value = int(digits)
+            group = section.children[-1]
+            check_next(kind="item", value=value, label=digits, line=lineno,
+                       first=not group.children, last=last_item)
+            last_item = value
+            group.children.append(_Node(label=digits, value=value, line=lineno, paragraphs=[rest]))
+            continue
+        # Plain paragraph: continues the innermost open node (page breaks split them).
+        node = section
+        if section.children:
+            node = section.children[-1]
+            if node.children:
+                node = node.children[-1]
+        node.paragraphs.append(line)
+
+    clauses: list[Clause] = []
+    for section in sections:
+        title = section.paragraphs[0]
+        kind = "measure"
+        if "目标" in title:
+            kind = "target"
+        elif "组织保障" in title:
+            kind = organisation_kind
+        if any(group.children for group in section.children):
+            for group in section.children:
+                if len(group.paragraphs) > 1 or not group.children:
+                    raise fail(group.line, f"group {group.label} has text but no numbered items")
+                for item in group.children:
+                    clauses.append(_clause(doc_id=doc_id, file=file, node=item, kind=kind,
+                                           path=f"{section.label}/{group.label}/{item.label}"))
+        elif section.children:
+            if len(section.paragraphs) > 1:
+                raise fail(section.line, f"section {section.label}、 has text before its first group")
+            for group in section.children:
+                clauses.append(_clause(doc_id=doc_id, file=file, node=group, kind=kind,
+                                       path=f"{section.label}/{group.label}"))
+        else:
+            if len(section.paragraphs) < 2:
+                raise fail(section.line, f"section {section.label}、 is empty")
+            # The section title is the clause's heading sentence.
+            clauses.append(_clause(doc_id=doc_id, file=file, node=section, kind=kind,
+                                   path=section.label, title=title))
+    if not clauses:
+        raise fail(1, "no clauses found")
+    return clauses
+
+
+def _clause(*, doc_id: str, file: str, node: _Node, kind: str, path: str, title: str | None = None) -> Clause:
+    """Build a Clause from a node: rejoin paragraphs, split off the unit bracket."""
+    if title is not None:
+        text = title + "\n" + _join(node.paragraphs[1:])
+    else:
+        text = _join(node.paragraphs)
+    lead: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+    if (split := _trailing_bracket(text)) and (units := _parse_units(split[1])):
+        text, (lead, other) = split[0], units
+    if not text:
+        raise SourceError(file=file, line=node.line, message=f"clause {path} has no text")
+    heading = title if title is not None else _heading(text)
+    return Clause(doc_id=doc_id, path=path, number=node.label, heading=heading, text=text,
+                  kind=kind, line=node.line, lead_units=lead, other_units=other)
+
+
+# ---------------------------------------------------------------------------
+# Tab-separated task table (中宁县)
+
+ZHONGNING_COLUMNS = ("举措", "序号", "工作内容", "牵头单位", "责任单位", "备注")
+
+
+def parse_zhongning_table(*, doc_id: str, path: Path) -> list[Clause]:
+    """Parse the 举措/序号/工作内容/牵头单位/责任单位/备注 table; one clause per row.
+
+    The header repeats on every page and the 举措 cell is empty on continuation rows,
+    so each row inherits the previous row's group.
+    """
+    file = str(path)
+    clauses: list[Clause] = []
+    group = ""
+    for lineno, raw in enumerate(_read_lines(path), start=1):
+        if "\t" not in raw:
+            continue  # title and blank lines
+        cells = [_P_TAG.sub("", cell).strip() for cell in raw.split("\t")]
+        if len(cells) != len(ZHONGNING_COLUMNS):
+            raise SourceError(file=file, line=lineno,
+                              message=f"table row has {len(cells)} columns, expected {len(ZHONGNING_COLUMNS)}")
+        if tuple(cells) == ZHONGNING_COLUMNS:
+            continue  # header repeated per page
+        group_cell, number, content, lead_cell, other_cell, _note = cells
+        if group_cell:
+            match = _SECTION.match(_tidy(group_cell))
+            if not match:
+                raise SourceError(file=file, line=lineno, message=f"举措 cell {group_cell!r} has no 一、 label")
+            label = match.group(1)
+            # A page may repeat the current group; otherwise groups go 一, 二, 三 …
+            if label != group:
+                expected = 1 if not group else _cn_to_int(group) + 1
+                if _cn_to_int(label) != expected:
+                    raise SourceError(file=file, line=lineno, message=f"group {label}、 out of sequence")
+                group = label
+        if not group:
+            raise SourceError(file=file, line=lineno, message="row before any 举措 group")
+        if not number.isdigit() or int(number) != len(clauses) + 1:
+            raise SourceError(file=file, line=lineno,
+                              message=f"row 序号 {number!r} out of sequence (expected {len(clauses) + 1})")
+        text = _tidy(content)
+        if not text:
+            raise SourceError(file=file, line=lineno, message=f"row {number} has no 工作内容")
+        lead = _dedupe(_split_units(lead_cell))
+        other = _dedupe(_split_units(other_cell), lead)
+        clauses.append(Clause(doc_id=doc_id, path=f"{group}/{number}", number=number,
+                              heading=_heading(text), text=text, kind="measure", line=lineno,
+                              lead_units=lead, other_units=other))
+    if not clauses:
+        raise SourceError(file=file, line=1, message="no table rows found")
+    return clauses
+
+
+# ---------------------------------------------------------------------------
+# Shapes
+
+
+def _neimenggu(*, doc_id: str, path: Path) -> list[Clause]:
+    # Its 六、强化组织保障 holds numbered measures （十八）（十九）, counted as measures.
+    return parse_outline(doc_id=doc_id, path=path, items=False, organisation_kind="measure")
+
+
+def _baotou_2023(*, doc_id: str, path: Path) -> list[Clause]:
+    return parse_outline(doc_id=doc_id, path=path, items=True)
+
+
+def _baotou_2025(*, doc_id: str, path: Path) -> list[Clause]:
+    return parse_outline(doc_id=doc_id, path=path, items=False)
+
+
+def _tonghua_draft(*, doc_id: str, path: Path) -> list[Clause]:
+    return parse_outline(doc_id=doc_id, path=path, items=True)
+
+
+SHAPES: dict[str, Callable[..., list[Clause]]] = {
+    "neimenggu-measures": _neimenggu,
+    "baotou-2023": _baotou_2023,
+    "baotou-2025": _baotou_2025,
+    "tonghua-draft": _tonghua_draft,
+    "zhongning-2025": parse_zhongning_table,
+}
+
+
+def parse_document(*, doc_id: str, path: Path) -> list[Clause]:
+    """Clauses of one of the five policy documents, in document order."""
+    try:
+        parser = SHAPES[doc_id]
+    except KeyError:
+        raise ValueError(f"unknown doc_id {doc_id!r}; known: {', '.join(SHAPES)}") from None
+    return parser(doc_id=doc_id, path=Path(path))
+
+
+# ---------------------------------------------------------------------------
+# Supplementary sources: YAML front matter + "## N" clauses
+
+SUPPLEMENTARY_REQUIRED_KEYS = ("id", "title", "issuer", "jurisdiction", "date", "status", "confidence")
+_SUPPLEMENTARY_CLAUSE = re.compile(r"^##\s+(\S+)\s*$")
+
+
+def parse_supplementary(*, path: Path) -> tuple[dict, list[Clause]]:
+    """(front-matter metadata, clauses "1", "2", … of kind measure) of a supplementary .md.
+
+    `date` is returned as an ISO string whatever YAML made of it.
+    """
+    path = Path(path)
+    file = str(path)
+    lines = _read_lines(path)
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(file=file, line=1, message="missing YAML front matter (file must start with ---)")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise SourceError(file=file, line=1, message="front matter is not closed with ---") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ---, +1 for 1-based
+        raise SourceError(file=file, line=line, message=f"invalid YAML front matter: {exc}") from None
+    if not isinstance(meta, dict):
+        raise SourceError(file=file, line=1, message="front matter is not a mapping")
+    missing = [key for key in SUPPLEMENTARY_REQUIRED_KEYS if meta.get(key) in (None, "")]
+    if missing:
+        raise SourceError(file=file, line=1, message=f"front matter lacks {', '.join(missing)}")
+    if isinstance(meta["date"], (datetime.date, datetime.datetime)):
+        meta["date"] = meta["date"].isoformat()
+    doc_id = str(meta["id"])
+
+    clauses: list[Clause] = []
+    current: tuple[str, int, list[str]] | None = None  # (number, line, paragraphs)
+
+    def flush() -> None:
+        if current is None:
+            return
+        number, line, paragraphs = current
+        text = _join([p for p in paragraphs if p])
+        if not text:
+            raise SourceError(file=file, line=line, message=f"clause ## {number} is empty")
+        clauses.append(Clause(doc_id=doc_id, path=number, number=number, heading=_heading(text),
+                              text=text, kind="measure", line=line))
+
+    for lineno in range(end + 2, len(lines) + 1):
+        raw = lines[lineno - 1]
+        if match := _SUPPLEMENTARY_CLAUSE.match(raw.strip()):
+            flush()
+            number = match.group(1)
+            if number != str(len(clauses) + 1):
+                raise SourceError(file=file, line=lineno,
+                                  message=f"clause ## {number} out of sequence (expected ## {len(clauses) + 1})")
+            current = (number, lineno, [])
+        elif current is not None and (line := _tidy(raw)):
+            current[2].append(line)
+    flush()
+    if not clauses:
+        raise SourceError(file=file, line=end + 1, message="no numbered clauses (## 1, ## 2, …)")
+    return meta, clauses

@@ -1,0 +1,148 @@
+"""Places and the rules that apply to them.
+
+A place inherits its ancestors' rules (呼和浩特 -> 内蒙古 -> 全国). For each question
+(e.g. 产假 for a third child) the most specific in-force rule wins, newest first on a
+tie; draft rules are returned beside it, flagged; a place not in the gazetteer is
+"not covered" — the caller says so rather than guessing.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from knowledge import store
+from knowledge.search import normalise
+
+ROOT = "china"
+
+# Which columns say "the same question" in each fact table.
+RULE_KEYS = {
+    "leave_rules": ("leave_type", "child_order", "who"),
+    "benefits": ("kind", "child_order"),
+    "targets": ("indicator", "year"),
+    "services": ("name",),
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    level: str
+    parent: str | None
+    depth: int
+
+
+@dataclass
+class Resolution:
+    """The answer to "which rules apply here?"."""
+
+    place: str
+    region: Region | None
+    chain: list[Region] = field(default_factory=list)   # the region, then its ancestors
+    rules: list[sqlite3.Row] = field(default_factory=list)    # winners, in force
+    drafts: list[sqlite3.Row] = field(default_factory=list)   # draft rules, flagged
+
+    @property
+    def covered(self) -> bool:
+        return self.region is not None and self.region.id != ROOT
+
+
+class Gazetteer:
+    """Regions and aliases loaded once from the store."""
+
+    def __init__(self, *, conn: sqlite3.Connection):
+        self.regions = {
+            row["id"]: Region(row["id"], row["name"], row["level"], row["parent"], row["depth"])
+            for row in store.regions(conn=conn)
+        }
+        self.aliases = {normalise(row["alias"]): row["region_id"] for row in store.region_aliases(conn=conn)}
+        # Longest names first, so 包头市青山区 is not read as 包头.
+        self._by_length = sorted(self.aliases, key=len, reverse=True)
+
+    def lookup(self, place: str) -> Region | None:
+        """The region a place name, alias or id denotes exactly, or None."""
+        key = normalise(place.strip())
+        if key in self.regions:
+            return self.regions[key]
+        region_id = self.aliases.get(key)
+        return self.regions[region_id] if region_id else None
+
+    def find_in_text(self, text: str) -> list[Region]:
+        """Regions named in free text, most specific first (longest match wins)."""
+        flat = normalise(text)
+        found: list[Region] = []
+        taken = [False] * len(flat)
+        for alias in self._by_length:
+            start = flat.find(alias)
+            while start != -1:
+                end = start + len(alias)
+                if not any(taken[start:end]):
+                    taken[start:end] = [True] * len(alias)
+                    region = self.regions[self.aliases[alias]]
+                    if region not in found:
+                        found.append(region)
+                start = flat.find(alias, end)
+        return sorted(found, key=lambda r: -r.depth)
+
+    def chain(self, region_id: str) -> list[Region]:
+        """The region and its ancestors up to the root."""
+        chain = []
+        current: str | None = region_id
+        while current is not None:
+            region = self.regions[current]
+            chain.append(region)
+            current = region.parent
+        return chain
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_for(conn: sqlite3.Connection) -> Gazetteer:
+    return Gazetteer(conn=conn)
+
+
+def gazetteer(*, conn: sqlite3.Connection) -> Gazetteer:
+    """The gazetteer of a store connection (built once per connection)."""
+    return _gazetteer_for(conn)
+
+
+def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules", **filters: object) -> Resolution:
+    """The rules of `table` that apply to `place` (a name, alias or region id)."""
+    gaz = gazetteer(conn=conn)
+    region = gaz.lookup(place)
+    if region is None or region.id == ROOT:
+        return Resolution(place=place, region=region)
+    chain = gaz.chain(region.id)
+    specificity = {r.id: i for i, r in enumerate(chain)}   # 0 = the place itself
+    rows = store.facts_in(conn=conn, table=table, jurisdictions=[r.id for r in chain], **filters)
+
+    groups: dict[tuple, list[sqlite3.Row]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[k] for k in RULE_KEYS[table]), []).append(row)
+
+    resolution = Resolution(place=place, region=region, chain=chain)
+    for candidates in groups.values():
+        ranked = sorted(
+            candidates,
+            key=lambda r: (specificity[r["jurisdiction"]], _negated_date(r["sort_date"]), r["id"]),
+        )
+        in_force = [r for r in ranked if r["doc_status"] == "in_force"]
+        winner = in_force[0] if in_force else None
+        if winner is not None:
+            resolution.rules.append(winner)
+        # A draft is shown when it is at least as specific as what is in force.
+        limit = specificity[winner["jurisdiction"]] if winner is not None else len(chain)
+        resolution.drafts.extend(
+            r for r in ranked if r["doc_status"] == "draft" and specificity[r["jurisdiction"]] <= limit
+        )
+    resolution.rules.sort(key=lambda r: r["id"])
+    resolution.drafts.sort(key=lambda r: r["id"])
+    return resolution
+
+
+def _negated_date(date: str | None) -> str:
+    """Sort key putting newer ISO dates first."""
+    if not date:
+        return "~"
+    return "".join(chr(255 - ord(ch)) for ch in date)

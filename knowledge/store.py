@@ -1,0 +1,292 @@
+"""Every SQL statement of the project: schema, writes used by the build, reads used by
+actions. Queries take parameters, never formatted strings."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "build" / "knowledge.db"
+
+# Columns per table; the build creates them in this order. Types follow sqlite-utils.
+SCHEMA: dict[str, dict] = {
+    "documents": {
+        "columns": {
+            "id": str, "file": str, "title": str, "issuer": str, "jurisdiction": str,
+            "doc_number": str, "date": str, "date_note": str, "sort_date": str,
+            "status": str, "superseded_by": str, "kind": str, "confidence": str,
+            "publication": str,
+        },
+        "pk": "id",
+    },
+    "clauses": {
+        "columns": {
+            "id": str, "doc_id": str, "seq": int, "path": str, "number": str,
+            "heading": str, "text": str, "kind": str, "line": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("doc_id", "documents", "id")],
+    },
+    "clause_units": {
+        "columns": {"clause_id": str, "role": str, "seq": int, "unit": str},
+        "pk": ("clause_id", "role", "seq"),
+        "foreign_keys": [("clause_id", "clauses", "id")],
+    },
+    "regions": {
+        "columns": {"id": str, "name": str, "level": str, "parent": str, "depth": int},
+        "pk": "id",
+    },
+    "region_aliases": {
+        "columns": {"alias": str, "region_id": str},
+        "pk": "alias",
+        "foreign_keys": [("region_id", "regions", "id")],
+    },
+    "leave_rules": {
+        "columns": {
+            "id": int, "jurisdiction": str, "leave_type": str, "child_order": int,
+            "days": int, "period": str, "until_child_age": int, "who": str,
+            "conditions": str, "pay_note": str, "clause_id": str, "quote": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
+    },
+    "benefits": {
+        "columns": {
+            "id": int, "jurisdiction": str, "kind": str, "child_order": int,
+            "amount_text": str, "value": float, "unit": str, "eligibility": str,
+            "how_to_apply": str, "note": str, "clause_id": str, "quote": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
+    },
+    "targets": {
+        "columns": {
+            "id": int, "jurisdiction": str, "indicator": str, "value_text": str,
+            "value": float, "unit": str, "year": int, "note": str, "clause_id": str,
+            "quote": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
+    },
+    "services": {
+        "columns": {
+            "id": int, "jurisdiction": str, "name": str, "kind": str, "description": str,
+            "contact": str, "clause_id": str, "quote": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
+    },
+    "facilities": {
+        "columns": {
+            "id": int, "name": str, "jurisdiction": str, "district": str, "address": str,
+            "latitude": float, "longitude": float, "type": str, "ages": str,
+            "places": int, "phone": str, "source": str, "updated": str, "is_demo": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("jurisdiction", "regions", "id")],
+    },
+}
+
+FACT_TABLES = ("leave_rules", "benefits", "targets", "services")
+
+
+# ---------------------------------------------------------------- build side
+
+def create_schema(*, db: sqlite_utils.Database) -> None:
+    """Create every table (empty) in a new database."""
+    for name, spec in SCHEMA.items():
+        db[name].create(
+            spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []),
+            not_null={"id"} if "id" in spec["columns"] else set(),
+        )
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def insert_rows(*, db: sqlite_utils.Database, table: str, rows: Iterable[dict]) -> int:
+    """Insert rows into a table created by create_schema; return how many."""
+    rows = list(rows)
+    if rows:
+        db[table].insert_all(rows, alter=False)
+    return len(rows)
+
+
+def create_search_index(*, db: sqlite_utils.Database) -> None:
+    """FTS5 over each clause's heading and pre-tokenised text (see knowledge.search)."""
+    db.execute(
+        "CREATE VIRTUAL TABLE clause_search USING fts5("
+        "clause_id UNINDEXED, heading_tokens, text_tokens, tokenize = 'unicode61')"
+    )
+
+
+def insert_search_rows(*, db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str]]) -> None:
+    db.executemany(
+        "INSERT INTO clause_search (clause_id, heading_tokens, text_tokens) VALUES (?, ?, ?)",
+        list(rows),
+    )
+
+
+def integrity_problems(*, conn: sqlite3.Connection) -> list[str]:
+    """Orphan rows and failed foreign keys, as readable lines (empty when clean)."""
+    problems = [
+        f"{table} row {rowid}: its reference to {parent} points nowhere"
+        for table, rowid, parent, _fk_id in conn.execute("PRAGMA foreign_key_check")
+    ]
+    orphan_docs = conn.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM clauses)"
+    ).fetchall()
+    problems += [f"document {doc_id} has no clauses" for (doc_id,) in orphan_docs]
+    unindexed = conn.execute(
+        "SELECT id FROM clauses WHERE id NOT IN (SELECT clause_id FROM clause_search)"
+    ).fetchall()
+    problems += [f"clause {clause_id} is not in the search index" for (clause_id,) in unindexed]
+    return problems
+
+
+# ---------------------------------------------------------------- read side
+
+def connect(*, path: Path = DEFAULT_DB, read_only: bool = True) -> sqlite3.Connection:
+    """Open the store. Read-only by default: actions never write to it."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"knowledge store not found: {path} (run `make knowledge`)")
+    if read_only:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def count_rows(*, conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per table, for the build report."""
+    names = list(SCHEMA) + ["clause_search"]
+    # Table names come from our own constant list, never from input.
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def documents(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM documents ORDER BY kind, id").fetchall()
+
+
+def clause(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM clauses WHERE id = ?", (clause_id,)).fetchone()
+
+
+def clauses_of(*, conn: sqlite3.Connection, doc_id: str, kind: str | None = None) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM clauses WHERE doc_id = ? AND (? IS NULL OR kind = ?) ORDER BY seq",
+        (doc_id, kind, kind),
+    ).fetchall()
+
+
+def clause_count_by_doc(*, conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    rows = conn.execute("SELECT doc_id, kind, count(*) FROM clauses GROUP BY doc_id, kind")
+    return {(doc_id, kind): n for doc_id, kind, n in rows}
+
+
+def units(*, conn: sqlite3.Connection, clause_id: str) -> dict[str, list[str]]:
+    """{'lead': [...], 'other': [...]} for a clause, in printed order."""
+    found: dict[str, list[str]] = {"lead": [], "other": []}
+    for role, unit in conn.execute(
+        "SELECT role, unit FROM clause_units WHERE clause_id = ? ORDER BY role, seq", (clause_id,)
+    ):
+        found[role].append(unit)
+    return found
+
+
+def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
+    """What an answer needs to cite a clause: the clause joined with its document."""
+    return conn.execute(
+        "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
+        " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
+        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction"
+        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
+        (clause_id,),
+    ).fetchone()
+
+
+def regions(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM regions ORDER BY depth, id").fetchall()
+
+
+def region_aliases(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT alias, region_id FROM region_aliases").fetchall()
+
+
+def facts_in(
+    *, conn: sqlite3.Connection, table: str, jurisdictions: Sequence[str], **filters: object
+) -> list[sqlite3.Row]:
+    """Fact rows of `table` whose jurisdiction is one of `jurisdictions`, joined with the
+    status and date of their source. `filters` are equality tests on the fact's columns
+    (a None value means "no filter")."""
+    if table not in FACT_TABLES:
+        raise ValueError(f"not a fact table: {table}")
+    columns = SCHEMA[table]["columns"]
+    unknown = set(filters) - set(columns)
+    if unknown:
+        raise ValueError(f"unknown column(s) for {table}: {sorted(unknown)}")
+    placeholders = ", ".join("?" for _ in jurisdictions)
+    # Table and column names are checked against SCHEMA above; values are parameters.
+    sql = (
+        f'SELECT f.*, d.id AS doc_id, d.status AS doc_status, d.sort_date, d.confidence'
+        f' FROM "{table}" f JOIN clauses c ON c.id = f.clause_id'
+        f" JOIN documents d ON d.id = c.doc_id"
+        f" WHERE f.jurisdiction IN ({placeholders})"
+    )
+    params: list[object] = list(jurisdictions)
+    for column, value in filters.items():
+        if value is not None:
+            sql += f' AND f."{column}" = ?'
+            params.append(value)
+    sql += " ORDER BY f.id"
+    return conn.execute(sql, params).fetchall()
+
+
+def all_facts(*, conn: sqlite3.Connection, table: str) -> list[sqlite3.Row]:
+    if table not in FACT_TABLES:
+        raise ValueError(f"not a fact table: {table}")
+    return conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+
+
+def search_index(*, conn: sqlite3.Connection, match: str, limit: int) -> list[sqlite3.Row]:
+    """Clauses matching an FTS5 expression, best first (bm25; the heading weighs more)."""
+    return conn.execute(
+        "SELECT clause_id, bm25(clause_search, 0.0, 3.0, 1.0) AS score"
+        " FROM clause_search WHERE clause_search MATCH ? ORDER BY score LIMIT ?",
+        (match, limit),
+    ).fetchall()
+
+
+def facilities(
+    *, conn: sqlite3.Connection, jurisdictions: Sequence[str] | None = None,
+    district: str | None = None,
+) -> list[sqlite3.Row]:
+    """Facilities, optionally limited to jurisdictions and/or a district id."""
+    sql = "SELECT * FROM facilities WHERE 1 = 1"
+    params: list[object] = []
+    if jurisdictions is not None:
+        sql += f" AND jurisdiction IN ({', '.join('?' for _ in jurisdictions)})"
+        params += list(jurisdictions)
+    if district is not None:
+        sql += " AND district = ?"
+        params.append(district)
+    return conn.execute(sql + " ORDER BY is_demo, id", params).fetchall()
+
+
+def insert_facilities(*, conn: sqlite3.Connection, rows: Sequence[dict]) -> int:
+    """Append imported facility rows (the import-facilities command)."""
+    columns = [c for c in SCHEMA["facilities"]["columns"] if c != "id"]
+    conn.executemany(
+        f"INSERT INTO facilities ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [[row.get(c) for c in columns] for row in rows],
+    )
+    conn.commit()
+    return len(rows)
+
+
+def delete_facilities_from(*, conn: sqlite3.Connection, source: str) -> int:
+    """Remove earlier imports of the same file so re-importing does not duplicate rows."""
+    cursor = conn.execute("DELETE FROM facilities WHERE source = ?", (source,))
+    return cursor.rowcount

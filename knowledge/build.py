@@ -30,7 +30,7 @@ FACILITY_COLUMNS = (
 FIGURE_FIELDS = {"leave_rules": ("days",), "benefits": ("value",), "targets": ("value",), "services": ()}
 REQUIRED_FIELDS = {
     "leave_rules": ("jurisdiction", "leave_type", "days", "period", "who", "clause", "quote"),
-    "benefits": ("jurisdiction", "kind", "amount_text", "clause", "quote"),
+    "benefits": ("jurisdiction", "kind", "clause", "quote"),
     "targets": ("jurisdiction", "indicator", "value_text", "clause", "quote"),
     "services": ("jurisdiction", "name", "kind", "clause", "quote"),
 }

@@ -297,8 +297,10 @@ def parse_outline(
             kind = organisation_kind
         if any(group.children for group in section.children):
             for group in section.children:
-                if len(group.paragraphs) > 1 or not group.children:
-                    raise fail(group.line, f"group {group.label} has text but no numbered items")
+                if not group.children:
+                    raise fail(group.line, f"group {group.label} has no numbered items")
+                if len(group.paragraphs) > 1:
+                    raise fail(group.line, f"group {group.label} has text before its first item")
                 for item in group.children:
                     clauses.append(_clause(doc_id=doc_id, file=file, node=item, kind=kind,
                                            path=f"{section.label}/{group.label}/{item.label}"))
@@ -459,10 +461,13 @@ def parse_supplementary(*, path: Path) -> tuple[dict, list[Clause]]:
     if not isinstance(meta, dict):
         raise SourceError(file=file, line=1, message="front matter is not a mapping")
     missing = [key for key in SUPPLEMENTARY_REQUIRED_KEYS if meta.get(key) in (None, "")]
+    if "date" in missing and meta.get("date_note"):
+        missing.remove("date")  # an undated source is fine if it says why (date_note)
     if missing:
         raise SourceError(file=file, line=1, message=f"front matter lacks {', '.join(missing)}")
-    if isinstance(meta["date"], (datetime.date, datetime.datetime)):
-        meta["date"] = meta["date"].isoformat()
+    for key in ("date", "sort_date"):
+        if isinstance(meta.get(key), (datetime.date, datetime.datetime)):
+            meta[key] = meta[key].isoformat()
     doc_id = str(meta["id"])
 
     clauses: list[Clause] = []
@@ -483,9 +488,14 @@ def parse_supplementary(*, path: Path) -> tuple[dict, list[Clause]]:
         if match := _SUPPLEMENTARY_CLAUSE.match(raw.strip()):
             flush()
             number = match.group(1)
-            if number != str(len(clauses) + 1):
+            # Numbers may follow the source's own articles (## 7, ## 8 for 第七条, 第八条)
+            # but must increase, so a duplicated or misplaced clause is caught.
+            if not number.isdigit():
+                raise SourceError(file=file, line=lineno, message=f"clause ## {number} is not a number")
+            previous = int(clauses[-1].number) if clauses else 0
+            if int(number) <= previous:
                 raise SourceError(file=file, line=lineno,
-                                  message=f"clause ## {number} out of sequence (expected ## {len(clauses) + 1})")
+                                  message=f"clause ## {number} out of sequence (must follow ## {previous})")
             current = (number, lineno, [])
         elif current is not None and (line := _tidy(raw)):
             current[2].append(line)

@@ -16,6 +16,10 @@ from knowledge.search import normalise
 
 ROOT = "china"
 
+# The column holding a fact's figure: a row without one (a local clause that only says
+# "implement the national rule") never hides a figure from a wider jurisdiction.
+FIGURE_COLUMN = {"leave_rules": "days", "benefits": "value", "targets": "value", "services": None}
+
 # Which columns say "the same question" in each fact table.
 RULE_KEYS = {
     "leave_rules": ("leave_type", "child_order", "who"),
@@ -123,22 +127,52 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
 
     resolution = Resolution(place=place, region=region, chain=chain)
     for candidates in groups.values():
-        ranked = sorted(
-            candidates,
-            key=lambda r: (specificity[r["jurisdiction"]], _negated_date(r["sort_date"]), r["id"]),
-        )
-        in_force = [r for r in ranked if r["doc_status"] == "in_force"]
-        winner = in_force[0] if in_force else None
-        if winner is not None:
-            resolution.rules.append(winner)
+        in_force = [r for r in candidates if r["doc_status"] == "in_force"]
+        winners = _most_specific_newest(in_force, table=table, specificity=specificity)
+        resolution.rules.extend(winners)
         # A draft is shown when it is at least as specific as what is in force.
-        limit = specificity[winner["jurisdiction"]] if winner is not None else len(chain)
+        limit = min((specificity[r["jurisdiction"]] for r in winners), default=len(chain))
         resolution.drafts.extend(
-            r for r in ranked if r["doc_status"] == "draft" and specificity[r["jurisdiction"]] <= limit
+            r for r in candidates if r["doc_status"] == "draft" and specificity[r["jurisdiction"]] <= limit
         )
+    # A rule for any child (child_order NULL) yields to order-specific rules from a
+    # place at least as specific: 内蒙古's 158/188 days replace the national 98.
+    resolution.rules = _drop_shadowed(resolution.rules, table=table, specificity=specificity)
+    resolution.drafts = _drop_shadowed(resolution.drafts, table=table, specificity=specificity)
     resolution.rules.sort(key=lambda r: r["id"])
     resolution.drafts.sort(key=lambda r: r["id"])
     return resolution
+
+
+def _most_specific_newest(rows: list[sqlite3.Row], *, table: str, specificity: dict[str, int]) -> list[sqlite3.Row]:
+    """The rows that answer one question: those of the most specific place that states a
+    figure, from its newest source; plus figureless rows of places more specific still."""
+    if not rows:
+        return []
+    figure = FIGURE_COLUMN[table]
+    with_figure = [r for r in rows if figure is None or r[figure] is not None]
+    level = min(specificity[r["jurisdiction"]] for r in (with_figure or rows))
+    at_level = [r for r in (with_figure or rows) if specificity[r["jurisdiction"]] == level]
+    newest = min(_negated_date(r["sort_date"]) for r in at_level)
+    chosen = [r for r in at_level if _negated_date(r["sort_date"]) == newest]
+    local_notes = [r for r in rows if specificity[r["jurisdiction"]] < level]
+    return chosen + local_notes
+
+
+def _drop_shadowed(rows: list[sqlite3.Row], *, table: str, specificity: dict[str, int]) -> list[sqlite3.Row]:
+    if "child_order" not in RULE_KEYS[table]:
+        return rows
+    base = [k for k in RULE_KEYS[table] if k != "child_order"]
+
+    def shadowed(row: sqlite3.Row) -> bool:
+        return row["child_order"] is None and any(
+            other["child_order"] is not None
+            and all(other[k] == row[k] for k in base)
+            and specificity[other["jurisdiction"]] <= specificity[row["jurisdiction"]]
+            for other in rows
+        )
+
+    return [r for r in rows if not shadowed(r)]
 
 
 def _negated_date(date: str | None) -> str:

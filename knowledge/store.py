@@ -90,6 +90,7 @@ SCHEMA: dict[str, dict] = {
 }
 
 FACT_TABLES = ("leave_rules", "benefits", "targets", "services")
+WILDCARD_WHEN_NULL = frozenset({"child_order"})
 
 
 # ---------------------------------------------------------------- build side
@@ -121,7 +122,7 @@ def create_search_index(*, db: sqlite_utils.Database) -> None:
 
 
 def insert_search_rows(*, db: sqlite_utils.Database, rows: Iterable[tuple[str, str, str]]) -> None:
-    db.executemany(
+    db.conn.executemany(
         "INSERT INTO clause_search (clause_id, heading_tokens, text_tokens) VALUES (?, ?, ?)",
         list(rows),
     )
@@ -237,9 +238,14 @@ def facts_in(
     )
     params: list[object] = list(jurisdictions)
     for column, value in filters.items():
-        if value is not None:
+        if value is None:
+            continue
+        if column in WILDCARD_WHEN_NULL:
+            # A rule for "any child" (NULL) also answers a question about the 3rd child.
+            sql += f' AND (f."{column}" = ? OR f."{column}" IS NULL)'
+        else:
             sql += f' AND f."{column}" = ?'
-            params.append(value)
+        params.append(value)
     sql += " ORDER BY f.id"
     return conn.execute(sql, params).fetchall()
 

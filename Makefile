@@ -12,7 +12,7 @@ KNOWLEDGE_INPUTS := $(shell find knowledge -type f \( -name '*.py' -o -name '*.y
 # Python 3.10 is required (Rasa 3.6 supports <= 3.10): python3.10 on PATH, else pyenv's.
 PYTHON310 := $(shell scripts/find-python310)
 
-.PHONY: help install knowledge check test run clean
+.PHONY: help install knowledge check test run clean bench-search
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: $(DB) ## run the test suite
 
 run: $(DB) ## build what is missing and start the assistant
 	@echo "Knowledge store ready: $(DB)"
+
+bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries
+	$(PY) -m knowledge.bench_search --db $(DB)
 
 clean: ## remove built files (keeps .venv)
 	rm -rf build reports .pytest_cache

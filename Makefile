@@ -12,7 +12,18 @@ KNOWLEDGE_INPUTS := $(shell find knowledge -type f \( -name '*.py' -o -name '*.y
 # Python 3.10 is required (Rasa 3.6 supports <= 3.10): python3.10 on PATH, else pyenv's.
 PYTHON310 := $(shell scripts/find-python310)
 
-.PHONY: help install knowledge check test run clean bench-search
+RASA    := $(VENV)/bin/rasa
+SPACY   := build/spacy-zh
+SEGMENTER := build/pkuseg-small
+LOOKUPS := data/nlu/lookups/gazetteer.yml
+USER_WORDS := build/nlu/user_words.txt
+MODEL   := models/assistant.tar.gz
+NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
+# Rasa reads the spaCy pipeline and the data by relative path: always run from here.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +49,33 @@ knowledge: $(DB) ## build the SQLite knowledge store (build/knowledge.db)
 $(DB): $(STAMP) $(KNOWLEDGE_INPUTS)
 	$(PY) -m knowledge build --db $(DB)
 
+$(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/lookups.py
+	$(PY) -m bot.nlu.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
+
+$(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/small_segmenter.py $(wildcard bot/nlu/corpus/*.txt) $(wildcard knowledge/sources/*.txt)
+	$(PY) -m bot.nlu.small_segmenter --output $(SEGMENTER)
+
+$(SPACY)/meta.json: $(SEGMENTER)/weights.npz $(USER_WORDS) bot/nlu/spacy_pipeline.py
+	$(PY) -m bot.nlu.spacy_pipeline --output $(SPACY) --user-words $(USER_WORDS) --segmenter small --small-dir $(SEGMENTER)
+
+nlu: $(SPACY)/meta.json $(LOOKUPS) ## build the spaCy zh pipeline and the generated NLU lookups
+
+validate: nlu ## rasa data validate
+	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+
+$(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml $(wildcard bot/nlu/*.py)
+	@mkdir -p models reports
+	@start=$$(date +%s.%N); \
+	$(RASA) train --data data --domain domain.yml --config config.yml --out models --fixed-model-name assistant --quiet; \
+	rc=$$?; end=$$(date +%s.%N); \
+	python3 -c "import json,sys; json.dump({'training_seconds': round($$end-$$start, 1)}, open('reports/train.json','w'))"; \
+	exit $$rc
+
+train: $(MODEL) ## train the Rasa model if data, config or domain changed
+
+nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confusion matrix
+	$(PY) -m bot.nlu.evaluate --model $(MODEL) --heldout tests/nlu/heldout.yml --out reports/nlu
+
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
@@ -51,4 +89,4 @@ bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the t
 	$(PY) -m knowledge.bench_search --db $(DB)
 
 clean: ## remove built files (keeps .venv)
-	rm -rf build reports .pytest_cache
+	rm -rf build reports models results .pytest_cache $(LOOKUPS)

@@ -63,7 +63,7 @@ nlu: $(SPACY)/meta.json $(LOOKUPS) ## build the spaCy zh pipeline and the genera
 validate: nlu ## rasa data validate
 	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
 
-$(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml $(wildcard bot/nlu/*.py)
+$(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml bot/nlu/components.py bot/nlu/text.py
 	@mkdir -p models reports
 	@start=$$(date +%s.%N); \
 	$(RASA) train --data data --domain domain.yml --config config.yml --out models --fixed-model-name assistant --quiet; \

@@ -296,3 +296,15 @@ def delete_facilities_from(*, conn: sqlite3.Connection, source: str) -> int:
     """Remove earlier imports of the same file so re-importing does not duplicate rows."""
     cursor = conn.execute("DELETE FROM facilities WHERE source = ?", (source,))
     return cursor.rowcount
+
+
+def document_title(*, conn: sqlite3.Connection, doc_id: str) -> str | None:
+    row = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return row["title"] if row else None
+
+
+def clauses_mentioning(*, conn: sqlite3.Connection, phrase: str, limit: int = 5) -> list[sqlite3.Row]:
+    """Clauses whose text contains a phrase verbatim, in document order."""
+    return conn.execute(
+        "SELECT * FROM clauses WHERE instr(text, ?) > 0 ORDER BY seq LIMIT ?", (phrase, limit)
+    ).fetchall()

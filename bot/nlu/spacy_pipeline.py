@@ -73,11 +73,10 @@ def build_pipeline(*, output: Path, user_words: Sequence[str], segmenter_model: 
     import spacy  # here, not at the top: importing spacy also imports TensorFlow (~2 s)
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    # A *path* is never in spacy_pkuseg's list of downloadable model names, so this
-    # cannot reach the network. pkuseg_user_dict="default" keeps pkuseg's bundled
-    # post-processing dictionary, exactly as spaCy's own default does.
-    # Absolute, because spacy_pkuseg *downloads* when the string is one of its model
-    # names ("news", "web", ...), which a relative folder name could be.
+    # The model is passed as an absolute path: spacy_pkuseg *downloads* when the string
+    # is one of its model names ("news", "web", ...), which a relative folder could be.
+    # pkuseg_user_dict="default" keeps pkuseg's bundled post-processing dictionary,
+    # as spaCy's own default does.
     nlp.tokenizer.initialize(pkuseg_model=str(segmenter_model.resolve()), pkuseg_user_dict="default")
     words_file = segmenter_model / POSTPROCESS_WORDS
     if words_file.is_file():

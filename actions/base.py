@@ -1,0 +1,93 @@
+"""What every answering action shares: error handling, the "ask for the place once"
+step, the feedback buttons and the record of cited clauses."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_access as ka
+from actions import templates
+
+logger = logging.getLogger(__name__)
+
+# intent -> the action class that answers it (filled by @answers)
+HANDLERS: Dict[str, type] = {}
+
+
+def answers(*intents: str) -> Callable[[type], type]:
+    def register(cls: type) -> type:
+        for intent in intents:
+            HANDLERS[intent] = cls
+        return cls
+    return register
+
+
+class Answer:
+    """An answer being built: text lines, cited clause ids and slot events."""
+
+    def __init__(self) -> None:
+        self.lines: List[str] = []
+        self.clause_ids: List[str] = []
+        self.events: List[EventType] = []
+        self.buttons: List[Dict[str, str]] = []
+        self.factual = False
+
+    def say(self, text: Optional[str]) -> None:
+        if text:
+            self.lines.append(text)
+
+    def cite(self, *clause_ids: str) -> None:
+        for clause_id in clause_ids:
+            if clause_id not in self.clause_ids:
+                self.clause_ids.append(clause_id)
+        self.factual = True
+
+    def send(self, dispatcher: CollectingDispatcher) -> List[EventType]:
+        text = "\n".join(self.lines)
+        if self.clause_ids:
+            text += "\n" + templates.sources_block(ka.cites(self.clause_ids))
+        buttons = list(self.buttons) + (templates.FEEDBACK_BUTTONS if self.factual else [])
+        dispatcher.utter_message(text=text, buttons=buttons or None)
+        return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
+
+
+class AnswerAction(Action):
+    """Base for question-answering actions. Subclasses implement `answer`."""
+
+    #: Whether the answer depends on where the citizen is.
+    needs_place = False
+
+    def name(self) -> Text:
+        raise NotImplementedError
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        return self.respond(dispatcher, tracker, intent)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+        try:
+            if self.needs_place and not ka.current_place(tracker):
+                dispatcher.utter_message(text=templates.ask_region())
+                return [SlotSet("pending_intent", intent)]
+            reply = Answer()
+            self.answer(tracker, intent, reply)
+            events = reply.send(dispatcher)
+            return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
+        except Exception:  # a citizen gets an apology, the log gets the trace
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=templates.action_failed())
+            return []
+
+
+def place_events(tracker: Tracker) -> List[EventType]:
+    """Remember the place named in this turn for the rest of the conversation."""
+    place = ka.current_place(tracker)
+    return [SlotSet("region", place)] if place else []

@@ -1,0 +1,52 @@
+"""Which department is responsible for a topic: the units of the best matching clause."""
+from __future__ import annotations
+
+import re
+from typing import Optional, Text
+
+from rasa_sdk import Tracker
+
+from actions import knowledge_access as ka
+from actions import templates
+from actions.base import Answer, AnswerAction, answers
+from knowledge import search, store
+
+# Words that say "who is in charge", removed to leave the topic.
+_ASKING = re.compile(r"(归|由|是)?(哪个|哪一个|哪些|什么)(部门|单位|机构)(管|负责|主管|办|牵头)?|找谁|谁管|谁负责|该找|去哪问|管不管|[?？吗呢啊呀]")
+MIN_MATCHED_TERMS = 2
+
+
+def topic_of(text: str) -> str:
+    return _ASKING.sub("", text).strip(" ，,。") or text
+
+
+def best_unit_clause(topic: str, place: Optional[str]) -> Optional[str]:
+    """The best-matching clause that names responsible units (the place's documents first)."""
+    conn = ka.connection()
+    hits = [h for h in search.search(conn=conn, query=topic, limit=10) if h.matched_terms >= MIN_MATCHED_TERMS
+            or (h.matched_terms >= 1 and len(search.query_terms(topic)) == 1)]
+    with_units = [h for h in hits if store.units(conn=conn, clause_id=h.clause_id)["lead"]]
+    if place and ka.region_of(place):
+        chain = {r.id for r in ka.gazetteer().chain(ka.region_of(place).id)}
+        local = [h for h in with_units if ka.cite(h.clause_id)["jurisdiction"] in chain]
+        if local:
+            return local[0].clause_id
+    return with_units[0].clause_id if with_units else None
+
+
+@answers("ask_department")
+class ActionAnswerDepartment(AnswerAction):
+    def name(self) -> Text:
+        return "action_answer_department"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        text = tracker.latest_message.get("text") or ""
+        topic = topic_of(text)
+        clause_id = best_unit_clause(topic, ka.current_place(tracker))
+        if clause_id is None:
+            reply.say(templates.no_department(topic))
+            return
+        units = store.units(conn=ka.connection(), clause_id=clause_id)
+        cited = ka.cite(clause_id)
+        reply.say(templates.department_answer(cited["heading"], units["lead"], units["other"]))
+        reply.cite(clause_id)

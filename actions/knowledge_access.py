@@ -1,0 +1,98 @@
+"""The actions' view of the knowledge store: one read-only connection per process,
+citations ready for templates, and the place a conversation is about."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from rasa_sdk import Tracker
+
+from knowledge import regions, store
+from knowledge.regions import Region
+
+PLACE_ENTITIES = ("district", "region")   # most specific first
+
+
+class StoreUnavailable(RuntimeError):
+    """The knowledge store is missing or unreadable."""
+
+
+@lru_cache(maxsize=1)
+def connection():
+    path = Path(os.environ.get("KNOWLEDGE_DB", store.DEFAULT_DB))
+    try:
+        conn = store.connect(path=path)
+        conn.execute("SELECT count(*) FROM clauses").fetchone()
+    except Exception as err:  # missing file, not a database, wrong schema
+        raise StoreUnavailable(f"knowledge store unusable at {path}: {err}. Run `make knowledge`.") from err
+    return conn
+
+
+def gazetteer() -> regions.Gazetteer:
+    return regions.gazetteer(conn=connection())
+
+
+def cite(clause_id: str) -> dict[str, Any]:
+    """A clause joined with its document, plus the title of what supersedes it."""
+    row = store.citation(conn=connection(), clause_id=clause_id)
+    if row is None:
+        raise KeyError(clause_id)
+    cited = dict(row)
+    cited["superseded_title"] = (
+        store.document_title(conn=connection(), doc_id=row["superseded_by"]) if row["superseded_by"] else None)
+    return cited
+
+
+def cites(clause_ids: Iterable[str]) -> list[dict[str, Any]]:
+    seen: dict[str, None] = {}
+    for clause_id in clause_ids:
+        seen.setdefault(clause_id, None)
+    return [cite(c) for c in seen]
+
+
+def latest_entity(tracker: Tracker, *names: str) -> Any:
+    """The value of the first entity among `names` in the latest message."""
+    for name in names:
+        value = next(tracker.get_latest_entity_values(name), None)
+        if value:
+            return value
+    return None
+
+
+def mentioned_places(tracker: Tracker) -> list[str]:
+    """Places named in the latest message (district before region), as entity values."""
+    entities = tracker.latest_message.get("entities", []) or []
+    values = []
+    for name in PLACE_ENTITIES:
+        for entity in entities:
+            value = entity.get("value")
+            if entity.get("entity") == name and value and value not in values:
+                values.append(value)
+    return values
+
+
+def current_place(tracker: Tracker) -> str | None:
+    """The place this turn is about: named now, else remembered in the `region` slot."""
+    places = mentioned_places(tracker)
+    if places:
+        return most_specific(places)
+    return tracker.get_slot("region")
+
+
+def most_specific(places: list[str]) -> str:
+    """Of several places in one message (包头昆区), the deepest covered one."""
+    gaz = gazetteer()
+    found = [(gaz.lookup(p), p) for p in places]
+    covered = [(r.depth, p) for r, p in found if r is not None]
+    return max(covered)[1] if covered else places[0]
+
+
+def region_of(place: str) -> Region | None:
+    return gazetteer().lookup(place)
+
+
+def display_name(place: str) -> str:
+    region = region_of(place)
+    return region.name if region else place

@@ -1,0 +1,159 @@
+"""Leave: days by place, leave type and child order; leave dates; comparing places."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import knowledge_access as ka
+from actions import templates
+from actions.base import Answer, AnswerAction, answers
+from knowledge import regions, store
+
+MAIN_LEAVE_TYPES = ("产假", "护理假", "育儿假")
+NATIONAL_EXTRAS = ("难产假", "多胞胎假")
+
+
+def child_order_of(tracker: Tracker) -> Optional[int]:
+    value = ka.latest_entity(tracker, "child_order") or tracker.get_slot("child_order")
+    return int(value) if value and str(value).isdigit() and int(value) in (1, 2, 3) else None
+
+
+def national_maternity_rule():
+    rows = store.facts_in(conn=ka.connection(), table="leave_rules", jurisdictions=["china"], leave_type="产假")
+    return rows[0] if rows else None
+
+
+def answer_not_covered(place: str, leave_type: Optional[str], reply: Answer) -> None:
+    reply.say(templates.not_covered(ka.display_name(place)))
+    if leave_type in (None, "产假"):
+        rule = national_maternity_rule()
+        if rule is not None:
+            reply.lines.append(templates.national_baseline(rule["days"], ka.cite(rule["clause_id"])))
+
+
+def leave_resolution(place: str, leave_type: str, child_order: Optional[int]) -> regions.Resolution:
+    return regions.resolve(conn=ka.connection(), place=place, table="leave_rules",
+                           leave_type=leave_type, child_order=child_order)
+
+
+@answers("ask_leave")
+class ActionAnswerLeave(AnswerAction):
+    needs_place = True
+
+    def name(self) -> Text:
+        return "action_answer_leave"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        place = ka.current_place(tracker)
+        leave_type = ka.latest_entity(tracker, "leave_type") or tracker.get_slot("leave_type")
+        child_order = child_order_of(tracker)
+        reply.events += [SlotSet("region", place)]
+        region = ka.region_of(place)
+        if region is None or not leave_resolution(place, "产假", None).covered:
+            answer_not_covered(place, leave_type, reply)
+            return
+        types = [leave_type] if leave_type else list(MAIN_LEAVE_TYPES)
+        name = region.name
+        for current in types:
+            resolution = leave_resolution(place, current, child_order)
+            rules = sorted(resolution.rules, key=lambda r: (r["child_order"] or 0))
+            if not rules and not resolution.drafts:
+                reply.say(templates.no_leave_rule(name, current))
+                continue
+            for rule in rules:
+                reply.say(templates.leave_direct(name, rule))
+                reply.cite(rule["clause_id"])
+            for draft in resolution.drafts:
+                reply.say(templates.draft_note(draft))
+                reply.cite(draft["clause_id"])
+            reply.say(templates.leave_details(rules))
+            if current == "产假":
+                extras = [r for extra in NATIONAL_EXTRAS for r in leave_resolution(place, extra, None).rules]
+                reply.say(templates.leave_extras(extras))
+                reply.cite(*[r["clause_id"] for r in extras])
+        if leave_type:
+            reply.events.append(SlotSet("leave_type", leave_type))
+        if child_order:
+            reply.events.append(SlotSet("child_order", str(child_order)))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:   # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def leave_dates(*, birth: dt.date, maternity_days: int) -> tuple[dt.date, dt.date]:
+    """Maternity leave counted in calendar days from the birth date (day 1); parental
+    leave can be taken until the day before the child's 3rd birthday."""
+    return birth + dt.timedelta(days=maternity_days - 1), _add_years(birth, 3) - dt.timedelta(days=1)
+
+
+@answers("ask_leave_dates")
+class ActionLeaveDates(AnswerAction):
+    needs_place = True
+
+    def name(self) -> Text:
+        return "action_leave_dates"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        place = ka.current_place(tracker)
+        reply.events += [SlotSet("region", place)]
+        date_entity = next((e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "date"), None)
+        date_value = date_entity["value"] if date_entity else tracker.get_slot("date")
+        if not date_value:
+            reply.say(templates.ask_birth_date())
+            reply.events.append(SlotSet("pending_intent", intent))
+            return
+        resolution = leave_resolution(place, "产假", child_order_of(tracker))
+        if not resolution.covered:
+            answer_not_covered(place, "产假", reply)
+            return
+        rules = resolution.rules or resolution.drafts
+        if not rules:
+            reply.say(templates.no_leave_rule(ka.display_name(place), "产假"))
+            return
+        rule = max(rules, key=lambda r: r["days"]) if child_order_of(tracker) else min(rules, key=lambda r: r["days"])
+        birth = dt.date.fromisoformat(date_value)
+        text = (tracker.latest_message.get("text") or "")
+        maternity_end, parental_until = leave_dates(birth=birth, maternity_days=rule["days"])
+        has_parental = bool(leave_resolution(place, "育儿假", None).rules)
+        reply.say(templates.leave_dates(
+            birth=birth.isoformat(), birth_is_due="预产期" in text or "预计" in text,
+            maternity_days=rule["days"], maternity_end=maternity_end.isoformat(),
+            parental_until=parental_until.isoformat() if has_parental else None,
+            year_assumed=bool(date_entity and date_entity.get("year_assumed"))))
+        if rule["child_order"] is None and len(rules) > 1:
+            pass
+        reply.cite(rule["clause_id"])
+        reply.events.append(SlotSet("date", date_value))
+
+
+@answers("compare_regions")
+class ActionCompareRegions(AnswerAction):
+    def name(self) -> Text:
+        return "action_compare_regions"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        places = ka.mentioned_places(tracker)
+        if len(places) == 1 and tracker.get_slot("region") and tracker.get_slot("region") != places[0]:
+            places = [tracker.get_slot("region"), places[0]]
+        if len(places) < 2:
+            reply.say(templates.compare_need_two())
+            return
+        leave_type = ka.latest_entity(tracker, "leave_type")
+        types = [leave_type] if leave_type else list(MAIN_LEAVE_TYPES)
+        for place in places[:3]:
+            resolution = leave_resolution(place, types[0], None)
+            if not resolution.covered:
+                reply.say(templates.not_covered(ka.display_name(place)))
+                continue
+            for current in types:
+                resolution = leave_resolution(place, current, None)
+                rules = sorted(resolution.rules, key=lambda r: (r["child_order"] or 0))
+                reply.say(templates.compare_line(ka.display_name(place), current, rules, resolution.drafts))
+                reply.cite(*[r["clause_id"] for r in rules + resolution.drafts])

@@ -1,0 +1,127 @@
+"""Money: the childcare subsidy (育儿补贴) and other benefits (tax, insurance, housing)."""
+from __future__ import annotations
+
+from typing import List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import knowledge_access as ka
+from actions import templates
+from actions.base import Answer, AnswerAction, answers
+from knowledge import regions
+
+# Benefit kinds a question intent is about when the citizen names none.
+KINDS_FOR_INTENT = {
+    "ask_tax_deduction": ("个税扣除",),
+    "ask_maternity_insurance": ("生育津贴", "产检分娩报销", "辅助生殖报销", "生育保险"),
+    "ask_housing": ("公积金", "公租房", "购房补贴", "购房优惠"),
+}
+# Benefit entity values (synonyms.yml) -> kinds in the store.
+KINDS_FOR_ENTITY = {
+    "个税扣除": ("个税扣除",), "生育津贴": ("生育津贴",), "生育保险": ("生育保险", "生育津贴", "产检分娩报销"),
+    "公积金": ("公积金",), "公租房": ("公租房",), "购房补贴": ("购房补贴", "购房优惠"),
+    "托育补贴": ("托育机构补助",),
+}
+# Regional extras shown beside the national 育儿补贴.
+REGIONAL_SUBSIDIES = ("育儿补贴金", "生育补贴")
+
+
+def resolve(place: str, kind: str) -> regions.Resolution:
+    return regions.resolve(conn=ka.connection(), place=place, table="benefits", kind=kind)
+
+
+def national_subsidy_rows(kind: str = "育儿补贴"):
+    from knowledge import store
+
+    return store.facts_in(conn=ka.connection(), table="benefits", jurisdictions=["china"], kind=kind)
+
+
+# Which clauses of the national rules answer each subsidy question (shown verbatim:
+# they are short summaries written for citizens, so every figure is its clause's own).
+SUBSIDY_CLAUSES = {
+    "ask_subsidy_amount": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
+                           "national-childcare-subsidy:7"),
+    "ask_subsidy_apply": ("national-childcare-subsidy:3", "national-childcare-subsidy:4",
+                          "national-childcare-subsidy:5", "national-childcare-subsidy:6",
+                          "national-childcare-subsidy-rules:1", "national-childcare-subsidy-rules:2",
+                          "national-childcare-subsidy-rules:3", "national-childcare-subsidy-rules:4"),
+    "ask_subsidy_eligibility": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
+                                "national-childcare-subsidy:3"),
+}
+
+
+@answers("ask_subsidy_apply", "ask_subsidy_amount", "ask_subsidy_eligibility")
+class ActionAnswerSubsidy(AnswerAction):
+    """育儿补贴 is national: it is answered for any place; local extras when covered."""
+
+    def name(self) -> Text:
+        return "action_answer_subsidy"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        place = ka.current_place(tracker)
+        benefit = ka.latest_entity(tracker, "benefit")
+        if benefit in REGIONAL_SUBSIDIES and place and ka.region_of(place):
+            self.regional(place, reply, only=benefit)
+            reply.events.append(SlotSet("region", place))
+            return
+        main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+        reply.say(templates.subsidy_direct(intent, main))
+        reply.cite(main["clause_id"])
+        for clause_id in SUBSIDY_CLAUSES.get(intent, SUBSIDY_CLAUSES["ask_subsidy_amount"]):
+            reply.say(templates.clause_bullet(ka.cite(clause_id)["text"]))
+            reply.cite(clause_id)
+        if place:
+            if ka.region_of(place) is None:
+                reply.say(templates.not_covered(ka.display_name(place)))
+            else:
+                self.regional(place, reply)
+                reply.events.append(SlotSet("region", place))
+
+    def regional(self, place: str, reply: Answer, only: Optional[str] = None) -> None:
+        for kind in ([only] if only else REGIONAL_SUBSIDIES):
+            for row in resolve(place, kind).rules:
+                if row["jurisdiction"] == "china":
+                    continue
+                order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
+                reply.say(f"{ka.display_name(row['jurisdiction'])}另有{kind}：{order}{row['amount_text']}。"
+                          + (f"条件：{row['eligibility']}" if row["eligibility"] else ""))
+                reply.cite(row["clause_id"])
+        local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
+        for row in local:
+            reply.say(f"{ka.display_name(row['jurisdiction'])}：落实国家育儿补贴制度。" + (row["note"] or ""))
+            reply.cite(row["clause_id"])
+
+
+@answers("ask_tax_deduction", "ask_maternity_insurance", "ask_housing")
+class ActionAnswerBenefit(AnswerAction):
+    needs_place = True
+
+    def name(self) -> Text:
+        return "action_answer_benefit"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        place = ka.current_place(tracker)
+        reply.events.append(SlotSet("region", place))
+        benefit = ka.latest_entity(tracker, "benefit")
+        kinds = KINDS_FOR_ENTITY.get(benefit) or KINDS_FOR_INTENT.get(intent, ())
+        region = ka.region_of(place)
+        if region is None or region.id == "china":
+            reply.say(templates.not_covered(ka.display_name(place)))
+            if intent == "ask_tax_deduction":
+                self.national(reply, "个税扣除")
+            return
+        found = False
+        for kind in kinds:
+            resolution = resolve(place, kind)
+            for row in resolution.rules + resolution.drafts:
+                found = True
+                reply.say(templates.benefit_line(row) + ("（征求意见稿）" if row["doc_status"] == "draft" else ""))
+                reply.cite(row["clause_id"])
+        if not found:
+            reply.say(templates.no_benefit(region.name, "、".join(kinds) or "这项待遇"))
+
+    def national(self, reply: Answer, kind: str) -> None:
+        for row in national_subsidy_rows(kind):
+            reply.say(templates.benefit_line(row))
+            reply.cite(row["clause_id"])

@@ -1,0 +1,72 @@
+"""Handoff to people, feedback, and resuming a question once the place is known."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_access as ka
+from actions import templates
+from actions.base import HANDLERS, Answer, AnswerAction
+from knowledge import store
+
+# Who to call, by the topic of the last question (the documents' lead units).
+DEPARTMENT_FOR_INTENT = {
+    "ask_leave": "当地人力资源和社会保障部门", "ask_leave_dates": "当地人力资源和社会保障部门",
+    "ask_subsidy_apply": "当地卫生健康部门", "ask_subsidy_amount": "当地卫生健康部门",
+    "ask_subsidy_eligibility": "当地卫生健康部门", "ask_tax_deduction": "当地税务部门",
+    "ask_maternity_insurance": "当地医疗保障部门", "ask_housing": "当地住房和城乡建设部门或住房公积金中心",
+    "ask_childcare_find": "当地卫生健康部门", "ask_childcare_policy": "当地卫生健康部门",
+    "ask_education": "当地教育部门",
+}
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        department = DEPARTMENT_FOR_INTENT.get(tracker.get_slot("last_intent") or "")
+        dispatcher.utter_message(text=templates.handoff(department))
+        return []
+
+
+class ActionFeedback(Action):
+    """Stores the verdict as the `helpful` slot: `make report` reads it from the tracker store."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        helpful = next(tracker.get_latest_entity_values("helpful"), None)
+        if helpful is None:
+            text = (tracker.latest_message.get("text") or "")
+            helpful = "no" if any(w in text for w in ("没", "不", "错", "差", "👎", "无用", "垃圾")) else "yes"
+        dispatcher.utter_message(text=templates.feedback_thanks(helpful))
+        return [SlotSet("helpful", helpful)]
+
+
+class ActionResume(Action):
+    """After the bot asked for a place or a date, answer the question that was waiting."""
+
+    def name(self) -> Text:
+        return "action_resume"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        pending = tracker.get_slot("pending_intent")
+        handler = HANDLERS.get(pending or "")
+        if handler is None:
+            place = ka.current_place(tracker)
+            if place and ka.region_of(place) is None:
+                dispatcher.utter_message(text=templates.not_covered(ka.display_name(place)))
+            elif place:
+                dispatcher.utter_message(text=templates.place_noted(ka.display_name(place)))
+            else:
+                dispatcher.utter_message(response="utter_default")
+            return [SlotSet("region", place)] if place else []
+        return handler().respond(dispatcher, tracker, pending)

@@ -52,7 +52,7 @@ $(DB): $(STAMP) $(KNOWLEDGE_INPUTS)
 $(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/lookups.py
 	$(PY) -m bot.nlu.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
 
-$(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/small_segmenter.py $(wildcard bot/nlu/corpus/*.txt) $(wildcard knowledge/sources/*.txt)
+$(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/small_segmenter.py bot/nlu/spacy_pipeline.py $(wildcard bot/nlu/corpus/*.txt) $(wildcard knowledge/sources/*.txt) $(wildcard knowledge/sources/supplementary/*.md)
 	$(PY) -m bot.nlu.small_segmenter --output $(SEGMENTER)
 
 $(SPACY)/meta.json: $(SEGMENTER)/weights.npz $(USER_WORDS) bot/nlu/spacy_pipeline.py
@@ -66,7 +66,7 @@ validate: nlu ## rasa data validate
 $(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml bot/nlu/components.py bot/nlu/text.py
 	@mkdir -p models reports
 	@start=$$(date +%s.%N); \
-	$(RASA) train --data data --domain domain.yml --config config.yml --out models --fixed-model-name assistant --quiet; \
+	$(RASA) train --force --data data --domain domain.yml --config config.yml --out models --fixed-model-name assistant --quiet; \
 	rc=$$?; end=$$(date +%s.%N); \
 	python3 -c "import json,sys; json.dump({'training_seconds': round($$end-$$start, 1)}, open('reports/train.json','w'))"; \
 	exit $$rc

@@ -83,8 +83,8 @@ class ActionAnswerLeave(AnswerAction):
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
-    except ValueError:   # 29 February
-        return day.replace(year=day.year + years, day=28)
+    except ValueError:   # born 29 February: the birthday of a common year is 1 March
+        return dt.date(day.year + years, 3, 1)
 
 
 def leave_dates(*, birth: dt.date, maternity_days: int) -> tuple[dt.date, dt.date]:

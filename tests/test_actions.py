@@ -1,0 +1,224 @@
+"""Custom actions on the real built store: the events they return and what they say."""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.base import HANDLERS
+from actions.childcare import ActionFindChildcare
+from actions.department import ActionAnswerDepartment
+from actions.leave import ActionAnswerLeave, ActionCompareRegions, ActionLeaveDates, leave_dates
+from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
+from actions.policy_search import ActionNextResult, ActionSearchPolicy
+from actions.service import ActionFeedback, ActionHandoff, ActionResume
+from tests.conftest import entity, make_tracker
+
+
+def run(action, tracker, dispatcher, domain):
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    text = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    return events, text
+
+
+def slot(events, name):
+    values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+    return values[-1] if values else "<unset>"
+
+
+# ---------------------------------------------------------------- leave
+
+@pytest.mark.parametrize("place, child_order, direct", [
+    ("baotou", "3", "包头市女职工生育第三个孩子可享受产假188天。"),
+    ("baotou", "1", "包头市女职工生育第一个孩子可享受产假158天。"),
+    ("hohhot", "2", "呼和浩特市女职工生育第二个孩子可享受产假158天。"),
+    ("kundulun", "3", "昆都仑区女职工生育第三个孩子可享受产假188天。"),
+])
+def test_maternity_leave_direct_sentence_first(dispatcher, domain, place, child_order, direct):
+    tracker = make_tracker(intent="ask_leave", entities=[
+        entity("region", place), entity("child_order", child_order), entity("leave_type", "产假")])
+    events, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert direct == text.splitlines()[0]
+    assert "包府办发〔2025〕49号" in text and "来源：" in text
+    assert place == slot(events, "region")
+    assert ["baotou-2025:一/（二）", "national-female-labour-protection:7"] == slot(events, "cited_clauses")
+    assert ["有帮助", "没帮助"] == [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+
+def test_unknown_child_order_gives_each_order(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave", entities=[entity("region", "baotou"), entity("leave_type", "产假")])
+    _, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert ["158", "158", "188"] == re.findall(r"产假(\d+)天", text)[:3]
+    assert "难产" in text and "15" in text
+
+
+def test_missing_place_is_asked_once_and_remembered(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave", text="护理假几天", entities=[entity("leave_type", "护理假")])
+    events, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert [SlotSet("pending_intent", "ask_leave")] == events
+    assert "哪个地区" in text
+    # The citizen answers with a place: the waiting question is answered.
+    answer = make_tracker(intent="inform", text="包头", entities=[entity("region", "baotou")],
+                          slots={"pending_intent": "ask_leave", "leave_type": "护理假"})
+    events, text = run(ActionResume(), answer, type(dispatcher)(), domain)
+    assert "护理假25天" in text
+    assert "baotou" == slot(events, "region") and slot(events, "pending_intent") is None
+
+
+def test_remembered_place_is_used_without_asking(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave", text="育儿假呢", entities=[entity("leave_type", "育儿假")],
+                           slots={"region": "ordos"})
+    _, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert "鄂尔多斯市在子女3周岁以前，夫妻双方每人每年可享受育儿假10天。" == text.splitlines()[0]
+
+
+def test_tonghua_draft_is_always_flagged(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave", entities=[entity("region", "tonghua"), entity("leave_type", "育儿假")])
+    _, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert "20天" in text
+    assert "征求意见稿" in text
+
+
+def test_uncovered_place_says_so_and_gives_only_the_national_baseline(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave", entities=[entity("region", "北京"), entity("leave_type", "产假")])
+    _, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert "暂未收录“北京”" in text
+    assert "98天" in text and "国家基准" in text
+    assert "158" not in text and "188" not in text
+
+
+def test_leave_dates_from_a_birth_date(dispatcher, domain):
+    tracker = make_tracker(intent="ask_leave_dates", text="包头 2025年3月5号生的老三",
+                           entities=[entity("region", "baotou"), entity("child_order", "3"),
+                                     {"entity": "date", "value": "2025-03-05", "year_assumed": False}])
+    _, text = run(ActionLeaveDates(), tracker, dispatcher, domain)
+    assert "产假188天，休到2025-09-08" in text     # 5 March + 187 days
+    assert "2028-03-04" in text                     # the day before the 3rd birthday
+    assert "自然日" in text
+
+
+def test_leave_date_arithmetic():
+    import datetime as dt
+
+    assert (dt.date(2025, 8, 10), dt.date(2028, 3, 4)) == leave_dates(birth=dt.date(2025, 3, 5), maternity_days=159)
+    assert dt.date(2027, 2, 28) == leave_dates(birth=dt.date(2024, 2, 29), maternity_days=1)[1]
+
+
+def test_compare_regions_side_by_side(dispatcher, domain):
+    tracker = make_tracker(intent="compare_regions", entities=[
+        entity("region", "baotou"), entity("region", "tonghua"), entity("leave_type", "产假")])
+    _, text = run(ActionCompareRegions(), tracker, dispatcher, domain)
+    lines = text.splitlines()
+    assert lines[0].startswith("包头市产假：") and "188天" in lines[0]
+    assert lines[1].startswith("通化市产假：") and "180天" in lines[1] and "征求意见稿" in lines[1]
+
+
+# ---------------------------------------------------------------- money
+
+@pytest.mark.parametrize("intent, phrases", [
+    ("ask_subsidy_amount", ["3600元", "10800元", "免征个人所得税"]),
+    ("ask_subsidy_apply", ["支付宝", "微信", "乡镇（街道）", "出生医学证明", "续领"]),
+    ("ask_subsidy_eligibility", ["3周岁以下", "2022年1月1日"]),
+])
+def test_childcare_subsidy(dispatcher, domain, intent, phrases):
+    _, text = run(ActionAnswerSubsidy(), make_tracker(intent=intent), dispatcher, domain)
+    for phrase in phrases:
+        assert phrase in text
+    assert "《育儿补贴制度实施方案》" in text and "国家规定" in text
+
+
+def test_ningxia_extra_subsidy_is_reported_with_its_caveat(dispatcher, domain):
+    tracker = make_tracker(intent="ask_subsidy_amount", entities=[entity("district", "zhongning")])
+    _, text = run(ActionAnswerSubsidy(), tracker, dispatcher, domain)
+    assert "3600元" in text and "2000元" in text and "4000元" in text
+    assert "以当地部门解释为准" in text
+
+
+@pytest.mark.parametrize("intent, place, phrases", [
+    ("ask_tax_deduction", "baotou", ["2000元"]),
+    ("ask_housing", "zhongning", ["20万元-30万元"]),
+    ("ask_maternity_insurance", "zhongning", ["75%"]),
+])
+def test_other_money(dispatcher, domain, intent, place, phrases):
+    tracker = make_tracker(intent=intent, entities=[entity("region", place)])
+    _, text = run(ActionAnswerBenefit(), tracker, dispatcher, domain)
+    for phrase in phrases:
+        assert phrase in text
+    assert "来源：" in text
+
+
+# ---------------------------------------------------------------- childcare, departments, search
+
+def test_childcare_by_district_labels_demo_rows(dispatcher, domain):
+    tracker = make_tracker(intent="ask_childcare_find", entities=[entity("district", "kundulun")])
+    _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
+    assert "【演示数据】" in text and "演示数据，并非真实机构" in text
+
+
+def test_childcare_by_coordinates_nearest_first(dispatcher, domain):
+    tracker = make_tracker(intent="ask_childcare_find", metadata={"location": {"latitude": 40.6574, "longitude": 109.8403}})
+    _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
+    distances = [float(d) for d in re.findall(r"约([\d.]+)公里", text)]
+    assert distances and distances == sorted(distances)
+
+
+def test_childcare_without_data_names_the_department(dispatcher, domain):
+    tracker = make_tracker(intent="ask_childcare_find", entities=[entity("region", "tonghua")])
+    _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
+    assert "卫生健康部门" in text and "演示" not in text
+
+
+def test_department_lookup(dispatcher, domain):
+    tracker = make_tracker(intent="ask_department", text="生育休假归哪个部门管", entities=[entity("region", "baotou")])
+    _, text = run(ActionAnswerDepartment(), tracker, dispatcher, domain)
+    assert "牵头单位：市人社局" in text
+
+
+def test_search_answers_with_excerpt_and_offers_the_next(dispatcher, domain):
+    tracker = make_tracker(intent="ask_policy_general", text="出生一件事怎么办")
+    events, text = run(ActionSearchPolicy(), tracker, dispatcher, domain)
+    assert "出生一件事" in text and "来源：" in text
+    assert "看下一条" in [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    remaining = slot(events, "search_results")
+    more = make_tracker(intent="next_result", slots={"search_results": remaining})
+    events, text = run(ActionNextResult(), more, type(dispatcher)(), domain)
+    assert "出生一件事" in text and remaining[1:] == (slot(events, "search_results") or [])
+
+
+def test_weak_match_is_an_honest_not_found(dispatcher, domain):
+    tracker = make_tracker(intent="ask_policy_general", text="火星移民签证怎么办理")
+    events, text = run(ActionSearchPolicy(), tracker, dispatcher, domain)
+    assert "没有找到" in text and "12345" in text and "来源" not in text
+    assert "火星移民签证怎么办理" == slot(events, "unanswered")
+
+
+# ---------------------------------------------------------------- service
+
+def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
+    _, text = run(ActionHandoff(), make_tracker(intent="human_handoff", slots={"last_intent": "ask_leave"}), dispatcher, domain)
+    assert "12345" in text and "人力资源和社会保障部门" in text
+
+
+@pytest.mark.parametrize("text, helpful", [("没帮助", "no"), ("有帮助", "yes"), ("👎", "no")])
+def test_feedback_is_stored_in_a_slot(dispatcher, domain, text, helpful):
+    events, _ = run(ActionFeedback(), make_tracker(intent="feedback", text=text), dispatcher, domain)
+    assert [SlotSet("helpful", helpful)] == events
+
+
+def test_every_question_intent_has_a_handler(domain):
+    questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions"}
+    assert questions == set(HANDLERS)
+
+
+def test_a_broken_store_gives_an_apology_not_a_trace(dispatcher, domain, monkeypatch, tmp_path):
+    from actions import knowledge_access
+
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database")
+    monkeypatch.setenv("KNOWLEDGE_DB", str(broken))
+    knowledge_access.connection.cache_clear()
+    tracker = make_tracker(intent="ask_leave", entities=[entity("region", "baotou")])
+    events, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert [] == events and "系统暂时出了点问题" in text

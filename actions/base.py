@@ -47,6 +47,8 @@ class Answer:
         self.factual = True
 
     def send(self, dispatcher: CollectingDispatcher) -> List[EventType]:
+        if not self.lines:   # never an empty reply
+            self.lines.append(templates.nothing_found())
         text = "\n".join(self.lines)
         if self.clause_ids:
             text += "\n" + templates.sources_block(ka.cites(self.clause_ids))

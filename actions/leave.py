@@ -31,7 +31,8 @@ def answer_not_covered(place: str, leave_type: Optional[str], reply: Answer) -> 
     if leave_type in (None, "产假"):
         rule = national_maternity_rule()
         if rule is not None:
-            reply.lines.append(templates.national_baseline(rule["days"], ka.cite(rule["clause_id"])))
+            reply.say(templates.national_baseline(rule["days"]))
+            reply.cite(rule["clause_id"])
 
 
 def leave_resolution(place: str, leave_type: str, child_order: Optional[int]) -> regions.Resolution:

@@ -64,7 +64,9 @@ class ActionAnswerSubsidy(AnswerAction):
         if benefit in REGIONAL_SUBSIDIES and place and ka.region_of(place):
             self.regional(place, reply, only=benefit)
             reply.events.append(SlotSet("region", place))
-            return
+            if reply.lines:
+                return
+            reply.say(templates.no_benefit(ka.display_name(place), benefit))
         main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
         reply.say(templates.subsidy_direct(intent, main))
         reply.cite(main["clause_id"])
@@ -84,12 +86,17 @@ class ActionAnswerSubsidy(AnswerAction):
                 if row["jurisdiction"] == "china":
                     continue
                 order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
-                reply.say(f"{ka.display_name(row['jurisdiction'])}另有{kind}：{order}{row['amount_text']}。"
-                          + (f"条件：{row['eligibility']}" if row["eligibility"] else ""))
+                reply.say(templates.regional_subsidy(ka.display_name(row["jurisdiction"]), kind, order,
+                                                     row["amount_text"]))
                 reply.cite(row["clause_id"])
+                # The conditions are in the source's first clause (who, from when).
+                first = f"{row['doc_id']}:1"
+                if first != row["clause_id"] and first not in reply.clause_ids:
+                    reply.say(templates.clause_bullet(ka.cite(first)["text"]))
+                    reply.cite(first)
         local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
         for row in local:
-            reply.say(f"{ka.display_name(row['jurisdiction'])}：落实国家育儿补贴制度。" + (row["note"] or ""))
+            reply.say(templates.local_implementation(ka.display_name(row["jurisdiction"]), row["quote"]))
             reply.cite(row["clause_id"])
 
 

@@ -72,9 +72,9 @@ def not_covered(place: str) -> str:
             f"当地具体规定请咨询当地卫生健康或人力资源社会保障部门，或拨打{HOTLINE}。")
 
 
-def national_baseline(days: int, cite: Mapping) -> str:
+def national_baseline(days: int) -> str:
     return (f"供参考：按国家《女职工劳动保护特别规定》，女职工生育享受{days}天产假（这是国家基准，"
-            f"不是当地标准；各省份已普遍延长）。\n{source_line(cite)}")
+            f"不是当地标准；各省份已普遍延长）。")
 
 
 # ---------------------------------------------------------------- leave
@@ -267,3 +267,15 @@ def feedback_thanks(helpful: str) -> str:
     if helpful == "no":
         return "抱歉没能帮到您，我们会据此改进。您也可以拨打" + HOTLINE + "咨询。"
     return "谢谢您的反馈！"
+
+
+def regional_subsidy(place: str, kind: str, order: str, amount_text: str) -> str:
+    return f"{place}另有{kind}：{order}{amount_text}。"
+
+
+def nothing_found() -> str:
+    return "抱歉，知识库中没有找到相关规定。请咨询当地相关部门或拨打" + HOTLINE + "。"
+
+
+def local_implementation(place: str, quote: str) -> str:
+    return f"{place}文件规定：“{quote}”。"

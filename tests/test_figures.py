@@ -1,0 +1,81 @@
+"""No answer states a figure that is not in a clause it cites.
+
+Every answering action is run over many places, leave types, child orders and
+benefits; each number in the answer body must occur in the text of the clauses the
+answer cites. Not checked: the leave-date calculator (its dates are computed from the
+citizen's date; its day count is checked) and the childcare finder (its numbers are
+distances and places of listed facilities, not policy figures).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge_access as ka
+from actions.department import ActionAnswerDepartment
+from actions.leave import ActionAnswerLeave, ActionCompareRegions
+from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
+from actions.policy_search import ActionSearchPolicy
+from knowledge.build import squash
+from tests.conftest import entity, make_tracker
+
+# Service numbers the templates give on purpose (hotlines), not policy figures.
+SERVICE_NUMBERS = {"12345", "12338"}
+PLACES = ["baotou", "hohhot", "kundulun", "ordos", "neimenggu", "tonghua", "dongchang", "jilin", "zhongning",
+          "ningxia", "北京"]
+
+
+def figures(text: str) -> set[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("来源："))
+    return {n.replace(",", "") for n in re.findall(r"\d+(?:[.,]\d+)*", squash(body))}
+
+
+def cases():
+    for place, leave_type, order in itertools.product(PLACES, [None, "产假", "护理假", "育儿假", "婚假", "独生子女照护假"],
+                                                      [None, "1", "2", "3"]):
+        ents = [entity("region", place)] + ([entity("leave_type", leave_type)] if leave_type else []) + (
+            [entity("child_order", order)] if order else [])
+        yield ActionAnswerLeave(), make_tracker(intent="ask_leave", entities=ents)
+    for place in PLACES:
+        for intent in ("ask_subsidy_amount", "ask_subsidy_apply", "ask_subsidy_eligibility"):
+            yield ActionAnswerSubsidy(), make_tracker(intent=intent, entities=[entity("region", place)])
+        for benefit in ("育儿补贴金", "生育补贴"):
+            yield ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_amount", entities=[
+                entity("region", place), entity("benefit", benefit)])
+        for intent in ("ask_tax_deduction", "ask_maternity_insurance", "ask_housing"):
+            yield ActionAnswerBenefit(), make_tracker(intent=intent, entities=[entity("region", place)])
+        for benefit in ("公积金", "公租房", "生育津贴", "生育保险", "托育补贴", "个税扣除", "购房补贴"):
+            yield ActionAnswerBenefit(), make_tracker(intent="ask_housing", entities=[
+                entity("region", place), entity("benefit", benefit)])
+    for a, b in itertools.combinations(["baotou", "tonghua", "zhongning", "hohhot"], 2):
+        yield ActionCompareRegions(), make_tracker(intent="compare_regions", entities=[entity("region", a), entity("region", b)])
+    for query in ("出生一件事", "托位数", "千人口托位", "公租房", "2025年目标", "生育津贴", "普惠托育收费", "长幼随学",
+                  "每年体检", "小微企业增值税", "分娩镇痛", "产假工资"):
+        yield ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=query)
+        yield ActionAnswerDepartment(), make_tracker(intent="ask_department", text=f"{query}归哪个部门管")
+
+
+CASES = list(cases())
+
+
+def test_enough_cases():
+    assert len(CASES) > 400
+
+
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_every_figure_is_in_a_cited_clause(index, domain):
+    action, tracker = CASES[index]
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    text = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert text.strip(), "empty reply"
+    cited = next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "cited_clauses"), None) or []
+    cited_text = squash(" ".join(ka.cite(c)["text"] for c in cited))
+    # Numbers the citizen typed may be echoed back ("2025年目标"): they are not claims.
+    echoed = figures(tracker.latest_message.get("text") or "")
+    missing = {n for n in figures(text) - SERVICE_NUMBERS - echoed if n not in cited_text}
+    assert set() == missing, text

@@ -23,7 +23,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -79,11 +79,20 @@ nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confu
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
-test: $(DB) ## run the test suite
+test: $(DB) $(MODEL) ## everything: unit/action/store tests, data validation, test stories
 	$(PY) -m pytest -q tests
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory test-stories
 
-run: $(DB) ## build what is missing and start the assistant
-	@echo "Knowledge store ready: $(DB)"
+run: $(DB) $(MODEL) ## build what is missing and start the assistant (Ctrl-C stops it)
+	$(PY) -m bot.stack run
+
+eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (share correct)
+	$(PY) -m bot.eval_e2e --start
+
+test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error
+	ACTION_ENDPOINT_URL=http://localhost:5055/webhook TRACKER_DB=build/test-tracker.db \
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out reports/stories
 
 bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries
 	$(PY) -m knowledge.bench_search --db $(DB)

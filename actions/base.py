@@ -57,8 +57,9 @@ class Answer:
         return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
 
 
-class AnswerAction(Action):
-    """Base for question-answering actions. Subclasses implement `answer`."""
+class AnswerAction:
+    """Mixin for question-answering actions: `class X(AnswerAction, Action)` implements
+    `name` and `answer`. (Not an Action itself, so the SDK does not register it.)"""
 
     #: Whether the answer depends on where the citizen is.
     needs_place = False

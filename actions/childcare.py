@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Text, Tuple
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import knowledge_access as ka
@@ -28,7 +28,7 @@ def coordinates(tracker: Tracker) -> Optional[Tuple[float, float]]:
 
 
 @answers("ask_childcare_find")
-class ActionFindChildcare(AnswerAction):
+class ActionFindChildcare(AnswerAction, Action):
     def name(self) -> Text:
         return "action_find_childcare"
 

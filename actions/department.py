@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 
 from actions import knowledge_access as ka
 from actions import templates
@@ -35,7 +35,7 @@ def best_unit_clause(topic: str, place: Optional[str]) -> Optional[str]:
 
 
 @answers("ask_department")
-class ActionAnswerDepartment(AnswerAction):
+class ActionAnswerDepartment(AnswerAction, Action):
     def name(self) -> Text:
         return "action_answer_department"
 
@@ -48,5 +48,6 @@ class ActionAnswerDepartment(AnswerAction):
             return
         units = store.units(conn=ka.connection(), clause_id=clause_id)
         cited = ka.cite(clause_id)
-        reply.say(templates.department_answer(cited["heading"], units["lead"], units["other"]))
+        reply.say(templates.department_answer(ka.display_name(cited["jurisdiction"]), cited["heading"],
+                                              units["lead"], units["other"]))
         reply.cite(clause_id)

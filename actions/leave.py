@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import knowledge_access as ka
@@ -41,7 +41,7 @@ def leave_resolution(place: str, leave_type: str, child_order: Optional[int]) ->
 
 
 @answers("ask_leave")
-class ActionAnswerLeave(AnswerAction):
+class ActionAnswerLeave(AnswerAction, Action):
     needs_place = True
 
     def name(self) -> Text:
@@ -95,7 +95,7 @@ def leave_dates(*, birth: dt.date, maternity_days: int) -> tuple[dt.date, dt.dat
 
 
 @answers("ask_leave_dates")
-class ActionLeaveDates(AnswerAction):
+class ActionLeaveDates(AnswerAction, Action):
     needs_place = True
 
     def name(self) -> Text:
@@ -135,7 +135,7 @@ class ActionLeaveDates(AnswerAction):
 
 
 @answers("compare_regions")
-class ActionCompareRegions(AnswerAction):
+class ActionCompareRegions(AnswerAction, Action):
     def name(self) -> Text:
         return "action_compare_regions"
 

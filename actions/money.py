@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import knowledge_access as ka
@@ -52,7 +52,7 @@ SUBSIDY_CLAUSES = {
 
 
 @answers("ask_subsidy_apply", "ask_subsidy_amount", "ask_subsidy_eligibility")
-class ActionAnswerSubsidy(AnswerAction):
+class ActionAnswerSubsidy(AnswerAction, Action):
     """育儿补贴 is national: it is answered for any place; local extras when covered."""
 
     def name(self) -> Text:
@@ -101,7 +101,7 @@ class ActionAnswerSubsidy(AnswerAction):
 
 
 @answers("ask_tax_deduction", "ask_maternity_insurance", "ask_housing")
-class ActionAnswerBenefit(AnswerAction):
+class ActionAnswerBenefit(AnswerAction, Action):
     needs_place = True
 
     def name(self) -> Text:

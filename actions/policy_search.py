@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import knowledge_access as ka
@@ -40,7 +40,7 @@ def show(reply: Answer, clause_id: str, snippet: str, more: bool) -> None:
 
 
 @answers("ask_policy_general", "ask_education", "ask_childcare_policy")
-class ActionSearchPolicy(AnswerAction):
+class ActionSearchPolicy(AnswerAction, Action):
     def name(self) -> Text:
         return "action_search_policy"
 
@@ -57,7 +57,7 @@ class ActionSearchPolicy(AnswerAction):
         reply.events.append(SlotSet("search_results", [f"{h.clause_id}\t{h.snippet}" for h in rest] or None))
 
 
-class ActionNextResult(AnswerAction):
+class ActionNextResult(AnswerAction, Action):
     def name(self) -> Text:
         return "action_next_result"
 

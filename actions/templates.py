@@ -215,8 +215,8 @@ def ask_childcare_place() -> str:
 
 # ---------------------------------------------------------------- departments and search
 
-def department_answer(topic: str, lead: list[str], other: list[str]) -> str:
-    text = f"“{topic}”的牵头单位：{'、'.join(lead)}。"
+def department_answer(place: str, topic: str, lead: list[str], other: list[str]) -> str:
+    text = f"{place}文件中，“{topic}”的牵头单位：{'、'.join(lead)}。"
     if other:
         text += f"配合单位：{'、'.join(other)}。"
     return text

@@ -23,7 +23,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (
 test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error
 	ACTION_ENDPOINT_URL=http://localhost:5055/webhook TRACKER_DB=build/test-tracker.db \
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out reports/stories
+
+bench: $(DB) $(MODEL) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
+	$(PY) -m bot.bench --train --segmenters
 
 bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries
 	$(PY) -m knowledge.bench_search --db $(DB)

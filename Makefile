@@ -23,7 +23,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ knowledge: $(DB) ## build the SQLite knowledge store (build/knowledge.db)
 $(DB): $(STAMP) $(KNOWLEDGE_INPUTS)
 	$(PY) -m knowledge build --db $(DB)
 
-$(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/lookups.py
+$(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/lookups.py data/nlu/synonyms.yml
 	$(PY) -m bot.nlu.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
 
 $(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/small_segmenter.py bot/nlu/spacy_pipeline.py $(wildcard bot/nlu/corpus/*.txt) $(wildcard knowledge/sources/*.txt) $(wildcard knowledge/sources/supplementary/*.md)
@@ -93,6 +93,9 @@ eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (
 test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error
 	ACTION_ENDPOINT_URL=http://localhost:5055/webhook TRACKER_DB=build/test-tracker.db \
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out reports/stories
+
+report: $(STAMP) ## most frequent unanswered / disliked questions from the tracker store (masked)
+	$(PY) -m bot.report --tracker-db build/tracker.db
 
 bench: $(DB) $(MODEL) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
 	$(PY) -m bot.bench --train --segmenters

@@ -67,6 +67,9 @@ class AnswerAction:
     def name(self) -> Text:
         raise NotImplementedError
 
+    def place_needed(self, intent: str) -> bool:
+        return self.needs_place
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         raise NotImplementedError
 
@@ -77,7 +80,7 @@ class AnswerAction:
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
         try:
-            if self.needs_place and not ka.current_place(tracker):
+            if self.place_needed(intent) and not ka.current_place(tracker):
                 dispatcher.utter_message(text=templates.ask_region())
                 return [SlotSet("pending_intent", intent)]
             reply = Answer()

@@ -54,7 +54,9 @@ class ActionFindChildcare(AnswerAction, Action):
             reply.say(templates.not_covered(ka.display_name(place)))
             return
         if region.level == "district":
-            rows = store.facilities(conn=conn, district=region.id)
+            # Rows filed under the district, or under a county that is itself the jurisdiction.
+            rows = store.facilities(conn=conn, district=region.id) + [
+                r for r in store.facilities(conn=conn, jurisdictions=[region.id]) if r["district"] is None]
         else:
             ids = [r.id for r in ka.gazetteer().regions.values() if region.id in [c.id for c in ka.gazetteer().chain(r.id)]]
             rows = store.facilities(conn=conn, jurisdictions=ids)

@@ -21,6 +21,14 @@ def child_order_of(tracker: Tracker) -> Optional[int]:
     return int(value) if value and str(value).isdigit() and int(value) in (1, 2, 3) else None
 
 
+LEAVE_TYPES = ("产假", "护理假", "育儿假", "婚假", "独生子女照护假")
+
+
+def known_leave_type(value: Optional[str]) -> Optional[str]:
+    """A leave type the store knows; anything else (a mis-extracted "假") means "not said"."""
+    return value if value in LEAVE_TYPES else None
+
+
 def national_maternity_rule():
     rows = store.facts_in(conn=ka.connection(), table="leave_rules", jurisdictions=["china"], leave_type="产假")
     return rows[0] if rows else None
@@ -49,7 +57,8 @@ class ActionAnswerLeave(AnswerAction, Action):
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         place = ka.current_place(tracker)
-        leave_type = ka.latest_entity(tracker, "leave_type") or tracker.get_slot("leave_type")
+        leave_type = known_leave_type(ka.latest_entity(tracker, "leave_type")) or (
+            known_leave_type(tracker.get_slot("leave_type")) if not ka.latest_entity(tracker, "child_order") else None)
         child_order = child_order_of(tracker)
         reply.events += [SlotSet("region", place)]
         region = ka.region_of(place)
@@ -146,7 +155,7 @@ class ActionCompareRegions(AnswerAction, Action):
         if len(places) < 2:
             reply.say(templates.compare_need_two())
             return
-        leave_type = ka.latest_entity(tracker, "leave_type")
+        leave_type = known_leave_type(ka.latest_entity(tracker, "leave_type"))
         types = [leave_type] if leave_type else list(MAIN_LEAVE_TYPES)
         for place in places[:3]:
             resolution = leave_resolution(place, types[0], None)

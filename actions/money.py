@@ -47,7 +47,7 @@ SUBSIDY_CLAUSES = {
                           "national-childcare-subsidy-rules:1", "national-childcare-subsidy-rules:2",
                           "national-childcare-subsidy-rules:3", "national-childcare-subsidy-rules:4"),
     "ask_subsidy_eligibility": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
-                                "national-childcare-subsidy:3"),
+                                "national-childcare-subsidy:3", "national-childcare-subsidy:5"),
 }
 
 
@@ -107,8 +107,15 @@ class ActionAnswerBenefit(AnswerAction, Action):
     def name(self) -> Text:
         return "action_answer_benefit"
 
+    def place_needed(self, intent: str) -> bool:
+        # The tax deduction is national: answer it without asking where.
+        return intent != "ask_tax_deduction"
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         place = ka.current_place(tracker)
+        if not place:
+            self.national(reply, "个税扣除")
+            return
         reply.events.append(SlotSet("region", place))
         benefit = ka.latest_entity(tracker, "benefit")
         kinds = KINDS_FOR_ENTITY.get(benefit) or KINDS_FOR_INTENT.get(intent, ())

@@ -50,6 +50,20 @@ class ActionFeedback(Action):
         return [SlotSet("helpful", helpful)]
 
 
+def implied_question(tracker: Tracker) -> str | None:
+    """A bare "锡林郭勒盟三胎产假" is a question, not just an answer: what it names says which."""
+    names = {e.get("entity") for e in tracker.latest_message.get("entities", []) or []}
+    if names & {"leave_type", "child_order"}:
+        return "ask_leave"
+    if "benefit" in names:
+        benefit = ka.latest_entity(tracker, "benefit")
+        return "ask_subsidy_amount" if benefit in ("育儿补贴", "育儿补贴金", "生育补贴") else "ask_housing" \
+            if benefit in ("公积金", "公租房", "购房补贴") else "ask_maternity_insurance"
+    if "date" in names and tracker.get_slot("last_intent") == "ask_leave_dates":
+        return "ask_leave_dates"
+    return None
+
+
 class ActionResume(Action):
     """After the bot asked for a place or a date, answer the question that was waiting."""
 
@@ -58,7 +72,7 @@ class ActionResume(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        pending = tracker.get_slot("pending_intent")
+        pending = tracker.get_slot("pending_intent") or implied_question(tracker)
         handler = HANDLERS.get(pending or "")
         if handler is None:
             place = ka.current_place(tracker)
@@ -67,6 +81,6 @@ class ActionResume(Action):
             elif place:
                 dispatcher.utter_message(text=templates.place_noted(ka.display_name(place)))
             else:
-                dispatcher.utter_message(response="utter_default")
+                dispatcher.utter_message(text=templates.not_understood())
             return [SlotSet("region", place)] if place else []
         return handler().respond(dispatcher, tracker, pending)

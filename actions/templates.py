@@ -279,3 +279,7 @@ def nothing_found() -> str:
 
 def local_implementation(place: str, quote: str) -> str:
     return f"{place}文件规定：“{quote}”。"
+
+
+def not_understood() -> str:
+    return "抱歉，我没有理解您的意思。您可以换个说法，比如“包头生三孩产假多少天”或“育儿补贴怎么申请”。"

@@ -222,3 +222,14 @@ def test_a_broken_store_gives_an_apology_not_a_trace(dispatcher, domain, monkeyp
     tracker = make_tracker(intent="ask_leave", entities=[entity("region", "baotou")])
     events, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
     assert [] == events and "系统暂时出了点问题" in text
+
+
+def test_tax_deduction_needs_no_place(dispatcher, domain):
+    events, text = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction"), dispatcher, domain)
+    assert "2000元" in text and "哪个地区" not in text
+
+
+def test_a_county_lists_the_institutions_its_documents_name(dispatcher, domain):
+    tracker = make_tracker(intent="ask_childcare_find", entities=[entity("district", "zhongning")])
+    _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
+    assert "中宁县托育综合服务项目" in text and "演示" not in text

@@ -1,0 +1,56 @@
+"""REST channel (`/webhooks/rest/webhook`) that never answers with silence.
+
+Rasa drops a turn's reply when a custom action fails (e.g. the action server is down):
+the citizen would see nothing. This channel sends a short apology instead; the
+conversation goes on normally once the action server is back.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Dict, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from actions import templates
+from bot.privacy import mask
+
+logger = logging.getLogger(__name__)
+
+
+class RestInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("custom_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request):
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            try:
+                body: Dict[str, Any] = request.json or {}
+            except Exception:
+                body = {}
+            if not isinstance(body, dict):
+                body = {}
+            sender = str(body.get("sender") or "default")[:128]
+            text = body.get("message")
+            text = text if isinstance(text, str) else ("" if text is None else str(text))
+            metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:
+                logger.exception("message from %s failed: %s", sender, mask(text[:200]))
+            if not collector.messages:
+                collector.messages.append({"recipient_id": sender, "text": templates.action_failed()})
+            return response.json(collector.messages)
+
+        return webhook

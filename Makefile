@@ -18,12 +18,13 @@ SEGMENTER := build/pkuseg-small
 LOOKUPS := data/nlu/lookups/gazetteer.yml
 USER_WORDS := build/nlu/user_words.txt
 MODEL   := models/assistant.tar.gz
+WEBCHAT := node_modules/rasa-webchat/lib/index.js
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 # Rasa reads the spaCy pipeline and the data by relative path: always run from here.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -79,12 +80,18 @@ nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confu
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
-test: $(DB) $(MODEL) ## everything: unit/action/store tests, data validation, test stories
+test: $(DB) $(MODEL) $(WEBCHAT) ## everything: unit/action/store tests, data validation, test stories
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
 
-run: $(DB) $(MODEL) ## build what is missing and start the assistant (Ctrl-C stops it)
+$(WEBCHAT): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+web: $(WEBCHAT) ## install the web chat widget (node_modules/)
+
+run: $(DB) $(MODEL) $(WEBCHAT) ## build what is missing and start the assistant (Ctrl-C stops it)
 	$(PY) -m bot.stack run
 
 eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (share correct)

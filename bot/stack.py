@@ -31,6 +31,9 @@ class Stack:
     tracker_db: Path = ROOT / "build" / "tracker.db"
     knowledge_db: Path = ROOT / "build" / "knowledge.db"
     log_dir: Path = ROOT / "build" / "logs"
+    credentials: Path = ROOT / "credentials.yml"
+    # Protects Rasa's HTTP API (trackers, injected events); None: no token (tests).
+    auth_token: str | None = None
     extra_env: dict = field(default_factory=dict)
     processes: dict = field(default_factory=dict)
 
@@ -77,9 +80,12 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*",
-                             "--port", str(self.rasa_port), "--model", str(self.model),
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"])
+        args = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*",
+                "--port", str(self.rasa_port), "--model", str(self.model),
+                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)]
+        if self.auth_token:
+            args += ["--auth-token", self.auth_token]
+        self._spawn("rasa", args)
 
     def start(self, *, timeout: float = 120.0) -> float:
         """Start both servers; return seconds until both answer."""
@@ -104,7 +110,8 @@ class Stack:
 
     def rasa_ready(self) -> bool:
         try:
-            with urllib.request.urlopen(f"http://localhost:{self.rasa_port}/status", timeout=2) as response:
+            query = f"?token={self.auth_token}" if self.auth_token else ""
+            with urllib.request.urlopen(f"http://localhost:{self.rasa_port}/status{query}", timeout=2) as response:
                 return bool(json.load(response).get("model_file"))
         except (urllib.error.URLError, OSError, ValueError):
             return False
@@ -147,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--once", action="store_true", help="stop as soon as everything is ready")
+    parser.add_argument("--web-port", type=int, default=8080, help="port of the web chat page (0: none)")
     args = parser.parse_args(argv)
-    stack = Stack()
+    import secrets
+
+    stack = Stack(auth_token=os.environ.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24))
+    web = None
 
     def terminate(signum, frame):   # `kill` or a closing terminal: stop the servers too
         raise KeyboardInterrupt
@@ -157,9 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, terminate)
     try:
         seconds = stack.start()
+        if args.web_port:
+            from bot.web import serve
+
+            web = serve.serve_in_thread(host="0.0.0.0", port=args.web_port, rasa_port=stack.rasa_port, quiet=True)
         print(f"Ready in {seconds:.1f} s")
+        if web is not None:
+            print(f"  Web chat: http://localhost:{args.web_port}/")
         print(f"  REST:     {stack.rest_url}")
-        print(f"  Rasa API: http://localhost:{stack.rasa_port}/status")
+        print(f"  WeChat:   http://localhost:{stack.rasa_port}/webhooks/wechat/webhook"
+              + ("" if os.environ.get("WECHAT_TOKEN") else "  (set WECHAT_TOKEN to enable)"))
         print(f"  Actions:  http://localhost:{stack.action_port}/health")
         print(f"  Logs:     {stack.log_dir}")
         if args.once:
@@ -172,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        if web is not None:
+            web.shutdown()
+            web.server_close()
         stack.stop()
 
 

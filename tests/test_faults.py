@@ -2,10 +2,9 @@
 missing or corrupt knowledge store at start-up."""
 from __future__ import annotations
 
+import time
 
 import pytest
-
-import time
 
 from bot.stack import Stack, send
 

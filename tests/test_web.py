@@ -13,13 +13,12 @@ import re
 import socket
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.stack import VENV_BIN, Stack
+from bot.stack import Stack
 from bot.web import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,18 +143,6 @@ def test_credentials_register_the_web_channel():
 
 # ---------------------------------------------------------------- the page in a browser
 
-@dataclass
-class WebStack(Stack):
-    """Stack with a credentials file of its own (Stack.start_rasa always reads credentials.yml)."""
-    credentials: Path = ROOT / "credentials.yml"
-
-    def start_rasa(self) -> None:
-        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*",
-                             "--port", str(self.rasa_port), "--model", str(self.model),
-                             "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)])
-
-
 def credentials_for_the_page(tmp: Path) -> Path:
     """credentials.yml if it registers the web channel; else a copy that does (the check above fails)."""
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
@@ -184,7 +171,7 @@ def live(tmp_path_factory):
     busy = [port for port in (RASA_PORT, ACTION_PORT, WEB_PORT) if not port_free(port)]
     assert not busy, f"ports already in use: {busy}"
     tmp = tmp_path_factory.mktemp("web")
-    stack = WebStack(rasa_port=RASA_PORT, action_port=ACTION_PORT, tracker_db=tmp / "tracker.db",
+    stack = Stack(rasa_port=RASA_PORT, action_port=ACTION_PORT, tracker_db=tmp / "tracker.db",
                      log_dir=ARTIFACTS / "logs", credentials=credentials_for_the_page(tmp))
     server = None
     try:

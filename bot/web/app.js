@@ -152,7 +152,8 @@
       session_confirm: function () {
         sessionConfirmed = true;
         updateLocateButton();
-        setStatus("已连接。");
+        setStatus(window.isSecureContext && navigator.geolocation ? "已连接。"
+          : "已连接。此页面不是通过 HTTPS 或本机打开，无法使用定位；请直接输入所在区县。");
       },
       disconnect: function () {
         sessionConfirmed = false;

@@ -24,7 +24,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ web: $(WEBCHAT) ## install the web chat widget (node_modules/)
 
 run: $(DB) $(MODEL) $(WEBCHAT) ## build what is missing and start the assistant (Ctrl-C stops it)
 	$(PY) -m bot.stack run
+
+shell: $(DB) $(MODEL) ## staff shell (rasa shell); answers also list the clause ids they used
+	$(PY) -m bot.shell
 
 eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (share correct)
 	$(PY) -m bot.eval_e2e --start

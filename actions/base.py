@@ -14,6 +14,9 @@ from actions import templates
 
 logger = logging.getLogger(__name__)
 
+# Staff test with `make shell` (Rasa's cmdline channel): answers also show clause ids.
+STAFF_CHANNELS = {"cmdline"}
+
 # intent -> the action class that answers it (filled by @answers)
 HANDLERS: Dict[str, type] = {}
 
@@ -46,12 +49,14 @@ class Answer:
                 self.clause_ids.append(clause_id)
         self.factual = True
 
-    def send(self, dispatcher: CollectingDispatcher) -> List[EventType]:
+    def send(self, dispatcher: CollectingDispatcher, *, staff: bool = False) -> List[EventType]:
         if not self.lines:   # never an empty reply
             self.lines.append(templates.nothing_found())
         text = "\n".join(self.lines)
         if self.clause_ids:
             text += "\n" + templates.sources_block(ka.cites(self.clause_ids))
+        if staff:
+            text = templates.with_staff_ids(text, self.clause_ids)
         buttons = list(self.buttons) + (templates.FEEDBACK_BUTTONS if self.factual else [])
         dispatcher.utter_message(text=text, buttons=buttons or None)
         return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
@@ -85,7 +90,7 @@ class AnswerAction:
                 return [SlotSet("pending_intent", intent)]
             reply = Answer()
             self.answer(tracker, intent, reply)
-            events = reply.send(dispatcher)
+            events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
         except Exception:  # a citizen gets an apology, the log gets the trace
             logger.exception("action %s failed", self.name())

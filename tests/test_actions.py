@@ -233,3 +233,15 @@ def test_a_county_lists_the_institutions_its_documents_name(dispatcher, domain):
     tracker = make_tracker(intent="ask_childcare_find", entities=[entity("district", "zhongning")])
     _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
     assert "中宁县托育综合服务项目" in text and "演示" not in text
+
+
+def test_staff_shell_answers_list_their_clause_ids(dispatcher, domain):
+    from rasa_sdk import Tracker
+
+    tracker = make_tracker(intent="ask_leave", entities=[entity("region", "baotou"), entity("leave_type", "产假")])
+    staff = Tracker(tracker.sender_id, tracker.slots, {**tracker.latest_message}, [
+        {"event": "user", "input_channel": "cmdline"}], False, None, {}, "action_listen")
+    _, text = run(ActionAnswerLeave(), staff, dispatcher, domain)
+    assert "[条款] baotou-2025:一/（二）, national-female-labour-protection:7" in text
+    _, citizen = run(ActionAnswerLeave(), tracker, type(dispatcher)(), domain)
+    assert "[条款]" not in citizen

@@ -19,12 +19,14 @@ LOOKUPS := data/nlu/lookups/gazetteer.yml
 USER_WORDS := build/nlu/user_words.txt
 MODEL   := models/assistant.tar.gz
 WEBCHAT := node_modules/rasa-webchat/lib/index.js
+# The load generator (locust) runs in its own venv with the machine's default python3.
+BENCH_STAMP := .venv-bench/.installed
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 # Rasa reads the spaCy pipeline and the data by relative path: always run from here.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell bench-tools
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,7 +82,7 @@ nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confu
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
-test: $(DB) $(MODEL) $(WEBCHAT) ## everything: unit/action/store tests, data validation, test stories
+test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) ## everything: unit/action/store tests, data validation, test stories
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
@@ -88,6 +90,13 @@ test: $(DB) $(MODEL) $(WEBCHAT) ## everything: unit/action/store tests, data val
 $(WEBCHAT): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+$(BENCH_STAMP): requirements-bench.txt
+	test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/pip install -q -r requirements-bench.txt
+	touch $@
+
+bench-tools: $(BENCH_STAMP) ## the load generator (locust) in .venv-bench
 
 web: $(WEBCHAT) ## install the web chat widget (node_modules/)
 
@@ -107,7 +116,7 @@ test-stories: $(MODEL) ## rasa test on the test stories, failing on any predicti
 report: $(STAMP) ## most frequent unanswered / disliked questions from the tracker store (masked)
 	$(PY) -m bot.report --tracker-db build/tracker.db
 
-bench: $(DB) $(MODEL) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
+bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
 	$(PY) -m bot.bench --train --segmenters
 
 bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries

@@ -1,0 +1,31 @@
+"""Load (short variant; `make bench` runs 2 minutes): 20 concurrent citizens over REST,
+no errors, and every message they sent is in the tracker store afterwards."""
+from __future__ import annotations
+
+import pytest
+
+from bot.load.count import sent_per_sender, stored_user_messages
+from bot.load.run import LOCUST, run_locust
+from bot.stack import Stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    if not LOCUST.exists():
+        pytest.fail("locust is missing: `make test` creates .venv-bench (requirements-bench.txt)")
+    running = Stack(rasa_port=5805, action_port=5855, tracker_db=tmp_path_factory.mktemp("load") / "tracker.db",
+                    log_dir=tmp_path_factory.mktemp("logs"))
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_twenty_users_no_errors_and_nothing_lost(stack, tmp_path):
+    sent_log = tmp_path / "sent.tsv"
+    result = run_locust(host=f"http://localhost:{stack.rasa_port}", users=20, seconds=20, prefix="loadtest",
+                        sent_log=sent_log)
+    assert 0 == result["failures"]
+    assert result["requests"] > 100
+    sent = sent_per_sender(sent_log)
+    assert 20 == len(sent)
+    assert sent == stored_user_messages(stack.tracker_db, "loadtest")

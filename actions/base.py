@@ -12,7 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import knowledge_access as ka
 from actions import templates
 
+from bot.privacy import install_log_masking
+
 logger = logging.getLogger(__name__)
+install_log_masking()   # the action server logs no phone or ID-card number
 
 # Staff test with `make shell` (Rasa's cmdline channel): answers also show clause ids.
 STAFF_CHANNELS = {"cmdline"}

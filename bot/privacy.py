@@ -18,15 +18,27 @@ def mask(text: str) -> str:
     return _MOBILE.sub(r"\1****\2", text)
 
 
-class MaskingFilter(logging.Filter):
-    """A logging filter that masks personal data in every record it passes."""
+_installed = False
 
-    def filter(self, record: logging.LogRecord) -> bool:
+
+def install_log_masking() -> None:
+    """Mask personal data in every log record of this process, whatever logger or
+    handler emits it (a record factory, so later logging configuration keeps it)."""
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:
-            return True
+            return record
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, ()
-        return True
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True

@@ -46,3 +46,15 @@ def test_report_counts_unanswered_and_disliked(tmp_path):
     assert {"包头产假": 1, "我电话13812345678 包头产假": 1} == dict(disliked)
     text = report.render(unanswered, disliked, top=10)
     assert "   2  火星签证" in text and "138****5678" in text and "13812345678" not in text
+
+
+def test_logs_are_masked_whatever_the_logger(caplog):
+    import logging
+
+    from bot.privacy import install_log_masking
+
+    install_log_masking()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("rasa.core.processor").info("user said %s", "我的电话13812345678 身份证110101199003071234")
+    assert "138****5678" in caplog.text and "110101********1234" in caplog.text
+    assert "13812345678" not in caplog.text and "199003071234" not in caplog.text

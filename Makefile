@@ -26,7 +26,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell bench-tools
+.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell bench-tools retention
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -115,6 +115,9 @@ test-stories: $(MODEL) ## rasa test on the test stories, failing on any predicti
 
 report: $(STAMP) ## most frequent unanswered / disliked questions from the tracker store (masked)
 	$(PY) -m bot.report --tracker-db build/tracker.db
+
+retention: $(STAMP) ## delete conversations older than TRACKER_RETENTION_DAYS (default 180); ENDPOINTS=endpoints.multi.yml for PostgreSQL
+	$(PY) -m bot.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
 
 bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
 	$(PY) -m bot.bench --train --segmenters

@@ -55,9 +55,10 @@ def cites(clause_ids: Iterable[str]) -> list[dict[str, Any]]:
 def latest_entity(tracker: Tracker, *names: str) -> Any:
     """The value of the first entity among `names` in the latest message."""
     for name in names:
-        value = next(tracker.get_latest_entity_values(name), None)
-        if value:
-            return value
+        for value in tracker.get_latest_entity_values(name):
+            # Only text: "/ask_leave{\"region\": 12345}" can put anything here.
+            if isinstance(value, str) and value:
+                return value
     return None
 
 
@@ -68,7 +69,7 @@ def mentioned_places(tracker: Tracker) -> list[str]:
     for name in PLACE_ENTITIES:
         for entity in entities:
             value = entity.get("value")
-            if entity.get("entity") == name and value and value not in values:
+            if entity.get("entity") == name and isinstance(value, str) and value and value not in values:
                 values.append(value)
     return values
 
@@ -78,7 +79,8 @@ def current_place(tracker: Tracker) -> str | None:
     places = mentioned_places(tracker)
     if places:
         return most_specific(places)
-    return tracker.get_slot("region")
+    remembered = tracker.get_slot("region")
+    return remembered if isinstance(remembered, str) and remembered else None
 
 
 def most_specific(places: list[str]) -> str:

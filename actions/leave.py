@@ -90,6 +90,14 @@ class ActionAnswerLeave(AnswerAction, Action):
             reply.events.append(SlotSet("child_order", str(child_order)))
 
 
+def iso_date(value: object) -> Optional[dt.date]:
+    """An ISO date from an entity or slot; anything else counts as "no date given"."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -115,7 +123,8 @@ class ActionLeaveDates(AnswerAction, Action):
         reply.events += [SlotSet("region", place)]
         date_entity = next((e for e in tracker.latest_message.get("entities", []) if e.get("entity") == "date"), None)
         date_value = date_entity["value"] if date_entity else tracker.get_slot("date")
-        if not date_value:
+        birth = iso_date(date_value)
+        if birth is None:
             reply.say(templates.ask_birth_date())
             reply.events.append(SlotSet("pending_intent", intent))
             return
@@ -128,7 +137,6 @@ class ActionLeaveDates(AnswerAction, Action):
             reply.say(templates.no_leave_rule(ka.display_name(place), "产假"))
             return
         rule = max(rules, key=lambda r: r["days"]) if child_order_of(tracker) else min(rules, key=lambda r: r["days"])
-        birth = dt.date.fromisoformat(date_value)
         text = (tracker.latest_message.get("text") or "")
         maternity_end, parental_until = leave_dates(birth=birth, maternity_days=rule["days"])
         has_parental = bool(leave_resolution(place, "育儿假", None).rules)
@@ -140,7 +148,7 @@ class ActionLeaveDates(AnswerAction, Action):
         if rule["child_order"] is None and len(rules) > 1:
             pass
         reply.cite(rule["clause_id"])
-        reply.events.append(SlotSet("date", date_value))
+        reply.events.append(SlotSet("date", birth.isoformat()))
 
 
 @answers("compare_regions")

@@ -283,3 +283,15 @@ def local_implementation(place: str, quote: str) -> str:
 
 def not_understood() -> str:
     return "抱歉，我没有理解您的意思。您可以换个说法，比如“包头生三孩产假多少天”或“育儿补贴怎么申请”。"
+
+
+def unsupported_message_type() -> str:
+    return "目前只支持文字和位置消息，请直接输入您的问题。"
+
+
+def empty_turn(user_text: str) -> str:
+    """What a channel says when a turn produced no reply: a bare command (/restart) has
+    nothing to say; anything else means an action failed."""
+    if (user_text or "").strip().startswith("/"):
+        return "好的。请直接输入您的问题。"
+    return action_failed()

@@ -67,6 +67,8 @@ class Gazetteer:
 
     def lookup(self, place: str) -> Region | None:
         """The region a place name, alias or id denotes exactly, or None."""
+        if not isinstance(place, str):
+            return None
         key = normalise(place.strip())
         if key in self.regions:
             return self.regions[key]

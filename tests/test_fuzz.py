@@ -13,7 +13,7 @@ pointed at tests/fake_wechat_api.py. Then:
                                       wrong content types: 4xx or a polite reply, never 5xx,
                                       never /etc/passwd;
   * afterwards: a normal question is still answered quickly, and the servers' logs hold no
-    traceback caused by the fuzzed input (apart from the known bugs, marked xfail).
+    traceback caused by the fuzzed input. Cases that once broke the product (now fixed) are kept as regressions.
 
 Examples are derandomized: every run sends the same inputs. The counts per channel and input
 category are printed at the end (pytest -s) and asserted to be >= 500 in total.
@@ -357,10 +357,10 @@ def test_realistic_questions_get_real_answers_on_both_channels(stack, question):
     assert content is None or templates.action_failed() not in content, question
 
 
-# ---------------------------------------------------------------- known product bugs
+# ---------------------------------------------------------------- bugs the fuzzing found (fixed; kept as regressions)
 
 def _known(name: str, xml: str, reason: str):
-    return pytest.param(xml, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
+    return pytest.param(xml, id=name)
 
 
 FIELDS = ("<ToUserName>gh_0123456789ab</ToUserName><FromUserName>ofuzz{n}</FromUserName>"
@@ -417,11 +417,9 @@ ENTITY_BUG = ("actions trust entity values to be strings: Rasa's '/intent{json}'
 
 
 @pytest.mark.parametrize("first, then", [
-    *[pytest.param(message, None, id=name, marks=pytest.mark.xfail(strict=True, reason=ENTITY_BUG))
-      for name, message in fi.KNOWN_BUG_SLASH.items()],
-    pytest.param('/inform{"region": 12345}', "产假多少天", id="region-slot-poisoned-for-later-turns",
-                 marks=pytest.mark.xfail(strict=True, reason=ENTITY_BUG + "; the int stays in the `region` "
-                                         "slot, so every later question without a place fails too")),
+    *[pytest.param(message, None, id=name) for name, message in fi.KNOWN_BUG_SLASH.items()],
+    # The int used to stay in the `region` slot and break every later question.
+    pytest.param('/inform{"region": 12345}', "产假多少天", id="region-slot-poisoned-for-later-turns"),
 ])
 def test_known_entity_bugs(stack, first, then):
     from actions import templates
@@ -441,7 +439,6 @@ SILENT = ("Rasa's own commands typed by a citizen run action_restart/action_sess
           "substitutes the 'system problem' apology although nothing failed")
 
 
-@pytest.mark.xfail(strict=True, reason=SILENT)
 @pytest.mark.parametrize("command", fi.KNOWN_SILENT_COMMANDS)
 def test_known_silent_commands(stack, command):
     from actions import templates

@@ -50,7 +50,7 @@ class RestInput(InputChannel):
             except Exception:
                 logger.exception("message from %s failed: %s", sender, mask(text[:200]))
             if not collector.messages:
-                collector.messages.append({"recipient_id": sender, "text": templates.action_failed()})
+                collector.messages.append({"recipient_id": sender, "text": templates.empty_turn(text)})
             return response.json(collector.messages)
 
         return webhook

@@ -58,6 +58,8 @@ from wechatpy.client import WeChatClient
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import create_reply
+
+from actions import templates
 from wechatpy.utils import check_signature
 
 logger = logging.getLogger(__name__)
@@ -74,10 +76,10 @@ TAIL_DELAY = 0.5               # let the passive reply arrive before the rest of
 SERVICE_TIMEOUT = 15.0
 
 # Sentences this channel says itself (everything else comes from the assistant).
-UNSUPPORTED = "目前只支持文字和位置消息，请直接输入您的问题。"
+UNSUPPORTED = templates.unsupported_message_type()
 LOCATION_TEXT = "附近的托育机构"
 WELCOME_TEXT = "/greet"
-FAILED = "抱歉，系统暂时出了点问题，没能查到答案。请稍后再试，或拨打12345政务服务便民热线。"
+FAILED = templates.action_failed()
 # (FAILED is actions.templates.action_failed(); importing the actions package here would
 #  load every action into the Rasa server, so tests/test_wechat.py keeps the two equal.)
 SUCCESS = "success"            # WeChat: "received, no passive reply"
@@ -294,6 +296,25 @@ def inbound(message: Any) -> Union[Inbound, str, None]:
     return UNSUPPORTED
 
 
+_ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def well_formed(message: Any) -> bool:
+    """Only flat string fields, numeric ids and plain account names: anything else (an
+    element inside <Content>, a huge or non-numeric MsgId, "]]>" in a name that the
+    reply would put into CDATA) is refused before it reaches the conversation."""
+    data = getattr(message, "_data", {}) or {}
+    if not all(value is None or isinstance(value, str) for value in data.values()):
+        return False
+    if not (_ACCOUNT_NAME.match(data.get("FromUserName") or "") and _ACCOUNT_NAME.match(data.get("ToUserName") or "")):
+        return False
+    for field in ("MsgId", "CreateTime"):
+        value = (data.get(field) or "0").strip()
+        if not value.isdigit() or len(value) > 20:
+            return False
+    return True
+
+
 def turn_key(message: Any) -> str:
     """WeChat's retries carry the same MsgId; events have none: FromUserName + CreateTime."""
     if getattr(message, "id", 0):
@@ -411,7 +432,7 @@ class WeChatInput(InputChannel):
                 message = parse_message(xml)
             except Exception:
                 message = None
-            if message is None or not message.source:
+            if message is None or not well_formed(message):
                 return response.text("unreadable message", status=400)
             text = await self.respond(message, on_new_message, started=started)
             return self.passive_reply(message, text, args)
@@ -421,7 +442,8 @@ class WeChatInput(InputChannel):
     def passive_reply(self, message: Any, text: Optional[str], args: Mapping[str, Optional[str]]) -> HTTPResponse:
         if not text:
             return response.text(SUCCESS)
-        xml = create_reply(text, message=message).render()
+        # "]]>" would end wechatpy's CDATA section early: split it across two sections.
+        xml = create_reply(text.replace("]]>", "]]]]><![CDATA[>"), message=message).render()
         if self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, args["nonce"], args["timestamp"])
         return response.text(xml, content_type="application/xml; charset=utf-8")
@@ -475,7 +497,7 @@ class WeChatInput(InputChannel):
             return [FAILED]
         body, choices = compose(collector.messages)
         self._remember(openid, choices)
-        return split_text(body) if body else []
+        return split_text(body) if body else [templates.empty_turn(text)]
 
     def _deliver_later(self, turn: _Turn, openid: str) -> None:
         if turn.via_service:

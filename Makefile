@@ -66,7 +66,7 @@ nlu: $(SPACY)/meta.json $(LOOKUPS) ## build the spaCy zh pipeline and the genera
 validate: nlu ## rasa data validate
 	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
 
-$(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml bot/nlu/components.py bot/nlu/text.py
+$(MODEL): $(SPACY)/meta.json $(LOOKUPS) $(NLU_DATA) $(wildcard data/*/*.yml) config.yml domain.yml bot/nlu/components.py bot/nlu/text.py bot/nlu/lean_diet.py
 	@mkdir -p models reports
 	@start=$$(date +%s.%N); \
 	$(RASA) train --force --data data --domain domain.yml --config config.yml --out models --fixed-model-name assistant --quiet; \

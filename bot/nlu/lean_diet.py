@@ -1,0 +1,47 @@
+"""DIETClassifier that loads for inference without a training step.
+
+Rasa's RasaModel.load builds the weights by fitting one example (so the optimizer
+exists for fine-tuning). Tracing that training graph is most of the Rasa server's
+start-up time and memory (measured: +700 MB, ~80 % of the load). For inference the
+optimizer is not needed: create the model, ask TensorFlow to restore the checkpoint as
+variables are created, and create them with one prediction. Weights and predictions are
+the same; fine-tuning (`rasa train --finetune`) still takes Rasa's own path.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.extractors.extractor import EntityTagSpec
+from rasa.shared.nlu.constants import TEXT
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
+    is_trainable=True,
+)
+class LeanDIETClassifier(DIETClassifier):
+    @classmethod
+    def _load_model_class(cls, tf_model_file: Text, model_data_example: RasaModelData,
+                          label_data: RasaModelData, entity_tag_specs: List[EntityTagSpec],
+                          config: Dict[Text, Any], finetune_mode: bool) -> RasaModel:
+        if finetune_mode:
+            return super()._load_model_class(tf_model_file, model_data_example, label_data,
+                                             entity_tag_specs, config, finetune_mode)
+        predict_data_example = RasaModelData(
+            label_key=model_data_example.label_key,
+            data={name: features for name, features in model_data_example.items() if TEXT in name},
+        )
+        import copy
+
+        model = cls.model_class()(data_signature=model_data_example.get_signature(), label_data=label_data,
+                                  entity_tag_specs=entity_tag_specs, config=copy.deepcopy(config))
+        # Deferred restoration: each variable takes its checkpoint value when created;
+        # the optimizer's slots in the checkpoint are not needed for inference.
+        status = model.load_weights(tf_model_file)
+        model.run_inference(predict_data_example)
+        status.expect_partial()
+        return model

@@ -36,6 +36,8 @@ from bot.stack import ROOT
 
 DEFAULT_DAYS = 180
 SESSION_STARTED = "session_started"
+# Rasa's SQL tracker store and the project's faster one (same table).
+SQL_STORE_TYPES = {"sql", "bot.tracker_store.fastsqltrackerstore"}
 
 SESSION_MARKER = "action_session_start"   # stored a moment before session_started
 
@@ -82,7 +84,7 @@ def store_config(endpoints: Path) -> dict:
         for name in stand_ins:
             del os.environ[name]
     store = config.get("tracker_store") or {}
-    if str(store.get("type", "")).lower() != "sql":
+    if str(store.get("type", "")).lower() not in SQL_STORE_TYPES:
         raise SystemExit(f"{endpoints}: tracker_store is {store.get('type') or 'not set'}, "
                          "not SQL; retention only handles Rasa's SQL tracker store.")
     missing = sorted(name for name, stand_in in stand_ins.items()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from bot.stack import ROOT, VENV_BIN, Stack
+from bot.stack import RASA, ROOT, Stack
 
 
 def main() -> int:
@@ -24,7 +24,7 @@ def main() -> int:
                 return 1
             time.sleep(0.2)
     try:
-        return subprocess.call([str(VENV_BIN / "rasa"), "shell", "--model", str(stack.model),
+        return subprocess.call([*RASA, "shell", "--model", str(stack.model),
                                 "--endpoints", "endpoints.yml"], cwd=ROOT, env=stack.env())
     except KeyboardInterrupt:
         return 0

@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+# `rasa` with the fixes of bot/speedups.py applied; takes the same arguments.
+RASA = [str(VENV_BIN / "python"), "-m", "bot.server"]
 
 
 @dataclass
@@ -44,7 +46,9 @@ class Stack:
     def env(self) -> dict:
         env = dict(os.environ)
         env.update({
-            "ACTION_ENDPOINT_URL": f"http://localhost:{self.action_port}/webhook",
+            # An IP address, not "localhost": Rasa opens a new HTTP session per action
+            # call, and aiohttp would resolve the name in a thread every time.
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB": str(self.tracker_db),
             "KNOWLEDGE_DB": str(self.knowledge_db),
             "RASA_TELEMETRY_ENABLED": "false",
@@ -80,7 +84,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        args = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*",
+        args = [*RASA, "run", "--enable-api", "--cors", "*",
                 "--port", str(self.rasa_port), "--model", str(self.model),
                 "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)]
         if self.auth_token:

@@ -27,5 +27,16 @@ def test_twenty_users_no_errors_and_nothing_lost(stack, tmp_path):
     assert 0 == result["failures"]
     assert result["requests"] > 100
     sent = sent_per_sender(sent_log)
-    assert 20 == len(sent)
+    assert len(sent) > 20                      # citizens came and went
     assert sent == stored_user_messages(stack.tracker_db, "loadtest")
+
+
+def test_endless_conversations_nothing_lost(stack, tmp_path):
+    """The worst case for a tracker store: each user keeps one conversation going."""
+    sent_log = tmp_path / "sent.tsv"
+    result = run_locust(host=f"http://localhost:{stack.rasa_port}", users=5, seconds=10, prefix="endless",
+                        sent_log=sent_log, turns="0")
+    assert 0 == result["failures"]
+    sent = sent_per_sender(sent_log)
+    assert 5 == len(sent)
+    assert sent == stored_user_messages(stack.tracker_db, "endless")

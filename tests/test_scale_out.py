@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import ROOT, VENV_BIN, Stack, send
+from bot.stack import RASA, ROOT, Stack, send
 
 PG_USER, PG_PASSWORD, PG_DB = "rasa", "multi-server-test", "rasa_tracker"
 RASA_A, RASA_B, ACTIONS = 5705, 5706, 5755
@@ -157,7 +157,7 @@ class MultiServerStack(Stack):
     endpoints: str = "endpoints.multi.yml"
 
     def start_rasa(self) -> None:
-        args = [str(VENV_BIN / "rasa"), "run", "--enable-api", "--port", str(self.rasa_port),
+        args = [*RASA, "run", "--enable-api", "--port", str(self.rasa_port),
                 "--model", str(self.model), "--endpoints", self.endpoints, "--credentials", str(self.credentials)]
         self._spawn("rasa", args)
 
@@ -250,7 +250,7 @@ def test_endpoints_multi_yml_resolves_to_postgres_and_redis(monkeypatch):
     endpoints = read_endpoints_from_path(ROOT / "endpoints.multi.yml")
     assert endpoints.action.url == "http://actions:5055/webhook"
     store = endpoints.tracker_store
-    assert (store.type, store.url) == ("SQL", "db.internal")
+    assert (store.type, store.url) == ("bot.tracker_store.FastSQLTrackerStore", "db.internal")
     assert {"dialect": "postgresql", "port": "5433", "db": "tracker", "username": "rasa",
             "password": "s3cret"}.items() <= store.kwargs.items()
     lock = endpoints.lock_store

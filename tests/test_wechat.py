@@ -37,7 +37,7 @@ from wechatpy.utils import WeChatSigner
 from actions.templates import FEEDBACK_BUTTONS
 from bot.channels import wechat
 from bot.channels.wechat import WeChatInput, WeChatSettings
-from bot.stack import ROOT, VENV_BIN, Stack
+from bot.stack import RASA, ROOT, Stack
 from tests.fake_wechat_api import FakeWeChatAPI
 
 TOKEN = "wechat-test-token"
@@ -213,7 +213,7 @@ class WeChatStack(Stack):
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api",
+        self._spawn("rasa", [*RASA, "run", "--enable-api",
                              "--port", str(self.rasa_port), "--model", str(self.model),
                              "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)])
 

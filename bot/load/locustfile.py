@@ -1,6 +1,11 @@
-"""Locust users for `make bench` and the load test: each user is one citizen (its own
-sender id) asking realistic questions over the REST channel, back to back.
-Runs in .venv-bench (locust only); settings come from the environment."""
+"""Locust users for `make bench` and the load test, over the REST channel.
+
+Each locust user plays citizens one after another: a citizen (its own sender id) asks
+a few realistic questions back to back, then leaves and the next one arrives — what a
+public assistant sees. LOAD_TURNS sets how many questions a citizen asks ("3-12", the
+default, draws a number per citizen; "0" keeps one endless conversation per user, the
+worst case for a tracker store). Runs in .venv-bench (locust only); settings come from
+the environment."""
 import json
 import os
 import random
@@ -17,12 +22,23 @@ PREFIX = os.environ.get("LOAD_SENDER_PREFIX", "load")
 SENT_LOG = os.environ.get("LOAD_SENT_LOG")
 
 
+def conversation_length() -> int:
+    """Questions the next citizen asks (0: never leaves)."""
+    spec = os.environ.get("LOAD_TURNS", "3-12")
+    low, _, high = spec.partition("-")
+    return random.randint(int(low), int(high or low))
+
+
 class Citizen(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
+        self.next_citizen()
+
+    def next_citizen(self):
         self.sender = f"{PREFIX}-{uuid.uuid4().hex[:10]}"
         self.sent = 0
+        self.turns = conversation_length()
 
     @task
     def ask(self):
@@ -38,8 +54,15 @@ class Citizen(HttpUser):
                 response.success()
             else:
                 response.failure(f"status {response.status_code}: {response.text[:80]}")
+        if self.turns and self.sent >= self.turns:
+            self.log_citizen()
+            self.next_citizen()
 
-    def on_stop(self):
-        if SENT_LOG:
+    def log_citizen(self):
+        """One line per citizen: sender id and how many messages were answered."""
+        if SENT_LOG and self.sent:
             with open(SENT_LOG, "a", encoding="utf-8") as log:
                 log.write(f"{self.sender}\t{self.sent}\n")
+
+    def on_stop(self):
+        self.log_citizen()

@@ -13,12 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
 
 
-def run_locust(*, host: str, users: int, seconds: int, prefix: str, sent_log: Path | None = None) -> dict:
-    """p50/p95 (ms), requests, failures and requests/s of a run of `users` citizens."""
+def run_locust(*, host: str, users: int, seconds: int, prefix: str, sent_log: Path | None = None,
+               turns: str = "3-12") -> dict:
+    """p50/p95 (ms), requests, failures and requests/s of `users` concurrent users, each
+    playing citizens who ask `turns` questions ("3-12": a number drawn per citizen; "0":
+    one endless conversation per user) back to back."""
     if not LOCUST.exists():
         raise FileNotFoundError(f"{LOCUST} missing: run `make bench-tools` (python3 -m venv .venv-bench …)")
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, LOAD_SENDER_PREFIX=prefix)
+        env = dict(os.environ, LOAD_SENDER_PREFIX=prefix, LOAD_TURNS=turns)
         if sent_log:
             env["LOAD_SENT_LOG"] = str(sent_log)
         subprocess.run([str(LOCUST), "-f", str(ROOT / "bot" / "load" / "locustfile.py"), "--headless",
@@ -29,7 +32,7 @@ def run_locust(*, host: str, users: int, seconds: int, prefix: str, sent_log: Pa
         with open(f"{tmp}/run_stats.csv", encoding="utf-8") as handle:
             row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
     return {
-        "users": users, "seconds": seconds, "requests": int(row["Request Count"]),
+        "users": users, "seconds": seconds, "turns": turns, "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]), "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]),
         "messages_per_s": round(float(row["Requests/s"]), 1),
     }

@@ -1,0 +1,21 @@
+"""A minimal Rasa graph component for the graph-runner test."""
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+
+
+class AddInput(GraphComponent):
+    def __init__(self, amount: int) -> None:
+        self.amount = amount
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "AddInput":
+        return cls(config["amount"])
+
+    def add(self, value: int) -> int:
+        return value + self.amount

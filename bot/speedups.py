@@ -11,11 +11,22 @@ by `bot.server` (how the project starts Rasa) before anything runs.
 - The graph runner worked out the sub-graph needed for its targets (a recursive walk)
   and formatted its inputs, the whole tracker, into a debug message that is not logged,
   on every NLU parse and every prediction. The sub-graph is remembered per target list.
+- The message processor, the rule policy and the memoization policy deep-copy the
+  tracker states and events they pass to `structlogger.debug`, even when debug logging
+  is off and the copy is dropped at once. In those three modules (where `copy` is used
+  for nothing else) the copy is only made when debug logging is on.
+- Messages that arrive together are parsed in one pass of the NLU pipeline
+  (bot/nlu/batch_parse.py), one TensorFlow call for all of them.
 """
 from __future__ import annotations
 
+import copy
 import functools
+import logging
+import types
 from typing import Any, Dict, Optional, Text, Type
+
+from bot.nlu import batch_parse
 
 _installed = False
 
@@ -28,6 +39,8 @@ def install() -> None:
     _compile_action_response_schema()
     _remember_event_types()
     _remember_minimal_graphs()
+    _copy_log_arguments_only_when_logged()
+    batch_parse.install()
     _installed = True
 
 
@@ -116,3 +129,17 @@ def _remember_minimal_graphs() -> None:
 
     dask_runner.DaskGraphRunner.run = run
 
+
+
+def _copy_log_arguments_only_when_logged() -> None:
+    from rasa.core import processor
+    from rasa.core.policies import memoization, rule_policy
+
+    rasa_logger = logging.getLogger("rasa")
+
+    def deepcopy_if_logged(value: Any, memo: Any = None) -> Any:
+        return copy.deepcopy(value, memo) if rasa_logger.isEnabledFor(logging.DEBUG) else value
+
+    log_copy = types.SimpleNamespace(deepcopy=deepcopy_if_logged, copy=copy.copy)
+    for module in (processor, rule_policy, memoization):
+        module.copy = log_copy

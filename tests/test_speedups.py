@@ -92,3 +92,38 @@ def test_graph_runner_gives_the_same_results_and_keeps_inputs_apart(tmp_path):
     assert {"add": 6} == runner.run(inputs={"number": 5}, targets=["add"])
     assert {"add": 6, "twice": 16} == runner.run(inputs={"number": 5})
     assert {"twice": 13} == runner.run(inputs={"number": 2}, targets=["twice"])
+
+
+def test_log_copies_made_only_when_debug_logging_is_on():
+    import logging
+
+    from rasa.core import processor
+
+    states = [{"user": {"intent": "ask_leave"}}]
+    assert processor.copy.deepcopy(states) is states
+    rasa_logger = logging.getLogger("rasa")
+    level = rasa_logger.level
+    rasa_logger.setLevel(logging.DEBUG)
+    try:
+        copied = processor.copy.deepcopy(states)
+    finally:
+        rasa_logger.setLevel(level)
+    assert states == copied and copied is not states and copied[0] is not states[0]
+
+
+@pytest.mark.parametrize("module", ["rasa.core.processor", "rasa.core.policies.rule_policy",
+                                    "rasa.core.policies.memoization"])
+def test_copy_is_only_used_for_log_arguments_in_the_patched_modules(module):
+    """Guards the patch against a Rasa version that copies for real in these modules."""
+    import ast
+    import importlib
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module)))
+    log_calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
+                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "structlogger"]
+    in_log_calls = {id(n) for call in log_calls for n in ast.walk(call)}
+    uses = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "copy"]
+    assert uses
+    assert all(id(node) in in_log_calls for node in uses)

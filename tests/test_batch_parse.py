@@ -1,0 +1,107 @@
+"""Batched NLU (bot/nlu/batch_parse.py, LeanDIETClassifier.process) gives every message
+the parse it gets alone, on the real trained model and the held-out utterances."""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+import yaml
+
+from bot import speedups
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "assistant.tar.gz"
+ODD_INPUTS = ["", "   ", "😀😀😀", "a" * 600, "<script>alert(1)</script>", "'; DROP TABLE events; --",
+              "/ask_leave{\"region\": 12345}", "包头昆区二孩产假多少天2025年3月5日"]
+
+
+def heldout_texts() -> list[str]:
+    data = yaml.safe_load((ROOT / "tests" / "nlu" / "heldout.yml").read_text(encoding="utf-8"))
+    texts = []
+    for block in data["nlu"]:
+        for line in block.get("examples", "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):   # drop the entity annotations: [包头](region) -> 包头
+                texts.append(re.sub(r"\[([^\]]*)\](\{[^}]*\}|\([^)]*\))", r"\1", line[2:]))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def agent():
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} missing: `make test` trains it first")
+    speedups.install()
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+def comparable(parse: dict) -> tuple:
+    entities = sorted((e["entity"], str(e["value"]), e.get("start"), e.get("end"), e.get("extractor"))
+                      for e in parse["entities"])
+    ranking = [(r["name"], round(r["confidence"], 4)) for r in parse.get("intent_ranking", [])]
+    return parse["text"], parse["intent"]["name"], round(parse["intent"]["confidence"], 4), entities, ranking
+
+
+def test_batched_parses_equal_single_parses(agent):
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.nlu.batch_parse import ParseBatcher
+
+    texts = heldout_texts() + ODD_INPUTS
+    assert len(texts) > 300
+    batcher = ParseBatcher(agent.processor)
+    messages = [UserMessage(text, sender_id="t") for text in texts]
+    alone = [batcher.parse_together([m], True)[0] for m in messages]
+    together = []
+    for start in range(0, len(messages), 16):
+        together += batcher.parse_together(messages[start:start + 16], True)
+    assert [comparable(p) for p in alone] == [comparable(p) for p in together]
+    assert sum(p["intent"]["name"] == "ask_leave" for p in alone) > 10   # a real model answered
+
+
+def test_concurrent_messages_each_get_their_own_parse(agent):
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.nlu.batch_parse import batcher_of
+
+    texts = heldout_texts()[:40]
+    batcher = batcher_of(agent.processor)
+    batcher.batch_sizes.clear()
+
+    async def all_at_once():
+        return await asyncio.gather(*(agent.processor.parse_message(UserMessage(t, sender_id=f"c{i}"))
+                                      for i, t in enumerate(texts)))
+
+    parses = asyncio.run(all_at_once())
+    assert max(batcher.batch_sizes) > 1                   # they were parsed together
+    assert len(texts) == sum(size * n for size, n in batcher.batch_sizes.items())
+    alone = [batcher.parse_together([UserMessage(t, sender_id="alone")], True)[0] for t in texts]
+    assert [comparable(p) for p in alone] == [comparable(p) for p in parses]
+
+
+def test_a_failing_message_fails_only_its_own_parse(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.nlu.batch_parse import ParseBatcher
+
+    batcher = ParseBatcher(agent.processor)
+    runner = agent.processor.graph_runner
+    real_run = runner.run
+
+    def run(inputs=None, targets=None):
+        if any(m.text == "boom" for m in (inputs or {}).get("__message__", [])):
+            raise RuntimeError("component failed")
+        return real_run(inputs=inputs, targets=targets)
+
+    monkeypatch.setattr(runner, "run", run)
+
+    async def three():
+        return await asyncio.gather(*(batcher.parse(UserMessage(t, sender_id=t)) for t in ["你好", "boom", "谢谢"]),
+                                    return_exceptions=True)
+
+    hello, boom, thanks = asyncio.run(three())
+    assert isinstance(boom, RuntimeError)
+    assert ("你好", "greet") == (hello["text"], hello["intent"]["name"])
+    assert ("谢谢", "thank") == (thanks["text"], thanks["intent"]["name"])

@@ -36,8 +36,6 @@ from bot.stack import ROOT
 
 DEFAULT_DAYS = 180
 SESSION_STARTED = "session_started"
-# Rasa's SQL tracker store and the project's faster one (same table).
-SQL_STORE_TYPES = {"sql", "bot.tracker_store.fastsqltrackerstore"}
 
 SESSION_MARKER = "action_session_start"   # stored a moment before session_started
 
@@ -84,7 +82,7 @@ def store_config(endpoints: Path) -> dict:
         for name in stand_ins:
             del os.environ[name]
     store = config.get("tracker_store") or {}
-    if str(store.get("type", "")).lower() not in SQL_STORE_TYPES:
+    if not is_sql_store(store.get("type")):
         raise SystemExit(f"{endpoints}: tracker_store is {store.get('type') or 'not set'}, "
                          "not SQL; retention only handles Rasa's SQL tracker store.")
     missing = sorted(name for name, stand_in in stand_ins.items()
@@ -92,6 +90,23 @@ def store_config(endpoints: Path) -> dict:
     if missing:
         raise SystemExit(f"{endpoints}: set {', '.join(missing)} (the tracker store's settings).")
     return store
+
+
+def is_sql_store(store_type: object) -> bool:
+    """`type: SQL`, or a class named by module path that is an SQLTrackerStore (same table),
+    such as bot.tracker_store.FastSQLTrackerStore."""
+    if str(store_type).lower() == "sql":
+        return True
+    with warnings.catch_warnings():   # rasa's declarative_base() warns about SQLAlchemy 2.0
+        warnings.simplefilter("ignore")
+        from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    try:
+        store_class = class_from_module_path(str(store_type))
+    except Exception:   # not importable, or not a class: not an SQL store
+        return False
+    return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
 
 
 def engine_for(store: dict):

@@ -119,7 +119,7 @@ def _remember_minimal_graphs() -> None:
         run_graph = dict(graphs[key])   # the inputs go into a copy
         if inputs:
             self._add_inputs_to_graph(inputs, run_graph)
-        if dask_runner.logger.isEnabledFor(10):   # logging.DEBUG
+        if dask_runner.logger.isEnabledFor(logging.DEBUG):
             dask_runner.logger.debug(f"Running graph with inputs: {inputs}, targets: {targets} "
                                      f"and {self._execution_context}.")
         try:
@@ -128,7 +128,6 @@ def _remember_minimal_graphs() -> None:
             raise GraphRunError("Error running runner.") from error
 
     dask_runner.DaskGraphRunner.run = run
-
 
 
 def _copy_log_arguments_only_when_logged() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -55,7 +55,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
             # One pooled connection; the server only touches it from its event loop.
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_size=1, max_overflow=4, pool_pre_ping=False,
+            self.engine = sa.create_engine(url, pool_size=1, max_overflow=4,
                                            poolclass=sa.pool.QueuePool,
                                            connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -114,5 +114,3 @@ class FastSQLTrackerStore(SQLTrackerStore):
             "data": json.dumps(data),
         }
 
-
-__all__: List[str] = ["FastSQLTrackerStore"]

@@ -53,12 +53,28 @@ def test_batched_parses_equal_single_parses(agent):
     assert len(texts) > 300
     batcher = ParseBatcher(agent.processor)
     messages = [UserMessage(text, sender_id="t") for text in texts]
-    alone = [batcher.parse_together([m], True)[0] for m in messages]
+    alone = [batcher.parse_together([m])[0] for m in messages]
     together = []
     for start in range(0, len(messages), 16):
-        together += batcher.parse_together(messages[start:start + 16], True)
+        together += batcher.parse_together(messages[start:start + 16])
     assert [comparable(p) for p in alone] == [comparable(p) for p in together]
     assert sum(p["intent"]["name"] == "ask_leave" for p in alone) > 10   # a real model answered
+
+
+def test_diet_predicts_a_batch_with_one_tensorflow_call(agent, monkeypatch):
+    from rasa.core.channels.channel import UserMessage
+
+    from bot.nlu.batch_parse import ParseBatcher
+    from bot.nlu.lean_diet import LeanDIETClassifier
+
+    diet = next(node._component for node in agent.processor.graph_runner._instantiated_nodes.values()
+                if isinstance(getattr(node, "_component", None), LeanDIETClassifier))
+    calls = []
+    real = diet.model.run_inference
+    monkeypatch.setattr(diet.model, "run_inference", lambda *a, **k: calls.append(1) or real(*a, **k))
+    texts = heldout_texts()[:12] + ["", "包头产假"]
+    ParseBatcher(agent.processor).parse_together([UserMessage(t, sender_id="b") for t in texts])
+    assert 1 == len(calls)   # the 13 messages with tokens together; the empty one has no features
 
 
 def test_concurrent_messages_each_get_their_own_parse(agent):
@@ -77,7 +93,7 @@ def test_concurrent_messages_each_get_their_own_parse(agent):
     parses = asyncio.run(all_at_once())
     assert max(batcher.batch_sizes) > 1                   # they were parsed together
     assert len(texts) == sum(size * n for size, n in batcher.batch_sizes.items())
-    alone = [batcher.parse_together([UserMessage(t, sender_id="alone")], True)[0] for t in texts]
+    alone = [batcher.parse_together([UserMessage(t, sender_id="alone")])[0] for t in texts]
     assert [comparable(p) for p in alone] == [comparable(p) for p in parses]
 
 

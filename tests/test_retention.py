@@ -190,3 +190,15 @@ def test_nonsense_settings_stop_with_a_message(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="missing.db"):
         retention.main([])
     assert not (tmp_path / "missing.db").exists()   # no empty store created
+
+
+@pytest.mark.parametrize("store_type, expected", [
+    ("SQL", True), ("sql", True), ("bot.tracker_store.FastSQLTrackerStore", True),
+    ("rasa.core.tracker_store.SQLTrackerStore", True),
+    ("in_memory", False), ("redis", False), ("rasa.core.tracker_store.InMemoryTrackerStore", False),
+    ("bot.tracker_store.NoSuchStore", False), (None, False),
+])
+def test_sql_store_types_are_recognised(store_type, expected):
+    from bot.retention import is_sql_store
+
+    assert expected == is_sql_store(store_type)

@@ -32,13 +32,13 @@ class ParseBatcher:
     def __init__(self, processor: Any, *, max_batch: int = MAX_BATCH) -> None:
         self.processor = processor
         self.max_batch = max_batch
-        self.pending: List[Tuple[Any, bool, asyncio.Future]] = []
+        self.pending: List[Tuple[Any, asyncio.Future]] = []
         self.draining = False
-        self.batch_sizes: Dict[int, int] = {}   # size -> how many batches (for make bench)
+        self.batch_sizes: Dict[int, int] = {}   # size -> how many batches (tests, diagnosis)
 
-    async def parse(self, message: Any, only_output_properties: bool = True) -> Dict[Text, Any]:
+    async def parse(self, message: Any) -> Dict[Text, Any]:
         future = asyncio.get_running_loop().create_future()
-        self.pending.append((message, only_output_properties, future))
+        self.pending.append((message, future))
         if not self.draining:
             self.draining = True
             asyncio.get_running_loop().create_task(self._drain())
@@ -51,15 +51,14 @@ class ParseBatcher:
                 await asyncio.sleep(0)
                 batch, self.pending = self.pending[:self.max_batch], self.pending[self.max_batch:]
                 self.batch_sizes[len(batch)] = self.batch_sizes.get(len(batch), 0) + 1
-                for group in _by_output_flag(batch):
-                    self._answer(group, self._parse_all([m for m, _, _ in group], group[0][1]))
+                self._answer(batch, self._parse_all([message for message, _ in batch]))
         finally:
             self.draining = False
 
-    def _parse_all(self, messages: List[Any], only_output_properties: bool) -> List[Any]:
+    def _parse_all(self, messages: List[Any]) -> List[Any]:
         """Each message's parse data, or the exception its parse raised."""
         try:
-            return self.parse_together(messages, only_output_properties)
+            return self.parse_together(messages)
         except Exception as error:
             if len(messages) == 1:
                 return [error]
@@ -67,13 +66,14 @@ class ParseBatcher:
         results: List[Any] = []
         for message in messages:
             try:
-                results.extend(self.parse_together([message], only_output_properties))
+                results.extend(self.parse_together([message]))
             except Exception as error:
                 results.append(error)
         return results
 
-    def parse_together(self, messages: List[Any], only_output_properties: bool) -> List[Dict[Text, Any]]:
-        """What `MessageProcessor._parse_message_with_graph` gives for each message."""
+    def parse_together(self, messages: List[Any]) -> List[Dict[Text, Any]]:
+        """What `MessageProcessor._parse_message_with_graph` gives for each message (with
+        its default `only_output_properties=True`)."""
         from rasa.engine.constants import PLACEHOLDER_MESSAGE
         from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 
@@ -85,26 +85,19 @@ class ParseBatcher:
         for message in parsed:
             parse_data: Dict[Text, Any] = {TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
                                            ENTITIES: []}
-            parse_data.update(message.as_dict(only_output_properties=only_output_properties))
+            parse_data.update(message.as_dict(only_output_properties=True))
             results.append(parse_data)
         return results
 
     @staticmethod
-    def _answer(group: List[Tuple[Any, bool, asyncio.Future]], results: List[Any]) -> None:
-        for (_, _, future), result in zip(group, results):
+    def _answer(batch: List[Tuple[Any, asyncio.Future]], results: List[Any]) -> None:
+        for (_, future), result in zip(batch, results):
             if future.done():        # the caller went away (request cancelled)
                 continue
             if isinstance(result, BaseException):
                 future.set_exception(result)
             else:
                 future.set_result(result)
-
-
-def _by_output_flag(batch: List[Tuple[Any, bool, asyncio.Future]]) -> List[List[Tuple[Any, bool, asyncio.Future]]]:
-    groups: Dict[bool, List[Tuple[Any, bool, asyncio.Future]]] = {}
-    for item in batch:
-        groups.setdefault(item[1], []).append(item)
-    return list(groups.values())
 
 
 def batcher_of(processor: Any) -> ParseBatcher:
@@ -121,9 +114,9 @@ def install() -> None:
     upstream = rasa_processor.MessageProcessor.parse_message
 
     async def parse_message(self, message, tracker=None, only_output_properties: bool = True):
-        if self.http_interpreter:
+        if self.http_interpreter or not only_output_properties:   # e.g. `rasa test`: Rasa's path
             return await upstream(self, message, tracker, only_output_properties)
-        parse_data = await batcher_of(self).parse(message, only_output_properties)
+        parse_data = await batcher_of(self).parse(message)
         # The rest as MessageProcessor.parse_message does it (`copy` of its module:
         # bot.speedups makes those copies only when debug logging is on).
         copy = rasa_processor.copy

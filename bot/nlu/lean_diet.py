@@ -13,7 +13,7 @@ message gets what predicting it alone gives (tests/test_batch_parse.py).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 
@@ -21,10 +21,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.extractors.extractor import EntityTagSpec
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.constants import DIAGNOSTIC_DATA
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.utils.tensorflow.constants import ENTITY_RECOGNITION, INTENT_CLASSIFICATION
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -56,29 +54,25 @@ class LeanDIETClassifier(DIETClassifier):
         status.expect_partial()
         return model
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        together = [m for m in messages if m.get(TOKENS_NAMES[TEXT])]
-        if self.model is None or len(together) < 2:
-            return super().process(messages)
-        alone = [m for m in messages if not m.get(TOKENS_NAMES[TEXT])]   # e.g. empty text
-        if alone:
-            super().process(alone)
-        model_data = self._create_model_data(together, training=False)
-        outputs = self.model.run_inference(model_data, batch_size=len(together))
-        for index, message in enumerate(together):
-            self._set_predictions(message, _row(outputs, index, len(together)))
-        return messages
+    #: Outputs of the current batch prediction, by message (see `process`).
+    _batch_outputs: Dict[int, Dict[Text, Any]] = {}
 
-    def _set_predictions(self, message: Message, out: Dict[Text, Any]) -> None:
-        """What DIETClassifier.process sets on a message, from its own outputs."""
-        if self.component_config[INTENT_CLASSIFICATION]:
-            label, label_ranking = self._predict_label(out)
-            message.set(INTENT, label, add_to_output=True)
-            message.set("intent_ranking", label_ranking, add_to_output=True)
-        if self.component_config[ENTITY_RECOGNITION]:
-            message.set(ENTITIES, self._predict_entities(out, message), add_to_output=True)
-        if out and self._execution_context.should_add_diagnostic_data:
-            message.add_diagnostic_data(self._execution_context.node_name, out.get(DIAGNOSTIC_DATA))
+    def process(self, messages: List[Message]) -> List[Message]:
+        """DIETClassifier.process, with one prediction for all messages that have tokens;
+        `_predict` hands each message its row of it."""
+        together = [m for m in messages if m.get(TOKENS_NAMES[TEXT])]   # not e.g. empty text
+        if self.model is not None and len(together) > 1:
+            outputs = self.model.run_inference(self._create_model_data(together, training=False),
+                                               batch_size=len(together))
+            self._batch_outputs = {id(m): _row(outputs, i, len(together)) for i, m in enumerate(together)}
+        try:
+            return super().process(messages)
+        finally:
+            self._batch_outputs = {}
+
+    def _predict(self, message: Message) -> Optional[Dict[Text, Any]]:
+        out = self._batch_outputs.get(id(message))
+        return out if out is not None else super()._predict(message)
 
 
 def _row(outputs: Dict[Text, Any], index: int, batch: int) -> Dict[Text, Any]:

@@ -51,6 +51,64 @@ SUBSIDY_CLAUSES = {
 }
 
 
+def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = False) -> None:
+    """The national 育儿补贴 amount, then the place's own subsidies (with their conditions)."""
+    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
+    reply.cite(main["clause_id"])
+    if place and ka.region_of(place) is not None:
+        ActionAnswerSubsidy().regional(place, reply)
+    elif place:
+        reply.say(templates.not_covered(ka.display_name(place)))
+    elif not brief:
+        reply.say(templates.local_subsidy_may_apply())
+
+
+def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optional[int]) -> None:
+    """A local birth/childcare subsidy: the place's own rows; without a place, every
+    covered place's scheme, each labelled with where it applies."""
+    found = False
+    if place and ka.region_of(place) is not None:
+        before = len(reply.lines)
+        ActionAnswerSubsidy().regional(place, reply)
+        found = len(reply.lines) > before
+        if not found:
+            reply.say(templates.no_local_subsidy(ka.display_name(place)))
+    elif place:
+        reply.say(templates.not_covered(ka.display_name(place)))
+    else:
+        from knowledge import store
+
+        for kind in REGIONAL_SUBSIDIES:
+            for row in store.all_facts(conn=ka.connection(), table="benefits"):
+                if row["kind"] != kind or row["jurisdiction"] == "china":
+                    continue
+                if child_order and row["child_order"] not in (None, child_order):
+                    continue
+                order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
+                reply.say(templates.regional_subsidy_elsewhere(ka.display_name(row["jurisdiction"]), kind, order,
+                                                                row["amount_text"]))
+                reply.cite(row["clause_id"])
+                found = True
+    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
+    reply.cite(main["clause_id"])
+
+
+def say_benefits(reply: Answer, *, place: str, topic: str) -> None:
+    """The place's benefit rows of a topic (tax, housing, insurance)."""
+    intent = {"tax_deduction": "ask_tax_deduction", "housing": "ask_housing",
+              "maternity_insurance": "ask_maternity_insurance"}[topic]
+    region = ka.region_of(place)
+    if region is None:
+        return
+    for kind in KINDS_FOR_INTENT[intent]:
+        resolution = resolve(place, kind)
+        for row in resolution.rules + resolution.drafts:
+            reply.say(templates.benefit_line(row) + ("（征求意见稿）" if row["doc_status"] == "draft" else ""))
+            reply.cite(row["clause_id"])
+
+
 @answers("ask_subsidy_apply", "ask_subsidy_amount", "ask_subsidy_eligibility")
 class ActionAnswerSubsidy(AnswerAction, Action):
     """育儿补贴 is national: it is answered for any place; local extras when covered."""

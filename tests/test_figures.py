@@ -24,7 +24,7 @@ from knowledge.build import squash
 from tests.conftest import entity, make_tracker
 
 # Service numbers the templates give on purpose (hotlines), not policy figures.
-SERVICE_NUMBERS = {"12345", "12338"}
+SERVICE_NUMBERS = {"12345", "12338", "12333", "12393", "12366"}
 PLACES = ["baotou", "hohhot", "kundulun", "ordos", "neimenggu", "tonghua", "dongchang", "jilin", "zhongning",
           "ningxia", "北京"]
 

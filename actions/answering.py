@@ -1,0 +1,248 @@
+"""Answer the point asked: source requests, follow-ups, several questions in one
+message, and facets (review time, deadline, counting rule …) that no fact row holds.
+
+`answer_turn` runs before an action's own logic. It returns a finished Answer when the
+turn is one of those cases, or None to let the action answer as before. Where the
+material is silent it names the office that decides, never a guess.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import knowledge_access as ka
+from actions import questions as qs
+from actions import templates
+from actions.base import Answer
+from knowledge import qa, search
+
+# Facets the fact tables answer well (the actions' own logic); every other facet is
+# answered from the question-answer table or the clauses.
+FACT_FACETS = {"amount", "general"}
+FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave", "only_child_leave",
+               "childcare_subsidy", "local_subsidy", "tax_deduction", "housing", "maternity_insurance",
+               "childcare_service"}
+# A question-answer entry must be at least this good (qa.match's score) to be shown.
+MIN_QA_SCORE = 0.35
+# A clause sentence must share this many of the question's terms to be shown.
+MIN_SENTENCE_TERMS = 2
+MAX_PARTS = 4
+
+# Who decides when the material is silent, by topic.
+DEPARTMENT_OF_TOPIC = {
+    "maternity_leave": "department_leave", "paternity_leave": "department_leave",
+    "parental_leave": "department_leave", "marriage_leave": "department_leave",
+    "only_child_leave": "department_leave", "miscarriage_leave": "department_leave",
+    "employment_rights": "department_leave",
+    "maternity_allowance": "department_insurance", "maternity_insurance": "department_insurance",
+    "childcare_subsidy": "department_subsidy", "local_subsidy": "department_subsidy",
+    "tax_deduction": "department_tax", "housing": "department_housing",
+    "childcare_service": "department_health", "health_service": "department_health",
+    "family_support": "department_health", "education": "department_education",
+    "marriage_custom": "department_civil",
+}
+
+
+# ---------------------------------------------------------------- turn state
+
+def last_question(tracker: Tracker) -> Optional[qs.Question]:
+    """The question the last answer was about (slot `last_question`: topic|facet|order|who)."""
+    value = tracker.get_slot("last_question")
+    if not isinstance(value, str) or value.count("|") != 3:
+        return None
+    topic, facet, order, who = value.split("|")
+    return qs.Question(text="", topic=topic or None, facet=facet or "general",
+                       child_order=int(order) if order.isdigit() else None, who=who or None)
+
+
+def remember(question: qs.Question) -> SlotSet:
+    return SlotSet("last_question", "|".join([question.topic or "", question.facet,
+                                              str(question.child_order or ""), question.who or ""]))
+
+
+def question_of_intent(tracker: Tracker, intent: str) -> qs.Question:
+    """What an action's own answer was about, so that a follow-up can lean on it."""
+    question = qs.read(tracker.latest_message.get("text") or "", intent=intent)
+    leave_type = ka.latest_entity(tracker, "leave_type")
+    if leave_type in qs.TOPIC_OF_LEAVE_TYPE:
+        question = qs.with_topic(question, qs.TOPIC_OF_LEAVE_TYPE[leave_type])
+    return question
+
+
+def place_chain(place: Optional[str]) -> Optional[list[str]]:
+    """Region ids from the place up to the country, or None when no covered place is known."""
+    region = ka.region_of(place) if place else None
+    if region is None:
+        return None
+    return [r.id for r in ka.gazetteer().chain(region.id)]
+
+
+# ---------------------------------------------------------------- entry point
+
+def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
+    """A finished answer for this turn, or None when the action's own logic should answer."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    place = ka.current_place(tracker)
+    previous = last_question(tracker)
+    question_parts = qs.read_message(text, intent=intent)
+    first = question_parts[0]
+    if first.facet == "source" and (tracker.get_slot("cited_clauses") or []) and len(question_parts) == 1:
+        return show_sources(tracker.get_slot("cited_clauses"))
+    if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
+        question = qs.follow(previous, text)
+        reply = Answer()
+        answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
+        finish(reply, question, place)
+        return reply
+    if len(question_parts) > 1:
+        reply = Answer()
+        reply.say(templates.several_questions(len(question_parts)))
+        for number, question in enumerate(question_parts[:MAX_PARTS], start=1):
+            part = Answer()
+            answer_one(question, place=place, reply=part, tracker=tracker, brief=True)
+            reply.say(templates.numbered_part(number, question.text, part.lines))
+            reply.cite(*part.clause_ids)
+            reply.events += [e for e in part.events if e.get("name") != "last_question"]
+        finish(reply, question_parts[-1], place)
+        return reply
+    if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
+        return None   # the action's fact tables answer amounts and overviews
+    if first.topic is None and first.facet == "general":
+        return None
+    reply = Answer()
+    if not answer_facet(first, place=place, reply=reply):
+        return None
+    finish(reply, first, place)
+    return reply
+
+
+def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
+    reply.events.append(remember(question))
+    if question.leave_type and question.leave_type in ("产假", "护理假", "育儿假", "婚假", "独生子女照护假"):
+        reply.events.append(SlotSet("leave_type", question.leave_type))
+    if question.child_order:
+        reply.events.append(SlotSet("child_order", str(question.child_order)))
+    if place:
+        reply.events.append(SlotSet("region", place))
+
+
+# ---------------------------------------------------------------- one question
+
+def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tracker: Tracker,
+               brief: bool) -> None:
+    """Answer one question into `reply`: facts for amounts, else the facet's answer."""
+    from actions import leave, money   # the fact answers live with their actions
+
+    if question.facet in FACT_FACETS or question.topic in qs.LEAVE_TOPICS and question.facet == "amount":
+        if question.leave_type in leave.LEAVE_TYPES:
+            if place:
+                leave.say_leave(reply, place=place, leave_type=question.leave_type,
+                                child_order=question.child_order, brief=brief)
+            else:
+                leave.say_leave_without_place(reply, leave_type=question.leave_type)
+            return
+        if question.topic == "childcare_subsidy":
+            money.say_subsidy_amount(reply, place=place, brief=brief)
+            return
+        if question.topic == "local_subsidy":
+            money.say_local_subsidy(reply, place=place, child_order=question.child_order)
+            return
+    if answer_facet(question, place=place, reply=reply):
+        return
+    if question.topic in ("tax_deduction", "housing", "maternity_insurance") and place:
+        money.say_benefits(reply, place=place, topic=question.topic)
+        if reply.lines:
+            return
+    reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(question.topic or ""))))
+
+
+def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) -> bool:
+    """The question-answer table's entry for this facet, else the best clause sentences."""
+    chain = place_chain(place)
+    match = best_qa(question, chain=chain)
+    if match is not None:
+        local = match.jurisdiction != "china"
+        if local and (chain is None or match.jurisdiction not in chain):
+            reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
+        reply.say(match.answer)
+        reply.cite(*match.clause_ids)
+        if not local and place is None and question.topic in qs.LEAVE_TOPICS:
+            reply.say(templates.may_differ_locally())
+        return True
+    found = best_sentences(question.text, chain=chain)
+    if found is not None:
+        clause_id, sentences = found
+        cited = ka.cite(clause_id)
+        reply.say(templates.clause_sentences(cited["title"], sentences))
+        reply.cite(clause_id)
+        return True
+    return False
+
+
+def best_qa(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+    """The best entry for this question in the citizen's place (or national when unknown)."""
+    matches = qa.match(conn=ka.connection(), text=question.text or "", topic=question.topic,
+                       facet=question.facet, jurisdictions=chain, limit=8)
+    for match in matches:
+        if match.score < MIN_QA_SCORE:
+            break
+        if question.topic and not same_topic(match.topic, question.topic):
+            continue
+        if question.follow_up and match.facet != question.facet:
+            continue
+        return match
+    if question.follow_up:   # a follow-up carries no words to match: take the entry of its facet
+        for match in qa.entries_for(conn=ka.connection(), topic=question.topic, facet=question.facet,
+                                    jurisdictions=chain):
+            return match
+    return None
+
+
+def same_topic(entry_topic: str, asked_topic: str) -> bool:
+    """An entry answers the topic asked (general leave entries answer every leave)."""
+    return entry_topic == asked_topic or (entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS)
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
+
+
+def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
+    """(clause id, its sentences that match the question) for the long tail, or None."""
+    terms = search.query_terms(text)
+    if not terms:
+        return None
+    hits = search.search(conn=ka.connection(), query=text, limit=10)
+    if chain is not None:
+        hits = [h for h in hits if ka.cite(h.clause_id)["jurisdiction"] in chain] or hits
+    for hit in hits:
+        clause_text = ka.cite(hit.clause_id)["text"]
+        scored = []
+        for sentence in (s.strip() for s in _SENTENCE_END.split(clause_text)):
+            flat = search.normalise(sentence)
+            matched = sum(1 for t in terms if t in flat)
+            if matched >= MIN_SENTENCE_TERMS and matched >= min(3, (len(terms) + 1) // 2):
+                scored.append((matched, sentence))
+        if scored:
+            best = max(m for m, _ in scored)
+            return hit.clause_id, [s for m, s in scored if m == best][:2]
+    return None
+
+
+def show_sources(clause_ids: list[str]) -> Answer:
+    """The cited clauses of the last answer, with their text."""
+    reply = Answer()
+    for clause_id in clause_ids[:3]:
+        cited = ka.cite(clause_id)
+        reply.say(templates.clause_text(cited))
+        reply.cite(clause_id)
+    if len(clause_ids) > 3:
+        reply.say(templates.more_sources(len(clause_ids) - 3))
+    return reply
+
+
+AnswerFunction = Callable[[qs.Question, Optional[str], Answer], None]

@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from knowledge import parsers, search, store
+from knowledge import parsers, qa, search, store
 from knowledge.parsers import Clause, SourceError
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -44,6 +44,7 @@ class BuildReport:
     facts: dict[str, int] = field(default_factory=dict)
     regions: int = 0
     facilities: int = 0
+    qa: int = 0
     seconds: float = 0.0
 
 
@@ -234,6 +235,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
     clause_text = {f"{c.doc_id}:{c.path}": c.text for c in clauses}
     facts = {t: fact_rows(root=root, table=t, clause_text=clause_text, region_ids=region_ids)
              for t in store.FACT_TABLES}
+    qa_entries = qa.checked_entries(root=root, clause_text=clause_text, region_ids=region_ids)
     facilities = [row for path in sorted((root / "facilities").rglob("*.csv"))
                   for row in read_facility_csv(path=path, region_ids=region_ids)]
 
@@ -263,6 +265,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
         store.insert_search_rows(db=db, rows=(
             (f"{c.doc_id}:{c.path}", search.index_text(c.heading), search.index_text(c.text))
             for c in clauses))
+        qa.write(db=db, entries=qa_entries)
         db.conn.commit()
         problems = store.integrity_problems(conn=db.conn)
         db.close()
@@ -275,7 +278,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
     return BuildReport(
         db_path=db_path, documents=len(documents), clauses=len(clauses),
         facts={t: len(rows) for t, rows in facts.items()}, regions=len(regions),
-        facilities=len(facilities), seconds=time.perf_counter() - started,
+        facilities=len(facilities), qa=len(qa_entries), seconds=time.perf_counter() - started,
     )
 
 

@@ -30,7 +30,11 @@ def source_line(cite: Mapping) -> str:
     number = cite["number"]
     position = f"第{number}条" if number.isdigit() and cite["doc_kind"] == "supplementary" else (
         f"第{number}项" if number.isdigit() else number)
-    if cite["clause_kind"] != "measure":
+    if cite["doc_kind"] == "official" and not number.startswith("第"):
+        position = official_outline_position(cite)
+    if cite["clause_kind"] == "contact":
+        position = cite["path"].split("/", 1)[0]  # the phone table's title
+    elif cite["clause_kind"] != "measure":
         position = cite["heading"]
     parts = [f"《{cite['title']}》"]
     if cite["doc_number"]:
@@ -45,11 +49,20 @@ def source_line(cite: Mapping) -> str:
         flags.append(f"部分内容已被《{cite['superseded_title']}》取代")
     if cite["confidence"] == "reported":
         flags.append("据公开报道整理，以当地部门解释为准")
-    if cite["doc_kind"] == "supplementary" and cite["jurisdiction"] == "china":
+    if cite["doc_kind"] in ("supplementary", "official") and cite["jurisdiction"] == "china":
         flags.append("国家规定")
     if flags:
         text += "【" + "；".join(flags) + "】"
     return text
+
+
+def official_outline_position(cite: Mapping) -> str:
+    """二/（一）/2 -> 二（一）第2项; 四 -> 四、资金发放 (items restart under each group)."""
+    labels = cite["path"].split("/")
+    if len(labels) == 1:
+        return f"{labels[0]}、{cite['heading']}"
+    last = labels[-1]
+    return "".join(labels[:-1]) + (f"第{last}项" if last.isdigit() else last)
 
 
 def sources_block(cites: Iterable[Mapping]) -> str:

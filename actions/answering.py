@@ -7,6 +7,7 @@ material is silent it names the office that decides, never a guess.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Callable, Optional
 
@@ -17,7 +18,7 @@ from actions import knowledge_access as ka
 from actions import questions as qs
 from actions import templates
 from actions.base import Answer
-from knowledge import qa, search
+from knowledge import qa, search, store
 
 # Facets the fact tables answer well (the actions' own logic); every other facet is
 # answered from the question-answer table or the clauses.
@@ -25,8 +26,10 @@ FACT_FACETS = {"amount", "general"}
 FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave", "only_child_leave",
                "childcare_subsidy", "local_subsidy", "tax_deduction", "housing", "maternity_insurance",
                "childcare_service"}
-# A question-answer entry must be at least this good (qa.match's score) to be shown.
-MIN_QA_SCORE = 0.35
+# An entry is shown when one of its paraphrases holds this share of the question's
+# terms (more when the entry is about another facet than the one asked).
+MIN_COVERAGE = 0.45
+FACET_MISMATCH_COVERAGE = 0.7
 # A clause sentence must share this many of the question's terms to be shown.
 MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
@@ -178,6 +181,8 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
     if found is not None:
         clause_id, sentences = found
         cited = ka.cite(clause_id)
+        if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
+            reply.say(templates.applies_only_to(ka.display_name(cited["jurisdiction"])))
         reply.say(templates.clause_sentences(cited["title"], sentences))
         reply.cite(clause_id)
         return True
@@ -185,22 +190,54 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
 
 
 def best_qa(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
-    """The best entry for this question in the citizen's place (or national when unknown)."""
-    matches = qa.match(conn=ka.connection(), text=question.text or "", topic=question.topic,
-                       facet=question.facet, jurisdictions=chain, limit=8)
+    """The best entry for this question in the citizen's place (or any place when unknown),
+    if it shares enough of the question's words with one of the entry's paraphrases."""
+    conn = ka.connection()
+    if question.follow_up:   # a follow-up carries few words: take the entry of its topic and facet
+        return entry_for(question, chain=chain)
+    matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
+                       jurisdictions=None if chain is None else chain, limit=8)
     for match in matches:
-        if match.score < MIN_QA_SCORE:
-            break
         if question.topic and not same_topic(match.topic, question.topic):
             continue
-        if question.follow_up and match.facet != question.facet:
-            continue
-        return match
-    if question.follow_up:   # a follow-up carries no words to match: take the entry of its facet
-        for match in qa.entries_for(conn=ka.connection(), topic=question.topic, facet=question.facet,
-                                    jurisdictions=chain):
+        needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
+        if coverage(question.text, match.entry_id) >= needed:
             return match
     return None
+
+
+def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+    conn = ka.connection()
+    for topic in (question.topic, "leave_general" if question.topic in qs.LEAVE_TOPICS else None):
+        if not topic:
+            continue
+        rows = store.qa_entries_of(conn=conn, topic=topic, facet=question.facet,
+                                   jurisdictions_json=None if chain is None else json.dumps(chain))
+        # The most specific place first (the chain runs from the place to the country).
+        order = {region: i for i, region in enumerate(chain or [])}
+        rows = sorted(rows, key=lambda r: (order.get(r["jurisdiction"], len(order)), r["entry_id"]))
+        if rows:
+            row = rows[0]
+            return qa.QAMatch(entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
+                              jurisdiction=row["jurisdiction"], answer=row["answer"],
+                              clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=row["entry_id"])), score=1.0)
+    return None
+
+
+# Words every question has: they do not tell one entry from another.
+_GENERIC_TERMS = frozenset("可以 能不 不能 是不 不是 请问 一下 我们 怎么 什么 多少 吗 呢 有没 没有".split())
+
+
+def coverage(text: str, entry_id: str) -> float:
+    """The largest share of the question's terms found in one paraphrase of the entry."""
+    terms = [t for t in qa.match_terms(text) if t not in _GENERIC_TERMS]
+    if not terms:
+        return 0.0
+    best = 0.0
+    for paraphrase in store.qa_questions(conn=ka.connection(), entry_id=entry_id):
+        present = set(qa.match_terms(paraphrase))
+        best = max(best, sum(t in present for t in terms) / len(terms))
+    return best
 
 
 def same_topic(entry_topic: str, asked_topic: str) -> bool:
@@ -211,25 +248,33 @@ def same_topic(entry_topic: str, asked_topic: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 
 
+def matching_sentences(text: str, query: str, *, most: int = 2, least: int = 1) -> list[str]:
+    """The sentences of a clause holding the most query terms (at least `least`)."""
+    terms = search.query_terms(query)
+    scored = []
+    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
+        matched = sum(1 for t in terms if t in search.normalise(sentence))
+        if matched >= max(1, least):
+            scored.append((matched, sentence))
+    if not scored:
+        return []
+    best = max(m for m, _ in scored)
+    return [s for m, s in scored if m >= max(1, best - 1)][:most]
+
+
 def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
     """(clause id, its sentences that match the question) for the long tail, or None."""
     terms = search.query_terms(text)
     if not terms:
         return None
+    least = max(MIN_SENTENCE_TERMS, min(3, (len(terms) + 1) // 2))
     hits = search.search(conn=ka.connection(), query=text, limit=10)
     if chain is not None:
         hits = [h for h in hits if ka.cite(h.clause_id)["jurisdiction"] in chain] or hits
     for hit in hits:
-        clause_text = ka.cite(hit.clause_id)["text"]
-        scored = []
-        for sentence in (s.strip() for s in _SENTENCE_END.split(clause_text)):
-            flat = search.normalise(sentence)
-            matched = sum(1 for t in terms if t in flat)
-            if matched >= MIN_SENTENCE_TERMS and matched >= min(3, (len(terms) + 1) // 2):
-                scored.append((matched, sentence))
-        if scored:
-            best = max(m for m, _ in scored)
-            return hit.clause_id, [s for m, s in scored if m == best][:2]
+        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], text, least=least)
+        if sentences:
+            return hit.clause_id, sentences
     return None
 
 

@@ -387,3 +387,15 @@ def qa_counts(*, conn: sqlite3.Connection) -> dict[str, int]:
         "qa_clauses": conn.execute("SELECT count(*) FROM qa_clauses").fetchone()[0],
         "qa_search": conn.execute("SELECT count(*) FROM qa_search").fetchone()[0],
     }
+
+
+def qa_entries_of(*, conn: sqlite3.Connection, topic: str, facet: str,
+                  jurisdictions_json: str | None) -> list[sqlite3.Row]:
+    """Entries of one topic and facet (a follow-up such as "要多久" names no other words),
+    optionally only those of the jurisdictions in a JSON list."""
+    return conn.execute(
+        "SELECT id AS entry_id, topic, facet, jurisdiction, answer FROM qa"
+        " WHERE topic = ? AND facet = ? AND (? IS NULL OR jurisdiction IN (SELECT value FROM json_each(?)))"
+        " ORDER BY id",
+        (topic, facet, jurisdictions_json, jurisdictions_json),
+    ).fetchall()

@@ -235,8 +235,8 @@ def checked_entries(*, root: Path, clause_text: dict[str, str], region_ids: set[
 def write(*, db: sqlite_utils.Database, entries: list[Entry], held_out: dict[str, int] | None = None) -> None:
     """Fill qa, qa_questions, qa_clauses and the paraphrase index. `held_out` maps an entry
     id to the index of a paraphrase left out of the index (for the evaluation)."""
+    store.create_qa_schema(db=db, foreign_keys=held_out is None)
     held_out = held_out or {}
-    store.create_qa_schema(db=db)
     store.insert_rows(db=db, table="qa", rows=(
         {"id": e.id, "topic": e.topic, "facet": e.facet, "jurisdiction": e.jurisdiction,
          "valid_from": e.valid_from, "valid_until": e.valid_until, "answer": e.answer,
@@ -275,11 +275,14 @@ def match(
         return []
     expression = " OR ".join(f'"{term}"' for term in terms)
     rows = store.qa_search(
-        conn=conn, match=expression, limit=max(limit * 8, 40),
+        conn=conn, match=expression, limit=max(limit * 40, 200),
         jurisdictions_json=None if jurisdictions is None else json.dumps(list(jurisdictions)),
     )
-    ranked = []
-    for row in rows:
+    ranked, seen = [], set()
+    for row in rows:          # best paraphrase first: keep each entry's first row
+        if row["entry_id"] in seen:
+            continue
+        seen.add(row["entry_id"])
         score = -row["score"]
         score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))

@@ -334,10 +334,12 @@ QA_SCHEMA: dict[str, dict] = {
 }
 
 
-def create_qa_schema(*, db: sqlite_utils.Database) -> None:
-    """The question-answer tables and the FTS5 index over their paraphrases."""
+def create_qa_schema(*, db: sqlite_utils.Database, foreign_keys: bool = True) -> None:
+    """The question-answer tables and the FTS5 index over their paraphrases. Without
+    foreign keys for a scratch database that holds no clauses (the matcher evaluation)."""
     for name, spec in QA_SCHEMA.items():
-        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys", []))
+        db[name].create(spec["columns"], pk=spec["pk"],
+                        foreign_keys=spec.get("foreign_keys", []) if foreign_keys else [])
     db.execute(
         "CREATE VIRTUAL TABLE qa_search USING fts5("
         "entry_id UNINDEXED, seq UNINDEXED, question_tokens, tokenize = 'unicode61')"
@@ -353,14 +355,13 @@ def insert_qa_search_rows(*, db: sqlite_utils.Database, rows: Iterable[tuple[str
 def qa_search(
     *, conn: sqlite3.Connection, match: str, jurisdictions_json: str | None, limit: int
 ) -> list[sqlite3.Row]:
-    """Entries whose paraphrases match an FTS5 expression: the best (lowest) bm25 of each
-    entry, optionally only entries of the jurisdictions in a JSON list."""
+    """Paraphrases matching an FTS5 expression with their entry, best (lowest bm25) first,
+    optionally only of entries whose jurisdiction is in a JSON list."""
     return conn.execute(
-        "SELECT q.id AS entry_id, q.topic, q.facet, q.jurisdiction, q.answer, min(s.score) AS score"
-        " FROM (SELECT entry_id, bm25(qa_search) AS score FROM qa_search WHERE qa_search MATCH ?) s"
-        " JOIN qa q ON q.id = s.entry_id"
-        " WHERE ? IS NULL OR q.jurisdiction IN (SELECT value FROM json_each(?))"
-        " GROUP BY q.id ORDER BY score LIMIT ?",
+        "SELECT s.entry_id, s.seq, bm25(qa_search) AS score, q.topic, q.facet, q.jurisdiction, q.answer"
+        " FROM qa_search s JOIN qa q ON q.id = s.entry_id"
+        " WHERE qa_search MATCH ? AND (? IS NULL OR q.jurisdiction IN (SELECT value FROM json_each(?)))"
+        " ORDER BY score LIMIT ?",
         (match, jurisdictions_json, jurisdictions_json, limit),
     ).fetchall()
 

@@ -136,3 +136,11 @@ def test_hohhot_district_phone_numbers(conn):
     phones = {r["name"]: r["contact"] for r in rows if r["clause_id"].startswith("hohhot-subsidy-rules:")}
     assert 10 == len(phones)
     assert "0471-6218572" == phones["新城区卫健委"]
+
+
+def test_subsidy_review_and_payment_timing(conn):
+    review = regions.resolve(conn=conn, place="中宁", table="benefits", kind="育儿补贴审核时限").rules
+    assert [(30, "个工作日", "subsidy-management-rules:第七条")] == [
+        (int(r["value"]), r["unit"], r["clause_id"]) for r in review]
+    paid = regions.resolve(conn=conn, place="呼和浩特", table="benefits", kind="生育补贴发放时间").rules
+    assert ["hohhot-subsidy-rules:四"] == [r["clause_id"] for r in paid]

@@ -11,7 +11,7 @@ WHO_WORDS = {
     "mother": "女职工", "father": "男方", "each_parent": "夫妻双方每人",
     "only_child": "独生子女", "employee": "职工",
 }
-LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假"}
+LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假", "流产假": "流产后的产假"}
 
 COVERED_PLACES = "内蒙古自治区（含呼和浩特、包头及各盟市）、吉林省通化市（区级征求意见稿）、宁夏回族自治区中卫市中宁县"
 HOTLINE = "12345政务服务便民热线"
@@ -100,6 +100,8 @@ def leave_direct(place: str, rule: Mapping) -> str:
     """包头市女职工生育第三个孩子可享受产假188天。"""
     who = WHO_WORDS.get(rule["who"], "")
     order = CHILD_ORDER_WORDS.get(rule["child_order"])
+    if rule["leave_type"] == "流产假":
+        return f"{place}：女职工{rule['conditions']}。"
     if rule["leave_type"] in LEAVE_DISPLAY:
         return f"{place}：{rule['conditions'] or leave_label(rule['leave_type'])}，增加产假{rule['days']}天。"
     period = "每年" if rule["period"] == "per_year" else ""

@@ -262,20 +262,51 @@ def matching_sentences(text: str, query: str, *, most: int = 2, least: int = 1) 
     return [s for m, s in scored if m >= max(1, best - 1)][:most]
 
 
+# Citizens' words -> the documents' words, added to a clause search.
+DOCUMENT_WORDS = {
+    "个税": "个人所得税", "陪产假": "护理假", "陪护假": "护理假", "产假工资": "生育津贴", "二胎": "二孩",
+    "三胎": "三孩", "头胎": "一孩", "老二": "二孩", "老三": "三孩", "娃": "婴幼儿", "孩子": "婴幼儿",
+    "宝宝": "婴幼儿", "两岁": "2岁", "二岁": "2岁", "三岁": "3岁", "一岁": "1岁", "上学": "就读",
+    "同一个学校": "同一所学校", "哥哥": "兄", "姐姐": "姐", "户口": "户籍", "托儿所": "托育",
+    "医保": "医疗保险", "失业": "失业保险", "离婚": "离婚", "收养": "收养", "领养": "收养",
+}
+
+
+def search_text(text: str) -> str:
+    """The question with place names removed (they pick documents, not sentences) and the
+    documents' words added."""
+    flat = text
+    gazetteer = ka.gazetteer()
+    aliases = getattr(gazetteer, "aliases", {})
+    for region in gazetteer.find_in_text(text):
+        for name in sorted([region.name] + [a for a, rid in aliases.items() if rid == region.id], key=len, reverse=True):
+            flat = flat.replace(name, " ")
+    extra = [doc for said, doc in DOCUMENT_WORDS.items() if said in text and doc not in text]
+    return flat + " " + " ".join(extra)
+
+
 def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
-    """(clause id, its sentences that match the question) for the long tail, or None."""
-    terms = search.query_terms(text)
+    """(clause id, its sentences that match the question best) for the long tail, or None.
+    Sentences of the top clauses compete; the place's own documents win a tie."""
+    query = search_text(text)
+    terms = search.query_terms(query)
     if not terms:
         return None
     least = max(MIN_SENTENCE_TERMS, min(3, (len(terms) + 1) // 2))
-    hits = search.search(conn=ka.connection(), query=text, limit=10)
-    if chain is not None:
-        hits = [h for h in hits if ka.cite(h.clause_id)["jurisdiction"] in chain] or hits
-    for hit in hits:
-        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], text, least=least)
-        if sentences:
-            return hit.clause_id, sentences
-    return None
+    hits = search.search(conn=ka.connection(), query=query, limit=12)
+    best: Optional[tuple[tuple, str, list[str]]] = None
+    for rank, hit in enumerate(hits):
+        jurisdiction = ka.cite(hit.clause_id)["jurisdiction"]
+        if chain is not None and jurisdiction not in chain and jurisdiction != "china":
+            continue   # another place's rule never answers for this place
+        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], query, least=least)
+        if not sentences:
+            continue
+        matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)
+        key = (matched, chain is not None and jurisdiction in chain, -rank)
+        if best is None or key > best[0]:
+            best = (key, hit.clause_id, sentences)
+    return (best[1], best[2]) if best else None
 
 
 def show_sources(clause_ids: list[str]) -> Answer:

@@ -30,6 +30,8 @@ FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage
 # terms (more when the entry is about another facet than the one asked).
 MIN_COVERAGE = 0.45
 FACET_MISMATCH_COVERAGE = 0.7
+# An amount question goes to another point's entry only with this share.
+STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
 MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
@@ -77,9 +79,11 @@ def question_of_intent(tracker: Tracker, intent: str) -> qs.Question:
 
 def place_chain(place: Optional[str]) -> Optional[list[str]]:
     """Region ids from the place up to the country, or None when no covered place is known."""
-    region = ka.region_of(place) if place else None
-    if region is None:
+    if not place:
         return None
+    region = ka.region_of(place)
+    if region is None:   # a place outside the store: only national rules apply to it
+        return ["china"]
     return [r.id for r in ka.gazetteer().chain(region.id)]
 
 
@@ -114,7 +118,15 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, question_parts[-1], place)
         return reply
     if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
-        return None   # the action's fact tables answer amounts and overviews
+        # The fact tables answer amounts and overviews, unless the words are plainly
+        # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
+        if match is None or match.facet in FACT_FACETS:
+            return None
+        reply = Answer()
+        say_entry(match, question=first, place=place, reply=reply)
+        finish(reply, first, place)
+        return reply
     if first.topic is None and first.facet == "general":
         return None
     reply = Answer()
@@ -169,13 +181,7 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
     chain = place_chain(place)
     match = best_qa(question, chain=chain)
     if match is not None:
-        local = match.jurisdiction != "china"
-        if local and (chain is None or match.jurisdiction not in chain):
-            reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
-        reply.say(match.answer)
-        reply.cite(*match.clause_ids)
-        if not local and place is None and question.topic in qs.LEAVE_TOPICS:
-            reply.say(templates.may_differ_locally())
+        say_entry(match, question=question, place=place, reply=reply)
         return True
     found = best_sentences(question.text, chain=chain)
     if found is not None:
@@ -189,7 +195,19 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
     return False
 
 
-def best_qa(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str], reply: Answer) -> None:
+    """A question-answer entry, labelled when it is another place's rule."""
+    chain = place_chain(place)
+    local = match.jurisdiction != "china"
+    if local and (chain is None or match.jurisdiction not in chain):
+        reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
+    reply.say(match.answer)
+    reply.cite(*match.clause_ids)
+    if not local and place is None and question.topic in qs.LEAVE_TOPICS:
+        reply.say(templates.may_differ_locally())
+
+
+def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float = 0.0) -> Optional[qa.QAMatch]:
     """The best entry for this question in the citizen's place (or any place when unknown),
     if it shares enough of the question's words with one of the entry's paraphrases."""
     conn = ka.connection()
@@ -201,7 +219,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa
         if question.topic and not same_topic(match.topic, question.topic):
             continue
         needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
-        if coverage(question.text, match.entry_id) >= needed:
+        if coverage(question.text, match.entry_id) >= max(needed, least):
             return match
     return None
 

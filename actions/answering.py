@@ -7,6 +7,7 @@ material is silent it names the office that decides, never a guess.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Callable, Optional
@@ -203,8 +204,27 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
         reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
     reply.say(match.answer)
     reply.cite(*match.clause_ids)
+    for deadline in passed_deadlines(match.answer, today=dt.date.today()):
+        reply.say(templates.deadline_passed(deadline))
     if not local and place is None and question.topic in qs.LEAVE_TOPICS:
         reply.say(templates.may_differ_locally())
+
+
+_DEADLINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前)(?!出生|生育|出世)(?:提出|申请|申领|完成|办理)|(?:截止|截至)(?:时间|日期)?为?(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def passed_deadlines(text: str, *, today: dt.date) -> list[str]:
+    """Deadlines ("2025年12月31日前") in an answer that are already past."""
+    passed = []
+    for m in _DEADLINE.finditer(text):
+        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+        label = f"{y}年{mo}月{d}日"
+        try:
+            if dt.date(y, mo, d) < today and label not in passed:
+                passed.append(label)
+        except ValueError:
+            continue
+    return passed
 
 
 def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float = 0.0) -> Optional[qa.QAMatch]:

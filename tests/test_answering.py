@@ -93,3 +93,17 @@ def test_another_places_clause_is_labelled_with_its_place(domain):
     tracker = make_tracker(intent="ask_policy_general", text="零彩礼有什么奖励")
     _, text = run(ActionSearchPolicy(), tracker, domain)
     assert "仅适用于" in text or "没有找到" in text
+
+
+@pytest.mark.parametrize("text, passed", [
+    ("首次申请应当在2025年12月31日前提出", ["2025年12月31日"]),
+    ("截止时间为2025年12月31日", ["2025年12月31日"]),
+    ("对于2025年1月1日以前出生的婴幼儿", []),
+    ("2027年12月31日前提出", []),
+])
+def test_passed_deadlines_are_recognised(text, passed):
+    import datetime as dt
+
+    from actions.answering import passed_deadlines
+
+    assert passed == passed_deadlines(text, today=dt.date(2026, 12, 3))

@@ -21,7 +21,7 @@ def child_order_of(tracker: Tracker) -> Optional[int]:
     return int(value) if value and str(value).isdigit() and int(value) in (1, 2, 3) else None
 
 
-LEAVE_TYPES = ("产假", "护理假", "育儿假", "婚假", "独生子女照护假")
+LEAVE_TYPES = ("产假", "护理假", "育儿假", "婚假", "独生子女照护假", "流产假")
 
 
 def known_leave_type(value: Optional[str]) -> Optional[str]:

@@ -25,6 +25,11 @@ KINDS_FOR_ENTITY = {
 }
 # Regional extras shown beside the national 育儿补贴.
 REGIONAL_SUBSIDIES = ("育儿补贴金", "生育补贴")
+# The clauses stating who qualifies for a regional scheme, shown with its amount; a
+# supplementary summary states them in its first clause.
+CONDITION_CLAUSES = {
+    "hohhot-subsidy-rules": ("hohhot-subsidy-rules:一/（一）/2", "hohhot-subsidy-rules:一/（一）/3"),
+}
 
 
 def resolve(place: str, kind: str) -> regions.Resolution:
@@ -38,14 +43,14 @@ def national_subsidy_rows(kind: str = "育儿补贴"):
 
 
 # Which clauses of the national rules answer each subsidy question (shown verbatim:
-# they are short summaries written for citizens, so every figure is its clause's own).
+# short summaries written for citizens, or short official articles, so every figure
+# is its clause's own).
 SUBSIDY_CLAUSES = {
     "ask_subsidy_amount": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
                            "national-childcare-subsidy:7"),
     "ask_subsidy_apply": ("national-childcare-subsidy:3", "national-childcare-subsidy:4",
                           "national-childcare-subsidy:5", "national-childcare-subsidy:6",
-                          "national-childcare-subsidy-rules:1", "national-childcare-subsidy-rules:2",
-                          "national-childcare-subsidy-rules:3", "national-childcare-subsidy-rules:4"),
+                          "subsidy-management-rules:第十二条", "national-childcare-subsidy-2026:1"),
     "ask_subsidy_eligibility": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
                                 "national-childcare-subsidy:3", "national-childcare-subsidy:5"),
 }
@@ -89,11 +94,11 @@ class ActionAnswerSubsidy(AnswerAction, Action):
                 reply.say(templates.regional_subsidy(ka.display_name(row["jurisdiction"]), kind, order,
                                                      row["amount_text"]))
                 reply.cite(row["clause_id"])
-                # The conditions are in the source's first clause (who, from when).
-                first = f"{row['doc_id']}:1"
-                if first != row["clause_id"] and first not in reply.clause_ids:
-                    reply.say(templates.clause_bullet(ka.cite(first)["text"]))
-                    reply.cite(first)
+                # The conditions (who, from when, hukou) come with the amount.
+                for condition in CONDITION_CLAUSES.get(row["doc_id"], (f"{row['doc_id']}:1",)):
+                    if condition != row["clause_id"] and condition not in reply.clause_ids:
+                        reply.say(templates.clause_bullet(ka.cite(condition)["text"]))
+                        reply.cite(condition)
         local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
         for row in local:
             reply.say(templates.local_implementation(ka.display_name(row["jurisdiction"]), row["quote"]))

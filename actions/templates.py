@@ -11,7 +11,7 @@ WHO_WORDS = {
     "mother": "女职工", "father": "男方", "each_parent": "夫妻双方每人",
     "only_child": "独生子女", "employee": "职工",
 }
-LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假"}
+LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假", "流产假": "流产后的产假"}
 
 COVERED_PLACES = "内蒙古自治区（含呼和浩特、包头及各盟市）、吉林省通化市（区级征求意见稿）、宁夏回族自治区中卫市中宁县"
 HOTLINE = "12345政务服务便民热线"
@@ -30,7 +30,11 @@ def source_line(cite: Mapping) -> str:
     number = cite["number"]
     position = f"第{number}条" if number.isdigit() and cite["doc_kind"] == "supplementary" else (
         f"第{number}项" if number.isdigit() else number)
-    if cite["clause_kind"] != "measure":
+    if cite["doc_kind"] == "official" and not number.startswith("第"):
+        position = official_outline_position(cite)
+    if cite["clause_kind"] == "contact":
+        position = cite["path"].split("/", 1)[0]  # the phone table's title
+    elif cite["clause_kind"] != "measure":
         position = cite["heading"]
     parts = [f"《{cite['title']}》"]
     if cite["doc_number"]:
@@ -45,11 +49,20 @@ def source_line(cite: Mapping) -> str:
         flags.append(f"部分内容已被《{cite['superseded_title']}》取代")
     if cite["confidence"] == "reported":
         flags.append("据公开报道整理，以当地部门解释为准")
-    if cite["doc_kind"] == "supplementary" and cite["jurisdiction"] == "china":
+    if cite["doc_kind"] in ("supplementary", "official") and cite["jurisdiction"] == "china":
         flags.append("国家规定")
     if flags:
         text += "【" + "；".join(flags) + "】"
     return text
+
+
+def official_outline_position(cite: Mapping) -> str:
+    """二/（一）/2 -> 二（一）第2项; 四 -> 四、资金发放 (items restart under each group)."""
+    labels = cite["path"].split("/")
+    if len(labels) == 1:
+        return f"{labels[0]}、{cite['heading']}"
+    last = labels[-1]
+    return "".join(labels[:-1]) + (f"第{last}项" if last.isdigit() else last)
 
 
 def sources_block(cites: Iterable[Mapping]) -> str:
@@ -87,6 +100,8 @@ def leave_direct(place: str, rule: Mapping) -> str:
     """包头市女职工生育第三个孩子可享受产假188天。"""
     who = WHO_WORDS.get(rule["who"], "")
     order = CHILD_ORDER_WORDS.get(rule["child_order"])
+    if rule["leave_type"] == "流产假":
+        return f"{place}：女职工{rule['conditions']}。"
     if rule["leave_type"] in LEAVE_DISPLAY:
         return f"{place}：{rule['conditions'] or leave_label(rule['leave_type'])}，增加产假{rule['days']}天。"
     period = "每年" if rule["period"] == "per_year" else ""

@@ -109,12 +109,13 @@ def fact_problems(*, table: str, fact: dict, clause_text: str | None) -> list[st
 # ---------------------------------------------------------------- loading
 
 def load_documents(*, root: Path) -> tuple[list[dict], list[Clause]]:
-    """Document metadata and clauses of the five policy documents and the supplements."""
+    """Document metadata and clauses of the documents in sources.yml (the five policy
+    documents and the official texts) and of the supplements."""
     meta_path = root / "sources" / "sources.yml"
     documents, clauses = [], []
     for meta in load_yaml_list(path=meta_path):
         path = root / "sources" / meta["file"]
-        doc_clauses = parsers.parse_document(doc_id=meta["id"], path=path)
+        doc_clauses = parsers.parse_document(doc_id=meta["id"], path=path, shape=meta.get("shape"))
         measures = sum(1 for c in doc_clauses if c.kind == "measure")
         if measures != meta["expected_measures"]:
             raise SourceError(
@@ -142,6 +143,7 @@ def document_row(meta: dict) -> dict:
         "date_note": text("date_note"), "sort_date": text("sort_date") or text("date"),
         "status": meta["status"], "superseded_by": text("superseded_by"), "kind": meta["kind"],
         "confidence": meta.get("confidence", "official"), "publication": text("publication"),
+        "source_url": text("source_url"),
     }
 
 

@@ -17,7 +17,7 @@ SCHEMA: dict[str, dict] = {
             "id": str, "file": str, "title": str, "issuer": str, "jurisdiction": str,
             "doc_number": str, "date": str, "date_note": str, "sort_date": str,
             "status": str, "superseded_by": str, "kind": str, "confidence": str,
-            "publication": str,
+            "publication": str, "source_url": str,
         },
         "pk": "id",
     },
@@ -202,8 +202,8 @@ def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
         " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
-        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction"
-        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
+        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
+        " d.source_url FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
         (clause_id,),
     ).fetchone()
 

@@ -6,7 +6,7 @@ parts, each either a verbatim quote of a clause or a connective phrase:
     answer:
       - say: "审核时限："
       - quote: "初审和审核确认工作原则上应在30个工作日内完成。"
-        clause: subsidy-management-rules:第七条
+        clause: subsidy-management-rules:第七条      # may be left out for the entry's first clause
 
 The build refuses an entry (file, line and entry id in the message) when a clause does
 not exist, a quote is not in its clause's text (whitespace ignored), a figure of the
@@ -146,9 +146,7 @@ def parse_entry(*, raw: dict, file: str) -> Entry:
         if set(item) == {"say"}:
             parts.append(Part(kind="say", text=str(item["say"]), clause=None))
         elif set(item) in ({"quote"}, {"quote", "clause"}):
-            clause = item.get("clause") or (clauses[0] if len(clauses) == 1 else None)
-            if clause is None:
-                raise fail(f"quote {item['quote']!r} needs a clause (the entry cites several)")
+            clause = item.get("clause") or clauses[0]     # default: the entry's first clause
             parts.append(Part(kind="quote", text=str(item["quote"]), clause=str(clause)))
         else:
             raise fail(f"answer part {item!r} must be {{say}} or {{quote, clause}}")

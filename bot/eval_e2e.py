@@ -8,7 +8,8 @@ Two sets:
   questions people type into search boxes and government Q&A boards): one message or a
   conversation per item, judged by regular expressions on every turn's reply (must /
   must_not / first), reported per facet, per topic, per kind (single, follow-up,
-  multi-part, place) and overall.
+  multi-part, place) and overall. The point asked must come early: a turn's first must
+  pattern (or its `first` patterns) has to match within the reply's first 200 characters.
 
     python -m bot.eval_e2e --start                 # both sets, stack started for the run (`make eval`)
     python -m bot.eval_e2e --url http://localhost:5005/webhooks/rest/webhook --set citizen
@@ -37,7 +38,7 @@ FACETS = ("amount", "eligibility", "apply", "materials", "deadline", "review_tim
           "counting", "split_transfer", "rights", "special_case", "source", "place", "general")
 KINDS = ("single", "follow-up", "multi-part", "place")
 # Characters of the normalised reply that count as its opening (the point asked should be there).
-FIRST_CHARS = 150
+FIRST_CHARS = 200
 
 # Full-width digits, Latin letters and the percent sign as their half-width forms.
 _HALF_WIDTH = {ord(ch): unicodedata.normalize("NFKC", ch) for ch in
@@ -118,11 +119,17 @@ def expand(pattern: str, *, patterns: dict[str, str]) -> str:
 
 
 def turns_of(item: dict) -> list[dict]:
-    """An item as a list of turns (a one-message item is a conversation of one turn)."""
+    """An item as a list of turns (a one-message item is a conversation of one turn).
+
+    The point asked must open the reply (the rubric's "first sentence answers the thing
+    asked"): unless a turn lists its own `first` patterns, its first `must` pattern has to
+    match within the first FIRST_CHARS characters. Multi-part items are exempt (their parts
+    cannot all come first)."""
     if "turns" in item:
-        return item["turns"]
+        return [{**turn, "first": turn.get("first", turn.get("must", [])[:1])} for turn in item["turns"]]
+    default_first = item.get("must", [])[:1] if item.get("parts", 1) == 1 else []
     return [{"text": item["text"], "must": item.get("must", []), "must_not": item.get("must_not", []),
-             "first": item.get("first", [])}]
+             "first": item.get("first", default_first)}]
 
 
 def kind_of(item: dict) -> str:

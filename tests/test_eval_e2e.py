@@ -66,7 +66,8 @@ def test_judge_turn_reports_each_missing_and_forbidden_pattern():
 def test_first_patterns_must_open_the_reply():
     turn = {"must": ["季度"], "first": ["季度"]}
     late = "育儿补贴申领规则如下：" + "申请、审核、材料……" * 30 + "原则上每季度至少发放一批。"
-    assert ["/季度/ not in the first 150 characters"] == eval_e2e.judge_turn(turn, late, patterns={})
+    expected = [f"/季度/ not in the first {eval_e2e.FIRST_CHARS} characters"]
+    assert expected == eval_e2e.judge_turn(turn, late, patterns={})
     assert [] == eval_e2e.judge_turn(turn, "原则上每季度至少集中发放一批。" + late, patterns={})
 
 
@@ -104,7 +105,18 @@ def test_an_item_is_correct_only_when_every_turn_passes_and_shares_are_per_facet
             "multi-part": {"correct": 1, "items": 1, "share": 1.0},
             "single": {"correct": 1, "items": 1, "share": 1.0}} == summary["by_kind"]
     wrong_turn = summary["results"][1]["turns"][1]
-    assert ["missing /25天|二十五天/", "must not match /158/"] == wrong_turn["problems"]
+    assert ["missing /25天|二十五天/", "must not match /158/",
+            f"/25天|二十五天/ not in the first {eval_e2e.FIRST_CHARS} characters"] == wrong_turn["problems"]
+
+
+def test_the_first_must_pattern_has_to_open_the_reply_except_in_multi_part_items():
+    single = {"id": "s", "text": "育儿补贴多久到账", "must": ["季度", "3600"]}
+    multi = {"id": "m", "text": "多少钱 多久到账", "parts": 2, "must": ["3600", "季度"]}
+    conversation = {"id": "c", "turns": [{"text": "产假", "must": ["158"]}, {"text": "来源", "must": ["条例"], "first": []}]}
+    assert ["季度"] == eval_e2e.turns_of(single)[0]["first"]
+    assert [] == eval_e2e.turns_of(multi)[0]["first"]
+    assert [["158"], []] == [turn["first"] for turn in eval_e2e.turns_of(conversation)]
+    assert ["/X/"] == eval_e2e.turns_of({"id": "x", "text": "q", "must": ["a"], "first": ["/X/"]})[0]["first"]
 
 
 def test_old_set_keeps_its_substring_rules(tmp_path):

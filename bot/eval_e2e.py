@@ -9,7 +9,8 @@ Two sets:
   conversation per item, judged by regular expressions on every turn's reply (must /
   must_not / first), reported per facet, per topic, per kind (single, follow-up,
   multi-part, place) and overall. The point asked must come early: a turn's first must
-  pattern (or its `first` patterns) has to match within the reply's first 200 characters.
+  pattern (or its `first` patterns) has to match within the reply's first 200 characters
+  (in a multi-part item, the first part's answer).
 
     python -m bot.eval_e2e --start                 # both sets, stack started for the run (`make eval`)
     python -m bot.eval_e2e --url http://localhost:5005/webhooks/rest/webhook --set citizen
@@ -122,14 +123,12 @@ def turns_of(item: dict) -> list[dict]:
     """An item as a list of turns (a one-message item is a conversation of one turn).
 
     The point asked must open the reply (the rubric's "first sentence answers the thing
-    asked"): unless a turn lists its own `first` patterns, its first `must` pattern has to
-    match within the first FIRST_CHARS characters. Multi-part items are exempt (their parts
-    cannot all come first)."""
+    asked"): unless a turn lists its own `first` patterns, its first `must` pattern (in a
+    multi-part item: the first part's) has to match within the first FIRST_CHARS characters."""
     if "turns" in item:
         return [{**turn, "first": turn.get("first", turn.get("must", [])[:1])} for turn in item["turns"]]
-    default_first = item.get("must", [])[:1] if item.get("parts", 1) == 1 else []
     return [{"text": item["text"], "must": item.get("must", []), "must_not": item.get("must_not", []),
-             "first": item.get("first", default_first)}]
+             "first": item.get("first", item.get("must", [])[:1])}]
 
 
 def kind_of(item: dict) -> str:

@@ -109,12 +109,12 @@ def test_an_item_is_correct_only_when_every_turn_passes_and_shares_are_per_facet
             f"/25天|二十五天/ not in the first {eval_e2e.FIRST_CHARS} characters"] == wrong_turn["problems"]
 
 
-def test_the_first_must_pattern_has_to_open_the_reply_except_in_multi_part_items():
+def test_the_first_must_pattern_has_to_open_the_reply_in_every_kind_of_item():
     single = {"id": "s", "text": "育儿补贴多久到账", "must": ["季度", "3600"]}
     multi = {"id": "m", "text": "多少钱 多久到账", "parts": 2, "must": ["3600", "季度"]}
     conversation = {"id": "c", "turns": [{"text": "产假", "must": ["158"]}, {"text": "来源", "must": ["条例"], "first": []}]}
     assert ["季度"] == eval_e2e.turns_of(single)[0]["first"]
-    assert [] == eval_e2e.turns_of(multi)[0]["first"]
+    assert ["3600"] == eval_e2e.turns_of(multi)[0]["first"]
     assert [["158"], []] == [turn["first"] for turn in eval_e2e.turns_of(conversation)]
     assert ["/X/"] == eval_e2e.turns_of({"id": "x", "text": "q", "must": ["a"], "first": ["/X/"]})[0]["first"]
 

@@ -221,7 +221,7 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
     reply.cite(*match.clause_ids)
     for deadline in passed_deadlines(match.answer, today=dt.date.today()):
         reply.say(templates.deadline_passed(deadline))
-    if not local and place is None and question.topic in qs.LEAVE_TOPICS:
+    if place is None and (local or question.topic in qs.LEAVE_TOPICS):
         reply.say(templates.may_differ_locally())
 
 

@@ -36,6 +36,9 @@ STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
 MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
+# Questions whose actions do something the table cannot: name departments, find
+# centres, count dates, compare places.
+OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
 
 # Who decides when the material is silent, by topic.
 DEPARTMENT_OF_TOPIC = {
@@ -101,6 +104,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     first = question_parts[0]
     if first.facet == "source" and (tracker.get_slot("cited_clauses") or []) and len(question_parts) == 1:
         return show_sources(tracker.get_slot("cited_clauses"))
+    if intent in OWN_LOGIC_INTENTS:
+        return None
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
         question = qs.follow(previous, text)
         reply = Answer()
@@ -118,6 +123,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
+        return None   # a general question: the action's fact tables answer it
     if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
         # The fact tables answer amounts and overviews, unless the words are plainly
         # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
@@ -154,7 +161,8 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     """Answer one question into `reply`: facts for amounts, else the facet's answer."""
     from actions import leave, money   # the fact answers live with their actions
 
-    if question.facet in FACT_FACETS or question.topic in qs.LEAVE_TOPICS and question.facet == "amount":
+    general = qs.is_general(question.text) and not question.follow_up
+    if question.facet in FACT_FACETS or general or question.topic in qs.LEAVE_TOPICS and question.facet == "amount":
         if question.leave_type in leave.LEAVE_TYPES:
             if place:
                 leave.say_leave(reply, place=place, leave_type=question.leave_type,
@@ -168,6 +176,13 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         if question.topic == "local_subsidy":
             money.say_local_subsidy(reply, place=place, child_order=question.child_order)
             return
+        if question.topic == "tax_deduction":
+            money.say_tax_deduction(reply, place=place)
+            return
+        if question.topic in ("housing", "maternity_insurance") and place:
+            money.say_benefits(reply, place=place, topic=question.topic)
+            if reply.lines:
+                return
     if answer_facet(question, place=place, reply=reply):
         return
     if question.topic in ("tax_deduction", "housing", "maternity_insurance") and place:
@@ -235,11 +250,12 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         return entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
-    for match in matches:
-        if question.topic and not same_topic(match.topic, question.topic):
-            continue
+    candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
+    # Only the best-ranked few: a weak entry further down that happens to share one word
+    # is more often wrong than right.
+    for match in candidates[:3]:
         needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
-        if coverage(question.text, match.entry_id) >= max(needed, least):
+        if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
             return match
     return None
 
@@ -262,25 +278,33 @@ def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[
     return None
 
 
-# Words every question has: they do not tell one entry from another.
-_GENERIC_TERMS = frozenset("可以 能不 不能 是不 不是 请问 一下 我们 怎么 什么 多少 吗 呢 有没 没有".split())
-
-
-def coverage(text: str, entry_id: str) -> float:
-    """The largest share of the question's terms found in one paraphrase of the entry."""
-    terms = [t for t in qa.match_terms(text) if t not in _GENERIC_TERMS]
+def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
+    """How well an entry fits: the share of the question's specific words (what it asks
+    beyond topic, place and asking) found in the entry's paraphrases. A question with no
+    specific words fits any entry of its own topic."""
+    terms = qs.specific_terms(text)
     if not terms:
-        return 0.0
-    best = 0.0
-    for paraphrase in store.qa_questions(conn=ka.connection(), entry_id=entry_id):
-        present = set(qa.match_terms(paraphrase))
-        best = max(best, sum(t in present for t in terms) / len(terms))
-    return best
+        entry = store.qa_entry(conn=ka.connection(), entry_id=entry_id)
+        return 1.0 if topic and entry is not None and same_topic(entry["topic"], topic) else 0.0
+    # Bigrams that straddle two words ("孕妇产前" → 妇产) rarely recur in another wording,
+    # so characters count half.
+    # The paraphrases together are the entry's vocabulary.
+    characters = set("".join(terms))
+    paraphrases = "\n".join(store.qa_questions(conn=ka.connection(), entry_id=entry_id))
+    present = set(search.tokens(paraphrases))
+    bigram_share = sum(t in present for t in terms) / len(terms)
+    character_share = sum(c in paraphrases for c in characters) / len(characters)
+    return (bigram_share + character_share) / 2
 
 
 def same_topic(entry_topic: str, asked_topic: str) -> bool:
     """An entry answers the topic asked (general leave entries answer every leave)."""
-    return entry_topic == asked_topic or (entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS)
+    if entry_topic == asked_topic:
+        return True
+    if entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS:
+        return True
+    return {entry_topic, asked_topic} in ({"miscarriage_leave", "maternity_leave"},
+                                          {"local_subsidy", "childcare_subsidy"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")

@@ -100,6 +100,18 @@ def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optio
     reply.cite(main["clause_id"])
 
 
+def say_tax_deduction(reply: Answer, *, place: Optional[str]) -> None:
+    """The national 3岁以下婴幼儿照护 deduction, then what the place's documents add."""
+    for row in national_subsidy_rows("个税扣除"):
+        reply.say(templates.benefit_line(row))
+        reply.cite(row["clause_id"])
+    if place and ka.region_of(place) is not None:
+        for row in resolve(place, "个税扣除").rules:
+            if row["jurisdiction"] != "china":
+                reply.say(templates.benefit_line(row))
+                reply.cite(row["clause_id"])
+
+
 def say_benefits(reply: Answer, *, place: str, topic: str) -> None:
     """The place's benefit rows of a topic (tax, housing, insurance)."""
     intent = {"tax_deduction": "ask_tax_deduction", "housing": "ask_housing",

@@ -151,7 +151,7 @@ def who_of(text: str) -> Optional[str]:
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
     topic = topic_of(text)
-    if topic is None and re.search(r"(休|放).{0,3}假|假期|几天假", text):
+    if topic is None and re.search(r"(休|放).{0,3}假|假期|几天假|产前|孕期|怀孕.{0,6}休", text):
         topic = "paternity_leave" if FATHER_WORDS.search(text) else "maternity_leave"
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
@@ -232,3 +232,41 @@ def follow(previous: Question, text: str) -> Question:
 
 def with_topic(question: Question, topic: str) -> Question:
     return replace(question, topic=topic)
+
+
+# How people ask, not what they ask about.
+_ASKING = re.compile(
+    r"能不能|可不可以|是不是|有没有|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
+    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|谁发|谁领|谁给|有几天|几个|现在|规定|政策|标准|待遇|"
+    r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
+_PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
+
+
+def specific_terms(text: str) -> list[str]:
+    """The bigrams of a question that say more than its topic, place, child order and the
+    asking: none means a general question ("育儿补贴能不能领") the fact tables answer."""
+    flat = text
+    for words in TOPIC_WORDS.values():
+        for word in sorted(words, key=len, reverse=True):
+            flat = flat.replace(word, " ")
+    for _, pattern in CHILD_ORDER_WORDS:
+        flat = pattern.sub(" ", flat)
+    flat = _PLACE_WORD.sub(" ", flat)
+    flat = _ASKING.sub(" ", flat)
+    terms = []
+    for run in re.findall(r"[\u3400-\u9fff]{2,}|[0-9]+", flat):
+        terms.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+    return terms
+
+
+def topics_named(text: str) -> set[str]:
+    """Every topic whose words appear, a word inside a longer found word not counted
+    (补贴 in 育儿补贴)."""
+    found = [(word, topic) for topic, words in TOPIC_WORDS.items() for word in words if word in text]
+    return {topic for word, topic in found if not any(word != other and word in other for other, _ in found)}
+
+
+def is_general(text: str) -> bool:
+    """A question about one topic that asks nothing more specific than its amount or
+    whether it applies ("育儿补贴能不能领", "包头生三孩产假多少天")."""
+    return not specific_terms(text) and len(topics_named(text)) <= 1

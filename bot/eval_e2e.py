@@ -9,8 +9,8 @@ Two sets:
   conversation per item, judged by regular expressions on every turn's reply (must /
   must_not / first), reported per facet, per topic, per kind (single, follow-up,
   multi-part, place) and overall. The point asked must come early: a turn's first must
-  pattern (or its `first` patterns) has to match within the reply's first 200 characters
-  (in a multi-part item, the first part's answer).
+  pattern (or its `first` patterns) has to match in the reply's opening: its first three
+  sentences, at most 200 characters (in a multi-part item, the first part's answer).
 
     python -m bot.eval_e2e --start                 # both sets, stack started for the run (`make eval`)
     python -m bot.eval_e2e --url http://localhost:5005/webhooks/rest/webhook --set citizen
@@ -38,8 +38,11 @@ PATTERNS_FILE = "_patterns.yml"
 FACETS = ("amount", "eligibility", "apply", "materials", "deadline", "review_time", "payment_time",
           "counting", "split_transfer", "rights", "special_case", "source", "place", "general")
 KINDS = ("single", "follow-up", "multi-part", "place")
-# Characters of the normalised reply that count as its opening (the point asked should be there).
+# The opening of a reply, where the point asked should be: its first sentences (split at
+# 。！？； and line breaks), at most this many of them and this many characters.
+FIRST_SENTENCES = 3
 FIRST_CHARS = 200
+SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 
 # Full-width digits, Latin letters and the percent sign as their half-width forms.
 _HALF_WIDTH = {ord(ch): unicodedata.normalize("NFKC", ch) for ch in
@@ -124,7 +127,7 @@ def turns_of(item: dict) -> list[dict]:
 
     The point asked must open the reply (the rubric's "first sentence answers the thing
     asked"): unless a turn lists its own `first` patterns, its first `must` pattern (in a
-    multi-part item: the first part's) has to match within the first FIRST_CHARS characters."""
+    multi-part item: the first part's) has to match in the reply's opening (`opening_of`)."""
     if "turns" in item:
         return [{**turn, "first": turn.get("first", turn.get("must", [])[:1])} for turn in item["turns"]]
     return [{"text": item["text"], "must": item.get("must", []), "must_not": item.get("must_not", []),
@@ -156,9 +159,16 @@ def judge_turn(turn: dict, reply: str, *, patterns: dict[str, str]) -> list[str]
                 if not re.search(expand(p, patterns=patterns), text, re.S)]
     problems += [f"must not match /{p}/" for p in turn.get("must_not", [])
                  if re.search(expand(p, patterns=patterns), text, re.S)]
-    problems += [f"/{p}/ not in the first {FIRST_CHARS} characters" for p in turn.get("first", [])
-                 if not re.search(expand(p, patterns=patterns), text[:FIRST_CHARS], re.S)]
+    opening = opening_of(reply)
+    problems += [f"/{p}/ not in the opening" for p in turn.get("first", [])
+                 if not re.search(expand(p, patterns=patterns), opening, re.S)]
     return problems
+
+
+def opening_of(reply: str) -> str:
+    """The first FIRST_SENTENCES sentences of a reply (normalised), cut at FIRST_CHARS."""
+    sentences = [s for s in SENTENCE_END.split(reply) if s.strip()]
+    return normalise_reply("。".join(sentences[:FIRST_SENTENCES]))[:FIRST_CHARS]
 
 
 def run_citizen(*, items: list[dict], reply: Reply, patterns: dict[str, str]) -> dict:

@@ -66,9 +66,15 @@ def test_judge_turn_reports_each_missing_and_forbidden_pattern():
 def test_first_patterns_must_open_the_reply():
     turn = {"must": ["季度"], "first": ["季度"]}
     late = "育儿补贴申领规则如下：" + "申请、审核、材料……" * 30 + "原则上每季度至少发放一批。"
-    expected = [f"/季度/ not in the first {eval_e2e.FIRST_CHARS} characters"]
-    assert expected == eval_e2e.judge_turn(turn, late, patterns={})
+    assert ["/季度/ not in the opening"] == eval_e2e.judge_turn(turn, late, patterns={})
     assert [] == eval_e2e.judge_turn(turn, "原则上每季度至少集中发放一批。" + late, patterns={})
+    rules = "申领人为父母一方；材料为出生医学证明；线上申请；按月折算；每季度至少发放一批。"
+    assert ["/季度/ not in the opening"] == eval_e2e.judge_turn(turn, rules, patterns={})
+
+
+def test_the_opening_is_the_first_three_sentences_and_at_most_200_characters():
+    assert "您好。关于到账时间：。每季度发放一批" == eval_e2e.opening_of("您好！\n关于到账时间：\n每季度发放一批。其余规则……")
+    assert eval_e2e.FIRST_CHARS == len(eval_e2e.opening_of("很长" * 300))
 
 
 def test_named_patterns_expand_inside_alternations_and_unknown_names_fail():
@@ -105,8 +111,7 @@ def test_an_item_is_correct_only_when_every_turn_passes_and_shares_are_per_facet
             "multi-part": {"correct": 1, "items": 1, "share": 1.0},
             "single": {"correct": 1, "items": 1, "share": 1.0}} == summary["by_kind"]
     wrong_turn = summary["results"][1]["turns"][1]
-    assert ["missing /25天|二十五天/", "must not match /158/",
-            f"/25天|二十五天/ not in the first {eval_e2e.FIRST_CHARS} characters"] == wrong_turn["problems"]
+    assert ["missing /25天|二十五天/", "must not match /158/", "/25天|二十五天/ not in the opening"] == wrong_turn["problems"]
 
 
 def test_the_first_must_pattern_has_to_open_the_reply_in_every_kind_of_item():

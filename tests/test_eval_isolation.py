@@ -138,3 +138,31 @@ def test_every_pattern_compiles_and_every_named_pattern_exists(items):
 def test_questions_are_not_repeated_within_the_set(items):
     singles = Counter(normalise(item["text"]) for item in items if "text" in item)
     assert [] == [text for text, n in singles.items() if n > 1]
+
+
+# ------------------------------------------------------------------ the patterns are fair and strict
+
+def replies(name: str) -> dict[str, list[str]]:
+    return yaml.safe_load((eval_e2e.CITIZEN_DIR / name).read_text(encoding="utf-8"))
+
+
+def judged(item: dict, answers: list[str], patterns: dict) -> list[list[str]]:
+    turns = eval_e2e.turns_of(item)
+    assert len(turns) == len(answers), item["id"]
+    return [eval_e2e.judge_turn(turn, answer, patterns=patterns) for turn, answer in zip(turns, answers)]
+
+
+def test_correct_replies_written_from_the_documents_pass(items):
+    by_id = {item["id"]: item for item in items}
+    patterns = eval_e2e.load_patterns()
+    failing = {item_id: problems for item_id, answers in replies("_reference_answers.yml").items()
+               if any(problems := judged(by_id[item_id], answers, patterns))}
+    assert {} == failing
+
+
+def test_replies_of_the_kinds_issue_10_calls_wrong_fail(items):
+    by_id = {item["id"]: item for item in items}
+    patterns = eval_e2e.load_patterns()
+    passing = [item_id for item_id, answers in replies("_wrong_answers.yml").items()
+               if not any(judged(by_id[item_id], answers, patterns))]
+    assert [] == passing

@@ -205,12 +205,12 @@ class ActionAnswerBenefit(AnswerAction, Action):
             resolution = resolve(place, kind)
             for row in resolution.rules + resolution.drafts:
                 found = True
-                reply.say(templates.benefit_line(row) + ("（征求意见稿）" if row["doc_status"] == "draft" else ""))
+                reply.say(templates.benefit_answer(row))
                 reply.cite(row["clause_id"])
         if not found:
             reply.say(templates.no_benefit(region.name, "、".join(kinds) or "这项待遇"))
 
     def national(self, reply: Answer, kind: str) -> None:
         for row in national_subsidy_rows(kind):
-            reply.say(templates.benefit_line(row))
+            reply.say(templates.benefit_answer(row))
             reply.cite(row["clause_id"])

@@ -126,8 +126,30 @@ def leave_extras(extras: Iterable[Mapping]) -> str:
     return ("另按国家规定：" + "；".join(items) + "。") if items else ""
 
 
+# Whose draft it is and where it would apply, per draft document (see scope_note in
+# knowledge/sources/sources.yml): 003 is one unnamed district's draft, not 通化市's.
+DRAFT_SCOPES = {"tonghua-draft": "通化市某区的征求意见稿（尚未施行，仅适用于发文的区）"}
+GOAL_MARK = "（这是文件提出的工作目标，尚未明确为可直接享受的待遇，以当地主管部门落实情况为准）"
+
+
 def draft_note(rule: Mapping) -> str:
-    return f"征求意见稿（通化市某区，尚未正式施行）规定：{rule['leave_type']}{rule['days']}天。"
+    """A draft's rule, said beside the rules in force (a leave row or a benefit row)."""
+    scope = DRAFT_SCOPES.get(rule["doc_id"], "征求意见稿（尚未施行）") if "doc_id" in rule.keys() else (
+        "征求意见稿（尚未施行）")
+    if "leave_type" in rule.keys():
+        period = "每年" if rule["period"] == "per_year" else ""
+        what = f"{leave_label(rule['leave_type'])}{period}{rule['days']}天"
+    else:
+        what = benefit_line(rule)
+    return f"另：{scope}拟规定{what}。"
+
+
+def benefit_answer(rule: Mapping) -> str:
+    """One benefit row as said to a citizen: drafts and goals are marked as such."""
+    if "doc_status" in rule.keys() and rule["doc_status"] == "draft":
+        return draft_note(rule)
+    goal = "is_goal" in rule.keys() and rule["is_goal"]
+    return benefit_line(rule) + (GOAL_MARK if goal else "")
 
 
 def no_leave_rule(place: str, leave_type: str) -> str:

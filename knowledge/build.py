@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from knowledge import parsers, qa, search, store
+from knowledge import fact_checks, parsers, qa, search, store
 from knowledge.parsers import Clause, SourceError
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -103,7 +103,18 @@ def fact_problems(*, table: str, fact: dict, clause_text: str | None) -> list[st
             problems.append(f"{name} {format_figure(value)} does not appear in its quote {fact['quote']!r}")
     if table == "services" and squash(fact["name"]) not in quote:
         problems.append(f"service name {fact['name']!r} does not appear in its quote")
+    problems += fact_checks.unstated_qualifiers(table=table, fact=fact)
+    problems += fact_checks.deadline_problems(fact=fact)
     return problems
+
+
+def also_cited(fact: dict) -> list[str]:
+    """The further clause ids a row's eligibility/how_to_apply/note summarise."""
+    value = fact.get("also_cites")
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 # ---------------------------------------------------------------- loading
@@ -143,8 +154,35 @@ def document_row(meta: dict) -> dict:
         "date_note": text("date_note"), "sort_date": text("sort_date") or text("date"),
         "status": meta["status"], "superseded_by": text("superseded_by"), "kind": meta["kind"],
         "confidence": meta.get("confidence", "official"), "publication": text("publication"),
-        "source_url": text("source_url"),
+        "source_url": text("source_url"), "scope_note": text("scope_note"),
     }
+
+
+def scope_rows(*, documents: list[dict], root: Path, regions: list[dict]) -> list[dict]:
+    """document_scope rows from each source's `applies_to` (region ids at or below its
+    jurisdiction); a source without `applies_to` applies to its whole jurisdiction."""
+    parent = {r["id"]: r["parent"] for r in regions}
+
+    def within(region_id: str, ancestor: str) -> bool:
+        while region_id is not None:
+            if region_id == ancestor:
+                return True
+            region_id = parent[region_id]
+        return False
+
+    rows = []
+    for meta in documents:
+        applies_to = meta.get("applies_to") or []
+        if not isinstance(applies_to, list):
+            raise SourceError(file=str(root / "sources" / meta["file"]), line=0,
+                              message=f"applies_to must be a list of region ids, not {applies_to!r}")
+        for region_id in applies_to:
+            if region_id not in parent or not within(region_id, meta["jurisdiction"]):
+                raise SourceError(
+                    file=str(root / "sources" / meta["file"]), line=0,
+                    message=f"applies_to {region_id!r} is not a region within {meta['jurisdiction']!r}")
+            rows.append({"doc_id": meta["id"], "region_id": region_id})
+    return rows
 
 
 def region_rows(*, root: Path) -> tuple[list[dict], list[dict]]:
@@ -178,12 +216,19 @@ def fact_rows(*, root: Path, table: str, clause_text: dict[str, str], region_ids
         problems = [f"missing field(s) {missing}"] if missing else []
         if not missing:
             problems += fact_problems(table=table, fact=fact, clause_text=clause_text.get(fact["clause"]))
+            problems += [f"also_cites {c!r}: no such clause" for c in also_cited(fact) if c not in clause_text]
             if fact["jurisdiction"] not in region_ids:
                 problems.append(f"unknown jurisdiction {fact['jurisdiction']!r}")
         if problems:
             raise SourceError(file=str(path), line=line, message="; ".join(problems))
         row = {k: v for k, v in fact.items() if k != "clause"}
         row["clause_id"] = fact["clause"]
+        if "also_cites" in row:
+            row["also_cites"] = ", ".join(also_cited(fact)) or None
+        if "is_goal" in row:
+            row["is_goal"] = int(bool(row["is_goal"]))
+        if isinstance(row.get("deadline"), dt.date):
+            row["deadline"] = row["deadline"].isoformat()
         row["id"] = number
         unknown = set(row) - set(store.SCHEMA[table]["columns"])
         if unknown:
@@ -234,6 +279,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
         if meta["jurisdiction"] not in region_ids:
             raise SourceError(file=str(root / "sources" / meta["file"]), line=0,
                               message=f"unknown jurisdiction {meta['jurisdiction']!r}")
+    scopes = scope_rows(documents=documents, root=root, regions=regions)
     clause_text = {f"{c.doc_id}:{c.path}": c.text for c in clauses}
     facts = {t: fact_rows(root=root, table=t, clause_text=clause_text, region_ids=region_ids)
              for t in store.FACT_TABLES}
@@ -251,6 +297,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
         store.insert_rows(db=db, table="documents", rows=(document_row(m) for m in documents))
         store.insert_rows(db=db, table="regions", rows=regions)
         store.insert_rows(db=db, table="region_aliases", rows=aliases)
+        store.insert_rows(db=db, table="document_scope", rows=scopes)
         store.insert_rows(db=db, table="clauses", rows=(
             {"id": f"{c.doc_id}:{c.path}", "doc_id": c.doc_id, "seq": seq, "path": c.path,
              "number": c.number, "heading": c.heading, "text": c.text, "kind": c.kind, "line": c.line}
@@ -291,7 +338,10 @@ def check(*, db_path: Path = store.DEFAULT_DB) -> list[str]:
     for table in store.FACT_TABLES:
         for fact in store.all_facts(conn=conn, table=table):
             row = store.clause(conn=conn, clause_id=fact["clause_id"])
-            for problem in fact_problems(table=table, fact=dict(fact), clause_text=row["text"] if row else None):
+            found = fact_problems(table=table, fact=dict(fact), clause_text=row["text"] if row else None)
+            found += [f"also_cites {c!r}: no such clause" for c in also_cited(dict(fact))
+                      if store.clause(conn=conn, clause_id=c) is None]
+            for problem in found:
                 problems.append(f"{table} #{fact['id']}: {problem}")
     return problems
 

@@ -122,6 +122,7 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     chain = gaz.chain(region.id)
     specificity = {r.id: i for i, r in enumerate(chain)}   # 0 = the place itself
     rows = store.facts_in(conn=conn, table=table, jurisdictions=[r.id for r in chain], **filters)
+    rows = _within_document_scope(rows, gaz=gaz, region=region, scopes=store.document_scopes(conn=conn))
 
     groups: dict[tuple, list[sqlite3.Row]] = {}
     for row in rows:
@@ -144,6 +145,24 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     resolution.rules.sort(key=lambda r: r["id"])
     resolution.drafts.sort(key=lambda r: r["id"])
     return resolution
+
+
+def _within_document_scope(rows: list[sqlite3.Row], *, gaz: Gazetteer, region: Region,
+                           scopes: dict[str, frozenset[str]]) -> list[sqlite3.Row]:
+    """Drop rows of documents whose scope (`applies_to`) does not reach `region`.
+
+    A scoped document applies to a place inside one of its scope regions (a town of
+    东昌区) and to a place that contains one (a citizen who says only 通化市 may live in
+    the issuing district; the answer says so); not to a sibling (通化县, 梅河口市)."""
+    inside = {r.id for r in gaz.chain(region.id)}
+
+    def reaches(doc_id: str) -> bool:
+        scope = scopes.get(doc_id)
+        if not scope:
+            return True
+        return bool(scope & inside) or any(region.id in {r.id for r in gaz.chain(s)} for s in scope)
+
+    return [row for row in rows if reaches(row["doc_id"])]
 
 
 def _most_specific_newest(rows: list[sqlite3.Row], *, table: str, specificity: dict[str, int]) -> list[sqlite3.Row]:
@@ -178,7 +197,8 @@ def _drop_shadowed(rows: list[sqlite3.Row], *, table: str, specificity: dict[str
 
 
 def _negated_date(date: str | None) -> str:
-    """Sort key putting newer ISO dates first."""
+    """Sort key putting newer ISO dates first and an undated source last (an unknown
+    date must never make a rule "the newest")."""
     if not date:
-        return "~"
+        return "\uffff"   # after every negated date (their characters are below U+0100)
     return "".join(chr(255 - ord(ch)) for ch in date)

@@ -17,7 +17,7 @@ SCHEMA: dict[str, dict] = {
             "id": str, "file": str, "title": str, "issuer": str, "jurisdiction": str,
             "doc_number": str, "date": str, "date_note": str, "sort_date": str,
             "status": str, "superseded_by": str, "kind": str, "confidence": str,
-            "publication": str, "source_url": str,
+            "publication": str, "source_url": str, "scope_note": str,
         },
         "pk": "id",
     },
@@ -43,11 +43,19 @@ SCHEMA: dict[str, dict] = {
         "pk": "alias",
         "foreign_keys": [("region_id", "regions", "id")],
     },
+    # Where a document's rules may be given: a document listed here applies only to a
+    # question about one of these regions (a district's draft is not a county's rule).
+    # A document with no rows here applies to its jurisdiction and everything below it.
+    "document_scope": {
+        "columns": {"doc_id": str, "region_id": str},
+        "pk": ("doc_id", "region_id"),
+        "foreign_keys": [("doc_id", "documents", "id"), ("region_id", "regions", "id")],
+    },
     "leave_rules": {
         "columns": {
             "id": int, "jurisdiction": str, "leave_type": str, "child_order": int,
             "days": int, "period": str, "until_child_age": int, "who": str,
-            "conditions": str, "pay_note": str, "clause_id": str, "quote": str,
+            "conditions": str, "pay_note": str, "also_cites": str, "clause_id": str, "quote": str,
         },
         "pk": "id",
         "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
@@ -56,7 +64,8 @@ SCHEMA: dict[str, dict] = {
         "columns": {
             "id": int, "jurisdiction": str, "kind": str, "child_order": int,
             "amount_text": str, "value": float, "unit": str, "eligibility": str,
-            "how_to_apply": str, "note": str, "clause_id": str, "quote": str,
+            "how_to_apply": str, "note": str, "is_goal": int, "deadline": str,
+            "also_cites": str, "clause_id": str, "quote": str,
         },
         "pk": "id",
         "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
@@ -73,7 +82,7 @@ SCHEMA: dict[str, dict] = {
     "services": {
         "columns": {
             "id": int, "jurisdiction": str, "name": str, "kind": str, "description": str,
-            "contact": str, "clause_id": str, "quote": str,
+            "contact": str, "is_goal": int, "clause_id": str, "quote": str,
         },
         "pk": "id",
         "foreign_keys": [("clause_id", "clauses", "id"), ("jurisdiction", "regions", "id")],
@@ -203,9 +212,18 @@ def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
         "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
         " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
         " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
-        " d.source_url FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
+        " d.source_url, d.scope_note"
+        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
         (clause_id,),
     ).fetchone()
+
+
+def document_scopes(*, conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """{doc_id: regions it may be applied to} for the documents whose scope is limited."""
+    scopes: dict[str, set[str]] = {}
+    for doc_id, region_id in conn.execute("SELECT doc_id, region_id FROM document_scope"):
+        scopes.setdefault(doc_id, set()).add(region_id)
+    return {doc_id: frozenset(ids) for doc_id, ids in scopes.items()}
 
 
 def regions(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:

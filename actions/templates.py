@@ -295,3 +295,13 @@ def empty_turn(user_text: str) -> str:
     if (user_text or "").strip().startswith("/"):
         return "好的。请直接输入您的问题。"
     return action_failed()
+
+
+def too_fast() -> str:
+    """A channel's reply to a sender over the rate limit (bot/channels/limits.py)."""
+    return "您发送得太快了，请稍等片刻再问。"
+
+
+def message_too_long(limit: int) -> str:
+    """A channel's reply to a message longer than it accepts (bot/channels/limits.py)."""
+    return f"您的消息太长了，请把问题缩短到{limit}字以内再发送。"

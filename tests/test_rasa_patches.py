@@ -296,3 +296,71 @@ def test_no_node_of_the_nlu_graph_takes_the_tracker():
     assert [] == tracker_inputs(nlu)
     # The check sees tracker inputs where there are some: the dialogue policies.
     assert "run_RulePolicy0.tracker" in tracker_inputs(graphs.predict_schema)
+
+
+# ---------------------------------------------------------------- batching through Rasa's hook
+
+class FakeProcessor:
+    """What MessageProcessor.parse_message uses of its processor, with a graph runner that
+    classifies every message as `greet` and records how many messages each call got."""
+
+    def __init__(self) -> None:
+        self.http_interpreter = None
+        self.model_metadata = type("Metadata", (), {"nlu_target": "nlu"})()
+        self.runs: list[int] = []
+        self.full_parses: list[str] = []
+        self.graph_runner = self
+
+    def run(self, inputs, targets):
+        from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+        from rasa.shared.nlu.training_data.message import Message
+
+        assert PLACEHOLDER_TRACKER not in inputs
+        self.runs.append(len(inputs[PLACEHOLDER_MESSAGE]))
+        return {targets[0]: [Message({"text": m.text, "intent": {"name": "greet", "confidence": 1.0}},
+                                     output_properties={"intent"}) for m in inputs[PLACEHOLDER_MESSAGE]]}
+
+    def _parse_message_with_graph(self, message, tracker, only_output_properties=True):
+        self.full_parses.append(message.text)
+        return {"text": message.text, "intent": {"name": "full", "confidence": 1.0}, "entities": []}
+
+    def _update_full_retrieval_intent(self, parse_data) -> None:
+        pass
+
+    def _check_for_unseen_features(self, parse_data) -> None:
+        pass
+
+
+def test_parse_message_batches_through_the_interpreter_hook():
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.processor import MessageProcessor
+
+    from bot import speedups
+    from bot.nlu import batch_parse
+
+    speedups.install()
+    processor = FakeProcessor()
+    batch_parse.attach(processor)
+    texts = [f"问题{i}" for i in range(5)]
+
+    async def together():
+        return await asyncio.gather(*(MessageProcessor.parse_message(processor, UserMessage(t, sender_id=t))
+                                      for t in texts))
+
+    parses = asyncio.run(together())
+    assert [(t, "greet") for t in texts] == [(p["text"], p["intent"]["name"]) for p in parses]
+    assert [5] == processor.runs                               # one graph run for the five
+    assert {5: 1} == batch_parse.batcher_of(processor).batch_sizes
+    # A full parse (rasa test nlu, /model/test/intents) takes Rasa's single-message path.
+    full = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("全部", sender_id="t"),
+                                                      only_output_properties=False))
+    assert ("full", ["全部"], [5]) == (full["intent"]["name"], processor.full_parses, processor.runs)
+
+
+def test_a_configured_nlu_server_is_left_alone():
+    from bot.nlu import batch_parse
+
+    processor = FakeProcessor()
+    processor.http_interpreter = server = object()
+    batch_parse.attach(processor)
+    assert processor.http_interpreter is server and batch_parse.batcher_of(processor) is None

@@ -222,3 +222,5 @@ def test_web_session_over_the_rate_gets_the_polite_bot_message():
     assert "答：别人" == say(session_b, "别人")
     assert "您的消息太长了，请把问题缩短到20字以内再发送。" == say(session_b, "产" * 21)
     assert ["问1", "问2", "别人"] == assistant.texts
+    # Whatever JSON a client sends as session id or message, the guard copes.
+    assert None is channel.guard.refusal(["not", "a", "string"], {"message": 1})

@@ -321,7 +321,7 @@ class FakeProcessor:
                                      output_properties={"intent"}) for m in inputs[PLACEHOLDER_MESSAGE]]}
 
     def _parse_message_with_graph(self, message, tracker, only_output_properties=True):
-        self.full_parses.append(message.text)
+        self.full_parses.append((message.text, tracker.sender_id, only_output_properties))
         return {"text": message.text, "intent": {"name": "full", "confidence": 1.0}, "entities": []}
 
     def _update_full_retrieval_intent(self, parse_data) -> None:
@@ -352,9 +352,13 @@ def test_parse_message_batches_through_the_interpreter_hook():
     assert [5] == processor.runs                               # one graph run for the five
     assert {5: 1} == batch_parse.batcher_of(processor).batch_sizes
     # A full parse (rasa test nlu, /model/test/intents) takes Rasa's single-message path.
-    full = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("全部", sender_id="t"),
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker.from_events("evaluation", [])
+    full = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("全部", sender_id="t"), tracker,
                                                       only_output_properties=False))
-    assert ("full", ["全部"], [5]) == (full["intent"]["name"], processor.full_parses, processor.runs)
+    assert ("full", [("全部", "evaluation", False)], [5]) == (full["intent"]["name"], processor.full_parses,
+                                                             processor.runs)
 
 
 def test_a_configured_nlu_server_is_left_alone():

@@ -18,7 +18,7 @@ import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from actions import templates
 
@@ -112,12 +112,13 @@ class ChannelGuard:
         max_text = int(_number(env, "CHANNEL_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
         return cls(limiter=limiter, max_text_chars=max_text or DEFAULT_MAX_TEXT_CHARS)
 
-    def refusal(self, sender: str, text: Optional[str]) -> Optional[Refusal]:
+    def refusal(self, sender: Any, text: Any) -> Optional[Refusal]:
         """Why `sender`'s message must not be processed; None to process it. A message
         that is too long still counts against the sender's rate."""
+        sender = str(sender)        # a socket.io client may send any JSON as its session id
         if not self.limiter.allow(sender):
             return Refusal(templates.too_fast(), rate_limited=True,
                            retry_after=self.limiter.seconds_until_allowed(sender))
-        if text is not None and len(text) > self.max_text_chars:
+        if isinstance(text, str) and len(text) > self.max_text_chars:
             return Refusal(templates.message_too_long(self.max_text_chars))
         return None

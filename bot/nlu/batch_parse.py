@@ -109,8 +109,9 @@ class ParseBatcher:
                 future.set_result(result)
 
 
-#: Set while `parse_message(..., only_output_properties=False)` runs: Rasa's own parse.
-_full_parse: contextvars.ContextVar[bool] = contextvars.ContextVar("full_parse", default=False)
+#: While `parse_message(..., only_output_properties=False)` runs: (its tracker,), for
+#: Rasa's own single-message parse.
+_full_parse: contextvars.ContextVar[Optional[tuple]] = contextvars.ContextVar("full_parse", default=None)
 
 
 class BatchingInterpreter:
@@ -120,11 +121,12 @@ class BatchingInterpreter:
         self.batcher = batcher
 
     async def parse(self, message: Any) -> Dict[Text, Any]:
-        if _full_parse.get():
+        full = _full_parse.get()
+        if full is not None:
             from rasa.shared.core.trackers import DialogueStateTracker
 
-            # What parse_message does without an interpreter (the NLU graph ignores the tracker).
-            tracker = DialogueStateTracker.from_events(message.sender_id, [])
+            # What parse_message does without an interpreter.
+            tracker = full[0] or DialogueStateTracker.from_events(message.sender_id, [])
             return self.batcher.processor._parse_message_with_graph(message, tracker, False)
         return await self.batcher.parse(message)
 
@@ -157,7 +159,7 @@ def install() -> None:
 
     @functools.wraps(parse_message)
     async def parse_message_full_when_asked(self, message, tracker=None, only_output_properties: bool = True):
-        token = _full_parse.set(not only_output_properties)
+        token = _full_parse.set(None if only_output_properties else (tracker,))
         try:
             return await parse_message(self, message, tracker, only_output_properties)
         finally:

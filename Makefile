@@ -26,7 +26,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval test-stories bench report web shell bench-tools retention
+.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -114,8 +114,14 @@ run: $(DB) $(MODEL) $(WEBCHAT) ## build what is missing and start the assistant 
 shell: $(DB) $(MODEL) ## staff shell (rasa shell); answers also list the clause ids they used
 	$(PY) -m bot.shell
 
-eval: $(DB) $(MODEL) ## the e2e question set against the live server over REST (share correct)
-	$(PY) -m bot.eval_e2e --start
+# EVAL_SET=both|old|citizen; EVAL_URL=http://host:port/webhooks/rest/webhook uses a running server
+# instead of starting the stack for the run.
+EVAL_SET ?= both
+eval: $(DB) $(MODEL) ## old e2e set + citizen set over REST: share correct per facet/topic/kind (reports/eval.md)
+	$(PY) -m bot.eval_e2e --set $(EVAL_SET) $(if $(EVAL_URL),--url $(EVAL_URL),--start)
+
+eval-check: $(STAMP) ## no server: the eval scoring tests and the citizen set's isolation from the training data
+	$(PY) -m pytest -q tests/test_eval_isolation.py tests/test_eval_e2e.py
 
 test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error
 	ACTION_ENDPOINT_URL=http://localhost:5055/webhook TRACKER_DB=build/test-tracker.db \

@@ -87,12 +87,20 @@ class AnswerAction:
         return self.respond(dispatcher, tracker, intent)
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+        from actions import answering   # it builds on Answer, defined here
+
         try:
+            routed = answering.answer_turn(tracker, intent)
+            if routed is not None:
+                events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
+                return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
                 dispatcher.utter_message(text=templates.ask_region())
                 return [SlotSet("pending_intent", intent)]
             reply = Answer()
             self.answer(tracker, intent, reply)
+            if not any(e.get("name") == "last_question" for e in reply.events):
+                reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
         except Exception:  # a citizen gets an apology, the log gets the trace

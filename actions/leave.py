@@ -21,7 +21,7 @@ def child_order_of(tracker: Tracker) -> Optional[int]:
     return int(value) if value and str(value).isdigit() and int(value) in (1, 2, 3) else None
 
 
-LEAVE_TYPES = ("产假", "护理假", "育儿假", "婚假", "独生子女照护假")
+LEAVE_TYPES = ("产假", "护理假", "育儿假", "婚假", "独生子女照护假", "流产假")
 
 
 def known_leave_type(value: Optional[str]) -> Optional[str]:
@@ -48,6 +48,46 @@ def leave_resolution(place: str, leave_type: str, child_order: Optional[int]) ->
                            leave_type=leave_type, child_order=child_order)
 
 
+def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_order: Optional[int],
+              brief: bool = False) -> None:
+    """The days of `leave_type` (or of the main leave types) at `place`, cited."""
+    region = ka.region_of(place)
+    if region is None or not leave_resolution(place, "产假", None).covered:
+        answer_not_covered(place, leave_type, reply)
+        return
+    types = [leave_type] if leave_type else list(MAIN_LEAVE_TYPES)
+    name = region.name
+    for current in types:
+        resolution = leave_resolution(place, current, child_order)
+        rules = sorted(resolution.rules, key=lambda r: (r["child_order"] or 0))
+        if not rules and not resolution.drafts:
+            reply.say(templates.no_leave_rule(name, current))
+            continue
+        for rule in rules:
+            reply.say(templates.leave_direct(name, rule))
+            reply.cite(rule["clause_id"])
+        for draft in resolution.drafts:
+            reply.say(templates.draft_note(draft))
+            reply.cite(draft["clause_id"])
+        if brief:
+            continue
+        reply.say(templates.leave_details(rules))
+        if current == "产假":
+            extras = [r for extra in NATIONAL_EXTRAS for r in leave_resolution(place, extra, None).rules]
+            reply.say(templates.leave_extras(extras))
+            reply.cite(*[r["clause_id"] for r in extras])
+
+
+def say_leave_without_place(reply: Answer, *, leave_type: Optional[str]) -> None:
+    """No place known: the national 产假 baseline where there is one, and what to tell us."""
+    if leave_type in (None, "产假"):
+        rule = national_maternity_rule()
+        if rule is not None:
+            reply.say(templates.national_baseline(rule["days"]))
+            reply.cite(rule["clause_id"])
+    reply.say(templates.leave_depends_on_place(leave_type or "产假"))
+
+
 @answers("ask_leave")
 class ActionAnswerLeave(AnswerAction, Action):
     needs_place = True
@@ -61,29 +101,7 @@ class ActionAnswerLeave(AnswerAction, Action):
             known_leave_type(tracker.get_slot("leave_type")) if not ka.latest_entity(tracker, "child_order") else None)
         child_order = child_order_of(tracker)
         reply.events += [SlotSet("region", place)]
-        region = ka.region_of(place)
-        if region is None or not leave_resolution(place, "产假", None).covered:
-            answer_not_covered(place, leave_type, reply)
-            return
-        types = [leave_type] if leave_type else list(MAIN_LEAVE_TYPES)
-        name = region.name
-        for current in types:
-            resolution = leave_resolution(place, current, child_order)
-            rules = sorted(resolution.rules, key=lambda r: (r["child_order"] or 0))
-            if not rules and not resolution.drafts:
-                reply.say(templates.no_leave_rule(name, current))
-                continue
-            for rule in rules:
-                reply.say(templates.leave_direct(name, rule))
-                reply.cite(rule["clause_id"])
-            for draft in resolution.drafts:
-                reply.say(templates.draft_note(draft))
-                reply.cite(draft["clause_id"])
-            reply.say(templates.leave_details(rules))
-            if current == "产假":
-                extras = [r for extra in NATIONAL_EXTRAS for r in leave_resolution(place, extra, None).rules]
-                reply.say(templates.leave_extras(extras))
-                reply.cite(*[r["clause_id"] for r in extras])
+        say_leave(reply, place=place, leave_type=leave_type, child_order=child_order)
         if leave_type:
             reply.events.append(SlotSet("leave_type", leave_type))
         if child_order:

@@ -25,6 +25,11 @@ KINDS_FOR_ENTITY = {
 }
 # Regional extras shown beside the national 育儿补贴.
 REGIONAL_SUBSIDIES = ("育儿补贴金", "生育补贴")
+# The clauses stating who qualifies for a regional scheme, shown with its amount; a
+# supplementary summary states them in its first clause.
+CONDITION_CLAUSES = {
+    "hohhot-subsidy-rules": ("hohhot-subsidy-rules:一/（一）/2", "hohhot-subsidy-rules:一/（一）/3"),
+}
 
 
 def resolve(place: str, kind: str) -> regions.Resolution:
@@ -38,17 +43,87 @@ def national_subsidy_rows(kind: str = "育儿补贴"):
 
 
 # Which clauses of the national rules answer each subsidy question (shown verbatim:
-# they are short summaries written for citizens, so every figure is its clause's own).
+# short summaries written for citizens, or short official articles, so every figure
+# is its clause's own).
 SUBSIDY_CLAUSES = {
     "ask_subsidy_amount": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
                            "national-childcare-subsidy:7"),
     "ask_subsidy_apply": ("national-childcare-subsidy:3", "national-childcare-subsidy:4",
                           "national-childcare-subsidy:5", "national-childcare-subsidy:6",
-                          "national-childcare-subsidy-rules:1", "national-childcare-subsidy-rules:2",
-                          "national-childcare-subsidy-rules:3", "national-childcare-subsidy-rules:4"),
+                          "subsidy-management-rules:第十二条", "national-childcare-subsidy-2026:1"),
     "ask_subsidy_eligibility": ("national-childcare-subsidy:1", "national-childcare-subsidy:2",
                                 "national-childcare-subsidy:3", "national-childcare-subsidy:5"),
 }
+
+
+def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = False) -> None:
+    """The national 育儿补贴 amount, then the place's own subsidies (with their conditions)."""
+    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
+    reply.cite(main["clause_id"])
+    if place and ka.region_of(place) is not None:
+        ActionAnswerSubsidy().regional(place, reply)
+    elif place:
+        reply.say(templates.not_covered(ka.display_name(place)))
+    elif not brief:
+        reply.say(templates.local_subsidy_may_apply())
+
+
+def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optional[int]) -> None:
+    """A local birth/childcare subsidy: the place's own rows; without a place, every
+    covered place's scheme, each labelled with where it applies."""
+    found = False
+    if place and ka.region_of(place) is not None:
+        before = len(reply.lines)
+        ActionAnswerSubsidy().regional(place, reply)
+        found = len(reply.lines) > before
+        if not found:
+            reply.say(templates.no_local_subsidy(ka.display_name(place)))
+    elif place:
+        reply.say(templates.not_covered(ka.display_name(place)))
+    else:
+        from knowledge import store
+
+        for kind in REGIONAL_SUBSIDIES:
+            for row in store.all_facts(conn=ka.connection(), table="benefits"):
+                if row["kind"] != kind or row["jurisdiction"] == "china":
+                    continue
+                if child_order and row["child_order"] not in (None, child_order):
+                    continue
+                order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
+                reply.say(templates.regional_subsidy_elsewhere(ka.display_name(row["jurisdiction"]), kind, order,
+                                                                row["amount_text"]))
+                reply.cite(row["clause_id"])
+                found = True
+    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
+    reply.cite(main["clause_id"])
+
+
+def say_tax_deduction(reply: Answer, *, place: Optional[str]) -> None:
+    """The national 3岁以下婴幼儿照护 deduction, then what the place's documents add."""
+    for row in national_subsidy_rows("个税扣除"):
+        reply.say(templates.benefit_line(row))
+        reply.cite(row["clause_id"])
+    if place and ka.region_of(place) is not None:
+        for row in resolve(place, "个税扣除").rules:
+            if row["jurisdiction"] != "china":
+                reply.say(templates.benefit_line(row))
+                reply.cite(row["clause_id"])
+
+
+def say_benefits(reply: Answer, *, place: str, topic: str) -> None:
+    """The place's benefit rows of a topic (tax, housing, insurance)."""
+    intent = {"tax_deduction": "ask_tax_deduction", "housing": "ask_housing",
+              "maternity_insurance": "ask_maternity_insurance"}[topic]
+    region = ka.region_of(place)
+    if region is None:
+        return
+    for kind in KINDS_FOR_INTENT[intent]:
+        resolution = resolve(place, kind)
+        for row in resolution.rules + resolution.drafts:
+            reply.say(templates.benefit_line(row) + ("（征求意见稿）" if row["doc_status"] == "draft" else ""))
+            reply.cite(row["clause_id"])
 
 
 @answers("ask_subsidy_apply", "ask_subsidy_amount", "ask_subsidy_eligibility")
@@ -89,11 +164,11 @@ class ActionAnswerSubsidy(AnswerAction, Action):
                 reply.say(templates.regional_subsidy(ka.display_name(row["jurisdiction"]), kind, order,
                                                      row["amount_text"]))
                 reply.cite(row["clause_id"])
-                # The conditions are in the source's first clause (who, from when).
-                first = f"{row['doc_id']}:1"
-                if first != row["clause_id"] and first not in reply.clause_ids:
-                    reply.say(templates.clause_bullet(ka.cite(first)["text"]))
-                    reply.cite(first)
+                # The conditions (who, from when, hukou) come with the amount.
+                for condition in CONDITION_CLAUSES.get(row["doc_id"], (f"{row['doc_id']}:1",)):
+                    if condition != row["clause_id"] and condition not in reply.clause_ids:
+                        reply.say(templates.clause_bullet(ka.cite(condition)["text"]))
+                        reply.cite(condition)
         local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
         for row in local:
             reply.say(templates.local_implementation(ka.display_name(row["jurisdiction"]), row["quote"]))

@@ -6,6 +6,7 @@ from typing import List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 
+from actions import answering, questions
 from actions import knowledge_access as ka
 from actions import templates
 from actions.base import Answer, AnswerAction, answers
@@ -31,9 +32,17 @@ def strong_hits(query: str, place: Optional[str]) -> tuple[list[search.Hit], lis
     return strong[:RESULTS], hits
 
 
-def show(reply: Answer, clause_id: str, snippet: str, more: bool) -> None:
+def show(reply: Answer, clause_id: str, snippet: str, more: bool, query: str = "",
+         place: Optional[str] = None) -> None:
     cited = ka.cite(clause_id)
-    reply.say(templates.search_answer(cited["heading"], snippet))
+    chain = answering.place_chain(place)
+    if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
+        reply.say(templates.applies_only_to(ka.display_name(cited["jurisdiction"])))
+    sentences = answering.matching_sentences(cited["text"], query) if query else []
+    if sentences:
+        reply.say(templates.clause_sentences(cited["title"], sentences))
+    else:
+        reply.say(templates.search_answer(cited["heading"], snippet))
     reply.cite(clause_id)
     if more:
         reply.buttons.append(templates.NEXT_RESULT_BUTTON)
@@ -48,12 +57,17 @@ class ActionSearchPolicy(AnswerAction, Action):
         query = tracker.latest_message.get("text") or ""
         strong, hits = strong_hits(query, ka.current_place(tracker))
         if not strong:
-            units = store.units(conn=ka.connection(), clause_id=hits[0].clause_id)["lead"] if hits else []
-            reply.say(templates.search_not_found(units[0] if units else None))
+            topic = questions.topic_of(query)
+            if topic in answering.DEPARTMENT_OF_TOPIC:
+                office = templates.department(answering.DEPARTMENT_OF_TOPIC[topic])
+            else:
+                units = store.units(conn=ka.connection(), clause_id=hits[0].clause_id)["lead"] if hits else []
+                office = units[0] if units else None
+            reply.say(templates.search_not_found(office))
             reply.events.append(SlotSet("unanswered", query))
             return
         first, rest = strong[0], strong[1:]
-        show(reply, first.clause_id, first.snippet, more=bool(rest))
+        show(reply, first.clause_id, first.snippet, more=bool(rest), query=query, place=ka.current_place(tracker))
         reply.events.append(SlotSet("search_results", [f"{h.clause_id}\t{h.snippet}" for h in rest] or None))
 
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions import templates
-from actions.base import HANDLERS
+from actions.base import HANDLERS, STAFF_CHANNELS
 
 # Who to call, by the topic of the last question (the documents' lead units).
 DEPARTMENT_FOR_INTENT = {
@@ -71,7 +71,14 @@ class ActionResume(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        pending = tracker.get_slot("pending_intent") or implied_question(tracker)
+        pending = tracker.get_slot("pending_intent")
+        if not pending:   # "那呼市呢" / "那二孩呢" after an answer: a follow-up, not a bare place
+            from actions import answering
+
+            routed = answering.answer_turn(tracker, "inform")
+            if routed is not None:
+                return routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
+        pending = pending or implied_question(tracker)
         handler = HANDLERS.get(pending or "")
         if handler is None:
             place = ka.current_place(tracker)

@@ -11,7 +11,7 @@ WHO_WORDS = {
     "mother": "女职工", "father": "男方", "each_parent": "夫妻双方每人",
     "only_child": "独生子女", "employee": "职工",
 }
-LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假"}
+LEAVE_DISPLAY = {"难产假": "难产增加的产假", "多胞胎假": "多胞胎每多一个婴儿增加的产假", "流产假": "流产后的产假"}
 
 COVERED_PLACES = "内蒙古自治区（含呼和浩特、包头及各盟市）、吉林省通化市（区级征求意见稿）、宁夏回族自治区中卫市中宁县"
 HOTLINE = "12345政务服务便民热线"
@@ -30,7 +30,11 @@ def source_line(cite: Mapping) -> str:
     number = cite["number"]
     position = f"第{number}条" if number.isdigit() and cite["doc_kind"] == "supplementary" else (
         f"第{number}项" if number.isdigit() else number)
-    if cite["clause_kind"] != "measure":
+    if cite["doc_kind"] == "official" and not number.startswith("第"):
+        position = official_outline_position(cite)
+    if cite["clause_kind"] == "contact":
+        position = cite["path"].split("/", 1)[0]  # the phone table's title
+    elif cite["clause_kind"] != "measure":
         position = cite["heading"]
     parts = [f"《{cite['title']}》"]
     if cite["doc_number"]:
@@ -45,11 +49,20 @@ def source_line(cite: Mapping) -> str:
         flags.append(f"部分内容已被《{cite['superseded_title']}》取代")
     if cite["confidence"] == "reported":
         flags.append("据公开报道整理，以当地部门解释为准")
-    if cite["doc_kind"] == "supplementary" and cite["jurisdiction"] == "china":
+    if cite["doc_kind"] in ("supplementary", "official") and cite["jurisdiction"] == "china":
         flags.append("国家规定")
     if flags:
         text += "【" + "；".join(flags) + "】"
     return text
+
+
+def official_outline_position(cite: Mapping) -> str:
+    """二/（一）/2 -> 二（一）第2项; 四 -> 四、资金发放 (items restart under each group)."""
+    labels = cite["path"].split("/")
+    if len(labels) == 1:
+        return f"{labels[0]}、{cite['heading']}"
+    last = labels[-1]
+    return "".join(labels[:-1]) + (f"第{last}项" if last.isdigit() else last)
 
 
 def sources_block(cites: Iterable[Mapping]) -> str:
@@ -87,6 +100,8 @@ def leave_direct(place: str, rule: Mapping) -> str:
     """包头市女职工生育第三个孩子可享受产假188天。"""
     who = WHO_WORDS.get(rule["who"], "")
     order = CHILD_ORDER_WORDS.get(rule["child_order"])
+    if rule["leave_type"] == "流产假":
+        return f"{place}：女职工{rule['conditions']}。"
     if rule["leave_type"] in LEAVE_DISPLAY:
         return f"{place}：{rule['conditions'] or leave_label(rule['leave_type'])}，增加产假{rule['days']}天。"
     period = "每年" if rule["period"] == "per_year" else ""
@@ -295,6 +310,92 @@ def empty_turn(user_text: str) -> str:
     if (user_text or "").strip().startswith("/"):
         return "好的。请直接输入您的问题。"
     return action_failed()
+
+
+# ---------------------------------------------------------------- facets, parts, follow-ups
+
+# Who decides when the documents are silent (issue: name the office, not only 12345).
+DEPARTMENTS = {
+    "department_leave": "用人单位所在地的人力资源和社会保障部门（劳动保障监察机构），或拨打12333人社服务热线",
+    "department_insurance": "参保地的医疗保障（医保）经办机构，或拨打12393医保服务热线",
+    "department_subsidy": "孩子户籍所在地的乡镇人民政府（街道办事处）或县级卫生健康部门",
+    "department_tax": "主管税务机关，或拨打12366纳税服务热线",
+    "department_housing": "当地住房公积金管理中心或住房和城乡建设部门",
+    "department_health": "当地卫生健康部门（卫健委/卫生健康局）",
+    "department_education": "当地教育部门（教育局）",
+    "department_civil": "当地民政部门",
+}
+
+
+def department(key: str | None) -> str:
+    return DEPARTMENTS.get(key or "", f"当地相关部门，或拨打{HOTLINE}")
+
+
+def material_silent(office: str) -> str:
+    return f"现有政策文件对这一点没有具体规定，我不想给您不确定的答案。请咨询{office}。"
+
+
+def several_questions(count: int) -> str:
+    # No digit: the figure check reads every number in an answer as a policy figure.
+    return "您一次问了几个问题，逐一回答："
+
+
+def numbered_part(number: int, question: str, lines: list[str]) -> str:
+    # Chinese numerals: circled digits become digits under NFKC, and would read as figures.
+    marks = "一二三四五六"
+    label = (marks[number - 1] if number <= len(marks) else str(number)) + "、"
+    body = "".join(lines) if lines else nothing_found()
+    return f"{label}{question.strip('？?。 ')}：{body}"
+
+
+def applies_only_to(place: str) -> str:
+    return f"以下是{place}的规定，仅适用于{place}："
+
+
+def may_differ_locally() -> str:
+    return "各地可能有补充规定，告诉我您所在的地区，我可以查当地的规定。"
+
+
+def leave_depends_on_place(leave_type: str) -> str:
+    return f"{leave_type}的天数由各省规定，各地不同。请告诉我您在哪个地区（例如：包头市昆都仑区、呼和浩特、通化、中宁县），我来查当地的天数。"
+
+
+def clause_sentences(title: str, sentences: list[str]) -> str:
+    return f"《{title}》规定：" + "".join(sentences)
+
+
+def clause_text(cite: Mapping) -> str:
+    """A cited clause shown in full for "给我看原文"."""
+    body = cite["text"] if len(cite["text"]) <= 400 else cite["text"][:400] + "…"
+    return f"《{cite['title']}》{cite['heading']}原文：{body}"
+
+
+def more_sources(count: int) -> str:
+    return f"另有{count}条出处，见下方来源。"
+
+
+def local_subsidy_may_apply() -> str:
+    return "部分地方另有地方生育或育儿补贴（例如呼和浩特市），告诉我您所在的地区可以查询。"
+
+
+def no_local_subsidy(place: str) -> str:
+    return f"知识库中没有找到{place}另外发放的地方育儿补贴或生育补贴；国家育儿补贴照常可以申领。"
+
+
+def regional_subsidy_elsewhere(place: str, kind: str, order: str, amount_text: str) -> str:
+    return f"{place}另有{kind}（仅限符合{place}条件的家庭）：{order}{amount_text}。"
+
+
+def follow_up_without_context() -> str:
+    return "请把问题说完整一些，比如“包头护理假几天”或“育儿补贴审核要多久”，我来帮您查。"
+
+
+def source_without_answer() -> str:
+    return "我还没有回答过具体的政策问题。请先问您关心的问题，每个回答下方都会注明出自哪份文件哪一条。"
+
+
+def deadline_passed(date_text: str) -> str:
+    return f"注意：{date_text}这个期限已经过了；错过的年度一般视为自动放弃，具体请咨询孩子户籍所在地的乡镇（街道）或县级卫生健康部门。"
 
 
 def too_fast() -> str:

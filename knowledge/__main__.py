@@ -1,4 +1,4 @@
-"""Command line: python -m knowledge build | search 关键词 | check | import-facilities FILE.csv"""
+"""Command line: python -m knowledge build | search 关键词 | check | import-facilities FILE.csv | qa 问题 | qa-eval"""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from knowledge import build as build_module
-from knowledge import facilities, search, store
+from knowledge import facilities, qa, search, store
 from knowledge.parsers import SourceError
 
 
@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     imp = commands.add_parser("import-facilities", help="import a 托育机构备案 CSV")
     imp.add_argument("file", type=Path)
     imp.add_argument("--jurisdiction", help="gazetteer id of the city, when the CSV has no 区县 column")
+    ask = commands.add_parser("qa", help="question-answer entries for a citizen's question")
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--limit", type=int, default=3)
+    qa_eval = commands.add_parser("qa-eval", help="matcher hit@1/hit@3 on one held-out paraphrase per entry")
+    qa_eval.add_argument("--misses", action="store_true", help="list the held-out questions not ranked first")
     # Allow --db after the sub-command too (python -m knowledge build --db x.db).
     for sub in commands.choices.values():
         sub.add_argument("--db", type=Path, default=argparse.SUPPRESS)
@@ -37,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{table}: {n}")
             print(f"regions: {report.regions}")
             print(f"facilities: {report.facilities}")
+            print(f"qa: {report.qa}")
             print(f"seconds: {report.seconds:.2f}")
         elif args.command == "search":
             conn = store.connect(path=args.db)
@@ -53,6 +59,23 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem)
             print("ok" if not problems else f"{len(problems)} problem(s)")
             return 1 if problems else 0
+        elif args.command == "qa":
+            conn = store.connect(path=args.db)
+            found = qa.match(conn=conn, text=" ".join(args.question), limit=args.limit)
+            if not found:
+                print("no match")
+            for hit in found:
+                print(f"{hit.score:8.3f}  {hit.entry_id}  [{hit.topic}/{hit.facet}/{hit.jurisdiction}]")
+                print(f"          {hit.answer}")
+                print(f"          来源：{', '.join(hit.clause_ids)}")
+        elif args.command == "qa-eval":
+            result = qa.evaluate(entries=qa.load_entries(root=build_module.KNOWLEDGE_DIR))
+            print(f"entries: {result.entries}")
+            print(f"hit@1: {result.hit_at_1:.3f}")
+            print(f"hit@3: {result.hit_at_3:.3f}")
+            if args.misses:
+                for entry_id, question, top in result.misses:
+                    print(f"  {entry_id}: {question} -> {top}")
         elif args.command == "import-facilities":
             n = facilities.import_csv(path=args.file, db_path=args.db, jurisdiction=args.jurisdiction)
             print(f"imported {n} facilities from {args.file}")

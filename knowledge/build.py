@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from knowledge import parsers, search, store
+from knowledge import parsers, qa, search, store
 from knowledge.parsers import Clause, SourceError
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -43,6 +43,7 @@ class BuildReport:
     facts: dict[str, int] = field(default_factory=dict)
     regions: int = 0
     facilities: int = 0
+    qa: int = 0
     seconds: float = 0.0
 
 
@@ -107,12 +108,13 @@ def fact_problems(*, table: str, fact: dict, clause_text: str | None) -> list[st
 # ---------------------------------------------------------------- loading
 
 def load_documents(*, root: Path) -> tuple[list[dict], list[Clause]]:
-    """Document metadata and clauses of the five policy documents and the supplements."""
+    """Document metadata and clauses of the documents in sources.yml (the five policy
+    documents and the official texts) and of the supplements."""
     meta_path = root / "sources" / "sources.yml"
     documents, clauses = [], []
     for meta in load_yaml_list(path=meta_path):
         path = root / "sources" / meta["file"]
-        doc_clauses = parsers.parse_document(doc_id=meta["id"], path=path)
+        doc_clauses = parsers.parse_document(doc_id=meta["id"], path=path, shape=meta.get("shape"))
         measures = sum(1 for c in doc_clauses if c.kind == "measure")
         if measures != meta["expected_measures"]:
             raise SourceError(
@@ -140,6 +142,7 @@ def document_row(meta: dict) -> dict:
         "date_note": text("date_note"), "sort_date": text("sort_date") or text("date"),
         "status": meta["status"], "superseded_by": text("superseded_by"), "kind": meta["kind"],
         "confidence": meta.get("confidence", "official"), "publication": text("publication"),
+        "source_url": text("source_url"),
     }
 
 
@@ -233,6 +236,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
     clause_text = {f"{c.doc_id}:{c.path}": c.text for c in clauses}
     facts = {t: fact_rows(root=root, table=t, clause_text=clause_text, region_ids=region_ids)
              for t in store.FACT_TABLES}
+    qa_entries = qa.checked_entries(root=root, clause_text=clause_text, region_ids=region_ids)
     facilities = [row for path in sorted((root / "facilities").rglob("*.csv"))
                   for row in read_facility_csv(path=path, region_ids=region_ids)]
 
@@ -262,6 +266,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
         store.insert_search_rows(db=db, rows=(
             (f"{c.doc_id}:{c.path}", search.index_text(c.heading), search.index_text(c.text))
             for c in clauses))
+        qa.write(db=db, entries=qa_entries)
         db.conn.commit()
         problems = store.integrity_problems(conn=db.conn)
         db.close()
@@ -274,7 +279,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
     return BuildReport(
         db_path=db_path, documents=len(documents), clauses=len(clauses),
         facts={t: len(rows) for t, rows in facts.items()}, regions=len(regions),
-        facilities=len(facilities), seconds=time.perf_counter() - started,
+        facilities=len(facilities), qa=len(qa_entries), seconds=time.perf_counter() - started,
     )
 
 

@@ -26,6 +26,9 @@ __all__ = [
     "parse_supplementary",
     "parse_outline",
     "parse_zhongning_table",
+    "parse_articles",
+    "parse_official_outline",
+    "OFFICIAL_SHAPES",
     "SUPPLEMENTARY_REQUIRED_KEYS",
 ]
 
@@ -72,8 +75,9 @@ _SECTION = re.compile(rf"^([{_CN_NUMERAL}]+)、\s*(.*)$")
 # Full- or half-width brackets, sometimes followed by a space: "（一）", "(十一) ".
 _GROUP = re.compile(rf"^[（(]\s*([{_CN_NUMERAL}]+)\s*[）)]\s*(.*)$")
 # "13落实…", "11.积极…", "1．…": one or two digits not followed by another digit, so
-# paragraphs opening with a year ("2025年,…") are not items.
-_ITEM = re.compile(r"^(\d{1,2})(?!\d)\s*[.．、]?\s*(?=[\u4e00-\u9fff“《])(.*)$")
+# paragraphs opening with a year ("2025年,…") are not items; a dotted label may be
+# followed by a year ("2.2025年3月1日之后…").
+_ITEM = re.compile(r"^(\d{1,2})(?!\d)(?:\s*[.．、]?\s*(?=[\u4e00-\u9fff“《])|[.．](?=\d{4}年))(.*)$")
 
 # A paragraph ending in one of these is complete; anything else was cut by a page break.
 _SENTENCE_END = tuple("。；！？：”」》）)]")
@@ -220,6 +224,8 @@ def parse_outline(
     path: Path,
     items: bool,
     organisation_kind: str = "organisation",
+    titled_groups: bool = False,
+    lines: list[tuple[int, str]] | None = None,
 ) -> list[Clause]:
     """Parse a 一、/（一）/1 outline document into clauses.
 
@@ -229,6 +235,13 @@ def parse_outline(
     shape uses digit items at all, so a page-break fragment like "2 个…" is never
     mistaken for one. Sections titled …目标 are `target`; …组织保障 get
     `organisation_kind`.
+
+    `titled_groups` is the layout of the official web texts, where a heading stands on
+    its own line: a group without items under a section that has items elsewhere is a
+    clause of its own, a bare title line is kept as its own first line, and a group
+    title that leads into its items ("以下情况…享受补贴：") is repeated as the first line
+    of each item, which would mean nothing without it. `lines` ((line number, text)
+    pairs) replaces reading `path` when the caller has cut out the part to parse.
     """
     file = str(path)
     sections: list[_Node] = []
@@ -245,7 +258,8 @@ def parse_outline(
             expected = " or ".join(str(v) for v in sorted(allowed))
             raise fail(line, f"{kind} {label} out of sequence (expected number {expected})")
 
-    for lineno, raw in enumerate(_read_lines(path), start=1):
+    numbered = lines if lines is not None else list(enumerate(_read_lines(path), start=1))
+    for lineno, raw in numbered:
         line = _tidy(_MARKDOWN_HEADING.sub("", raw.strip()))
         if line == "---" and sections:
             break  # markdown rule: the 抄送/印发 footer follows
@@ -297,19 +311,27 @@ def parse_outline(
             kind = organisation_kind
         if any(group.children for group in section.children):
             for group in section.children:
+                group_path = f"{section.label}/{group.label}"
+                if not group.children and titled_groups and len(group.paragraphs) > 1:
+                    clauses.append(_clause(doc_id=doc_id, file=file, node=group, kind=kind,
+                                           path=group_path, title=_bare_title(group.paragraphs)))
+                    continue
                 if not group.children:
                     raise fail(group.line, f"group {group.label} has no numbered items")
                 if len(group.paragraphs) > 1:
                     raise fail(group.line, f"group {group.label} has text before its first item")
+                lead_in = group.paragraphs[0] if titled_groups and group.paragraphs[0].endswith(("：", ":")) else None
                 for item in group.children:
-                    clauses.append(_clause(doc_id=doc_id, file=file, node=item, kind=kind,
-                                           path=f"{section.label}/{group.label}/{item.label}"))
+                    clauses.append(_clause(doc_id=doc_id, file=file, node=item, kind=kind, lead_in=lead_in,
+                                           path=f"{group_path}/{item.label}",
+                                           title=_bare_title(item.paragraphs) if titled_groups else None))
         elif section.children:
             if len(section.paragraphs) > 1:
                 raise fail(section.line, f"section {section.label}、 has text before its first group")
             for group in section.children:
                 clauses.append(_clause(doc_id=doc_id, file=file, node=group, kind=kind,
-                                       path=f"{section.label}/{group.label}"))
+                                       path=f"{section.label}/{group.label}",
+                                       title=_bare_title(group.paragraphs) if titled_groups else None))
         else:
             if len(section.paragraphs) < 2:
                 raise fail(section.line, f"section {section.label}、 is empty")
@@ -321,12 +343,29 @@ def parse_outline(
     return clauses
 
 
-def _clause(*, doc_id: str, file: str, node: _Node, kind: str, path: str, title: str | None = None) -> Clause:
-    """Build a Clause from a node: rejoin paragraphs, split off the unit bracket."""
+def _bare_title(paragraphs: list[str]) -> str | None:
+    """The first paragraph when it is a title on its own line ("享受条件"), else None."""
+    first = paragraphs[0]
+    if len(paragraphs) > 1 and first and not first.endswith(_SENTENCE_END) and "。" not in first:
+        return first
+    return None
+
+
+def _clause(
+    *, doc_id: str, file: str, node: _Node, kind: str, path: str,
+    title: str | None = None, lead_in: str | None = None,
+) -> Clause:
+    """Build a Clause from a node: rejoin paragraphs, split off the unit bracket.
+
+    `title` is a heading on its own line (kept as the first line); `lead_in` is the
+    parent's sentence that the clause completes, put before it.
+    """
     if title is not None:
         text = title + "\n" + _join(node.paragraphs[1:])
     else:
         text = _join(node.paragraphs)
+    if lead_in is not None:
+        text = lead_in + "\n" + text
     lead: tuple[str, ...] = ()
     other: tuple[str, ...] = ()
     if (split := _trailing_bracket(text)) and (units := _parse_units(split[1])):
@@ -422,13 +461,147 @@ SHAPES: dict[str, Callable[..., list[Clause]]] = {
 }
 
 
-def parse_document(*, doc_id: str, path: Path) -> list[Clause]:
-    """Clauses of one of the five policy documents, in document order."""
+def parse_document(*, doc_id: str, path: Path, shape: str | None = None) -> list[Clause]:
+    """Clauses of a document, in document order.
+
+    `shape` names the parser of an official text (OFFICIAL_SHAPES, set in sources.yml);
+    without it the document is one of the five policy documents, parsed by its id.
+    """
+    if shape is not None:
+        try:
+            parser = OFFICIAL_SHAPES[shape]
+        except KeyError:
+            raise ValueError(f"unknown shape {shape!r}; known: {', '.join(OFFICIAL_SHAPES)}") from None
+        return parser(doc_id=doc_id, path=Path(path))
     try:
         parser = SHAPES[doc_id]
     except KeyError:
         raise ValueError(f"unknown doc_id {doc_id!r}; known: {', '.join(SHAPES)}") from None
     return parser(doc_id=doc_id, path=Path(path))
+
+
+# ---------------------------------------------------------------------------
+# Official texts (sources/official/*.txt): a header, then the verbatim text between
+# markers. Two shapes: laws and rules numbered 第X条, and web pages numbered as an
+# outline, possibly ending with a table of phone numbers.
+
+VERBATIM_BEGIN = "-----BEGIN VERBATIM TEXT-----"
+VERBATIM_END = "-----END VERBATIM TEXT-----"
+
+# The web snapshots carry Markdown bold ("**…**", sometimes split "****").
+_BOLD = re.compile(r"\*\*")
+_CHAPTER = re.compile(rf"^第[{_CN_NUMERAL}百零]+章(?:\s|$)")
+# "第七条 …"; an excerpt may say which paragraph it quotes: "第八十三条（第三款） …".
+_ARTICLE = re.compile(rf"^(第([{_CN_NUMERAL}百零]+)条)(（第[{_CN_NUMERAL}]+款）)?\s*(.*)$")
+_TABLE_ROW = re.compile(r"^([^|]+?)\s*\|\s*(.+?)\s*\|?$")
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def verbatim_lines(*, path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of the lines between the verbatim markers, bold marks removed."""
+    file = str(path)
+    lines = _read_lines(path)
+    try:
+        begin = next(i for i, line in enumerate(lines) if line.strip() == VERBATIM_BEGIN)
+    except StopIteration:
+        raise SourceError(file=file, line=1, message=f"no {VERBATIM_BEGIN} line") from None
+    try:
+        end = next(i for i in range(begin + 1, len(lines)) if lines[i].strip() == VERBATIM_END)
+    except StopIteration:
+        raise SourceError(file=file, line=begin + 1, message=f"no {VERBATIM_END} line") from None
+    return [(i + 1, _BOLD.sub("", lines[i])) for i in range(begin + 1, end)]
+
+
+def _article_number(numeral: str) -> int:
+    """一 … 九十九, 一百 … 一百九十九 (the 百 forms laws need)."""
+    if "百" in numeral:
+        hundreds, _, rest = numeral.partition("百")
+        rest = rest.lstrip("零")
+        return (_CN_DIGITS[hundreds] if hundreds else 1) * 100 + (_cn_to_int(rest) if rest else 0)
+    return _cn_to_int(numeral)
+
+
+def parse_articles(*, doc_id: str, path: Path, excerpt: bool = False) -> list[Clause]:
+    """Clauses 第一条, 第二条 … of a law or rules; chapters 第X章 are not part of the path.
+
+    A clause's text is the article with all its paragraphs and （一） items. Text
+    before the first article (a covering notice, a title) is not a clause. Numbers
+    must run 第一条, 第二条 … without a gap; an `excerpt` only has to increase.
+    """
+    file = str(path)
+    articles: list[tuple[str, str, int, list[str]]] = []  # (label, number, line, paragraphs)
+    last = 0
+    for lineno, raw in verbatim_lines(path=path):
+        line = _tidy(raw)
+        if not line or _CHAPTER.match(raw.strip()):
+            continue
+        if match := _ARTICLE.match(line):
+            label, numeral, part, rest = match.groups()
+            value = _article_number(numeral)
+            expected_ok = value > last if excerpt else value == last + 1
+            if not expected_ok:
+                expected = f"after {last}" if excerpt else str(last + 1)
+                raise SourceError(file=file, line=lineno,
+                                  message=f"article {label} out of sequence (expected number {expected})")
+            last = value
+            articles.append((label, label + (part or ""), lineno, [rest] if rest else []))
+            continue
+        if articles:
+            articles[-1][3].append(line)
+    if not articles:
+        raise SourceError(file=file, line=1, message="no articles 第X条 found")
+    clauses = []
+    for label, number, lineno, paragraphs in articles:
+        text = _join(paragraphs)
+        if not text:
+            raise SourceError(file=file, line=lineno, message=f"article {label} has no text")
+        clauses.append(Clause(doc_id=doc_id, path=label, number=number, heading=_heading(text),
+                              text=text, kind="measure", line=lineno))
+    return clauses
+
+
+def parse_official_outline(*, doc_id: str, path: Path) -> list[Clause]:
+    """An official web text numbered 一、/（一）/1. (see parse_outline, titled_groups).
+
+    A closing table of phone numbers ("**各旗县区咨询服务电话**", a --- rule, rows
+    "name | numbers") becomes one clause per row, path `<table title>/<row name>`,
+    kind `contact`, text "name：numbers". A date line after the table is the signature.
+    """
+    file = str(path)
+    lines = verbatim_lines(path=path)
+    outline, table_title, rows = lines, None, []
+    for index, (lineno, raw) in enumerate(lines):
+        if raw.strip() == "---" and index > 0:
+            # The non-blank line before the rule is the table's title.
+            before = [(n, t) for n, t in lines[:index] if t.strip()]
+            table_title = _tidy(before[-1][1])
+            outline = [(n, t) for n, t in lines[:index] if n < before[-1][0]]
+            rows = lines[index + 1:]
+            break
+    clauses = parse_outline(doc_id=doc_id, path=path, items=True, titled_groups=True, lines=outline)
+    for lineno, raw in rows:
+        line = raw.strip()
+        if not line:
+            continue
+        if match := _TABLE_ROW.match(line):
+            name, numbers = _tidy(match.group(1)), " ".join(match.group(2).split())
+            text = f"{name}：{numbers}"
+            clauses.append(Clause(doc_id=doc_id, path=f"{table_title}/{name}", number=name,
+                                  heading=name, text=text, kind="contact", line=lineno))
+        elif not _DATE_LINE.match(_tidy(line)):
+            raise SourceError(file=file, line=lineno, message=f"line after the table is neither a row nor a date: {line!r}")
+    return clauses
+
+
+def _article_excerpt(*, doc_id: str, path: Path) -> list[Clause]:
+    return parse_articles(doc_id=doc_id, path=path, excerpt=True)
+
+
+OFFICIAL_SHAPES: dict[str, Callable[..., list[Clause]]] = {
+    "articles": parse_articles,
+    "article-excerpt": _article_excerpt,
+    "outline": parse_official_outline,
+}
 
 
 # ---------------------------------------------------------------------------

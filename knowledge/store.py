@@ -17,7 +17,7 @@ SCHEMA: dict[str, dict] = {
             "id": str, "file": str, "title": str, "issuer": str, "jurisdiction": str,
             "doc_number": str, "date": str, "date_note": str, "sort_date": str,
             "status": str, "superseded_by": str, "kind": str, "confidence": str,
-            "publication": str,
+            "publication": str, "source_url": str,
         },
         "pk": "id",
     },
@@ -202,8 +202,8 @@ def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
         " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
-        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction"
-        " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
+        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
+        " d.source_url FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
         (clause_id,),
     ).fetchone()
 
@@ -307,4 +307,96 @@ def clauses_mentioning(*, conn: sqlite3.Connection, phrase: str, limit: int = 5)
     """Clauses whose text contains a phrase verbatim, in document order."""
     return conn.execute(
         "SELECT * FROM clauses WHERE instr(text, ?) > 0 ORDER BY seq LIMIT ?", (phrase, limit)
+    ).fetchall()
+
+
+# ---------------------------------------------------------------- question-answer table (knowledge/qa.py)
+
+QA_SCHEMA: dict[str, dict] = {
+    "qa": {
+        "columns": {
+            "id": str, "topic": str, "facet": str, "jurisdiction": str, "valid_from": str,
+            "valid_until": str, "answer": str, "parts": str, "file": str, "line": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("jurisdiction", "regions", "id")],
+    },
+    "qa_questions": {
+        "columns": {"entry_id": str, "seq": int, "question": str},
+        "pk": ("entry_id", "seq"),
+        "foreign_keys": [("entry_id", "qa", "id")],
+    },
+    "qa_clauses": {
+        "columns": {"entry_id": str, "seq": int, "clause_id": str},
+        "pk": ("entry_id", "seq"),
+        "foreign_keys": [("entry_id", "qa", "id"), ("clause_id", "clauses", "id")],
+    },
+}
+
+
+def create_qa_schema(*, db: sqlite_utils.Database, foreign_keys: bool = True) -> None:
+    """The question-answer tables and the FTS5 index over their paraphrases. Without
+    foreign keys for a scratch database that holds no clauses (the matcher evaluation)."""
+    for name, spec in QA_SCHEMA.items():
+        db[name].create(spec["columns"], pk=spec["pk"],
+                        foreign_keys=spec.get("foreign_keys", []) if foreign_keys else [])
+    db.execute(
+        "CREATE VIRTUAL TABLE qa_search USING fts5("
+        "entry_id UNINDEXED, seq UNINDEXED, question_tokens, tokenize = 'unicode61')"
+    )
+
+
+def insert_qa_search_rows(*, db: sqlite_utils.Database, rows: Iterable[tuple[str, int, str]]) -> None:
+    db.conn.executemany(
+        "INSERT INTO qa_search (entry_id, seq, question_tokens) VALUES (?, ?, ?)", list(rows)
+    )
+
+
+def qa_search(
+    *, conn: sqlite3.Connection, match: str, jurisdictions_json: str | None, limit: int
+) -> list[sqlite3.Row]:
+    """Paraphrases matching an FTS5 expression with their entry, best (lowest bm25) first,
+    optionally only of entries whose jurisdiction is in a JSON list."""
+    return conn.execute(
+        "SELECT s.entry_id, s.seq, bm25(qa_search) AS score, q.topic, q.facet, q.jurisdiction, q.answer"
+        " FROM qa_search s JOIN qa q ON q.id = s.entry_id"
+        " WHERE qa_search MATCH ? AND (? IS NULL OR q.jurisdiction IN (SELECT value FROM json_each(?)))"
+        " ORDER BY score LIMIT ?",
+        (match, jurisdictions_json, jurisdictions_json, limit),
+    ).fetchall()
+
+
+def qa_entry(*, conn: sqlite3.Connection, entry_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM qa WHERE id = ?", (entry_id,)).fetchone()
+
+
+def qa_clause_ids(*, conn: sqlite3.Connection, entry_id: str) -> list[str]:
+    rows = conn.execute("SELECT clause_id FROM qa_clauses WHERE entry_id = ? ORDER BY seq", (entry_id,))
+    return [clause_id for (clause_id,) in rows]
+
+
+def qa_questions(*, conn: sqlite3.Connection, entry_id: str) -> list[str]:
+    rows = conn.execute("SELECT question FROM qa_questions WHERE entry_id = ? ORDER BY seq", (entry_id,))
+    return [question for (question,) in rows]
+
+
+def qa_counts(*, conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows of the question-answer tables, for the build report and tests."""
+    return {
+        "qa": conn.execute("SELECT count(*) FROM qa").fetchone()[0],
+        "qa_questions": conn.execute("SELECT count(*) FROM qa_questions").fetchone()[0],
+        "qa_clauses": conn.execute("SELECT count(*) FROM qa_clauses").fetchone()[0],
+        "qa_search": conn.execute("SELECT count(*) FROM qa_search").fetchone()[0],
+    }
+
+
+def qa_entries_of(*, conn: sqlite3.Connection, topic: str, facet: str,
+                  jurisdictions_json: str | None) -> list[sqlite3.Row]:
+    """Entries of one topic and facet (a follow-up such as "要多久" names no other words),
+    optionally only those of the jurisdictions in a JSON list."""
+    return conn.execute(
+        "SELECT id AS entry_id, topic, facet, jurisdiction, answer FROM qa"
+        " WHERE topic = ? AND facet = ? AND (? IS NULL OR jurisdiction IN (SELECT value FROM json_each(?)))"
+        " ORDER BY id",
+        (topic, facet, jurisdictions_json, jurisdictions_json),
     ).fetchall()

@@ -43,7 +43,7 @@ def test_maternity_leave_direct_sentence_first(dispatcher, domain, place, child_
     assert direct == text.splitlines()[0]
     assert "包府办发〔2025〕49号" in text and "来源：" in text
     assert place == slot(events, "region")
-    assert ["baotou-2025:一/（二）", "national-female-labour-protection:7"] == slot(events, "cited_clauses")
+    assert ["baotou-2025:一/（二）", "female-labour-protection:第七条"] == slot(events, "cited_clauses")
     assert ["有帮助", "没帮助"] == [b["title"] for b in dispatcher.messages[0]["buttons"]]
 
 
@@ -136,6 +136,25 @@ def test_ningxia_extra_subsidy_is_reported_with_its_caveat(dispatcher, domain):
     assert "以当地部门解释为准" in text
 
 
+def test_hohhot_subsidy_comes_from_the_official_rules_with_its_conditions(dispatcher, domain):
+    tracker = make_tracker(intent="ask_subsidy_amount", entities=[entity("region", "hohhot")])
+    events, text = run(ActionAnswerSubsidy(), tracker, dispatcher, domain)
+    assert "3600元" in text and "一次性10000元" in text and "共50000元" in text and "共100000元" in text
+    # The hukou condition comes with the amount, from the official clause.
+    assert "新生儿首次落户在呼和浩特市" in text and "2025年3月1日之后（含3月1日）" in text
+    assert "《呼和浩特市发放育儿补贴实施细则》二（一）第1项" in text
+    cited = slot(events, "cited_clauses")
+    assert {"hohhot-subsidy-rules:二/（一）/1", "hohhot-subsidy-rules:一/（一）/3"} <= set(cited)
+    assert "以当地部门解释为准" not in text   # official text, no longer a reported summary
+
+
+def test_subsidy_apply_cites_the_management_rules_article(dispatcher, domain):
+    events, text = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_apply"), dispatcher, domain)
+    assert "对于2025年1月1日以前出生的婴幼儿，首次申请应当在2025年12月31日前提出。" in text
+    assert "《育儿补贴制度管理规范（试行）》（国卫办人口发〔2025〕24号）第十二条" in text
+    assert "subsidy-management-rules:第十二条" in slot(events, "cited_clauses")
+
+
 @pytest.mark.parametrize("intent, place, phrases", [
     ("ask_tax_deduction", "baotou", ["2000元"]),
     ("ask_housing", "zhongning", ["20万元-30万元"]),
@@ -177,14 +196,14 @@ def test_department_lookup(dispatcher, domain):
 
 
 def test_search_answers_with_excerpt_and_offers_the_next(dispatcher, domain):
-    tracker = make_tracker(intent="ask_policy_general", text="出生一件事怎么办")
+    tracker = make_tracker(intent="ask_policy_general", text="分娩镇痛")
     events, text = run(ActionSearchPolicy(), tracker, dispatcher, domain)
-    assert "出生一件事" in text and "来源：" in text
+    assert "分娩镇痛" in text and "来源：" in text
     assert "看下一条" in [b["title"] for b in dispatcher.messages[0]["buttons"]]
     remaining = slot(events, "search_results")
     more = make_tracker(intent="next_result", slots={"search_results": remaining})
     events, text = run(ActionNextResult(), more, type(dispatcher)(), domain)
-    assert "出生一件事" in text and remaining[1:] == (slot(events, "search_results") or [])
+    assert "分娩镇痛" in text and remaining[1:] == (slot(events, "search_results") or [])
 
 
 def test_weak_match_is_an_honest_not_found(dispatcher, domain):
@@ -208,7 +227,7 @@ def test_feedback_is_stored_in_a_slot(dispatcher, domain, text, helpful):
 
 
 def test_every_question_intent_has_a_handler(domain):
-    questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions"}
+    questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions", "follow_up"}
     assert questions == set(HANDLERS)
 
 
@@ -242,6 +261,6 @@ def test_staff_shell_answers_list_their_clause_ids(dispatcher, domain):
     staff = Tracker(tracker.sender_id, tracker.slots, {**tracker.latest_message}, [
         {"event": "user", "input_channel": "cmdline"}], False, None, {}, "action_listen")
     _, text = run(ActionAnswerLeave(), staff, dispatcher, domain)
-    assert "[条款] baotou-2025:一/（二）, national-female-labour-protection:7" in text
+    assert "[条款] baotou-2025:一/（二）, female-labour-protection:第七条" in text
     _, citizen = run(ActionAnswerLeave(), tracker, type(dispatcher)(), domain)
     assert "[条款]" not in citizen

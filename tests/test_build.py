@@ -22,6 +22,9 @@ KNOWLEDGE = ROOT / "knowledge"
     ("zhongning-2025", "measure", 13), ("baotou-2023", "target", 1),
     ("baotou-2023", "organisation", 4), ("tonghua-draft", "target", 1),
     ("tonghua-draft", "organisation", 4),
+    ("subsidy-management-rules", "measure", 33), ("female-labour-protection", "measure", 16),
+    ("social-insurance-law-maternity", "measure", 5), ("hohhot-subsidy-rules", "measure", 17),
+    ("hohhot-subsidy-rules", "contact", 10), ("neimenggu-subsidy-deadline-guide", "measure", 4),
 ])
 def test_clause_counts(conn, doc_id, kind, expected):
     assert expected == store.clause_count_by_doc(conn=conn)[(doc_id, kind)]
@@ -39,6 +42,9 @@ def test_spot_texts(conn):
     assert "增加产假60天" in store.clause(conn=conn, clause_id="baotou-2023:二/（四）/13")["text"]
     assert "育儿假累计20天" in store.clause(conn=conn, clause_id="tonghua-draft:二/（一）/4")["text"]
     assert "市人社局" in store.units(conn=conn, clause_id="baotou-2025:一/（二）")["lead"]
+    assert "享受42天产假" in store.clause(conn=conn, clause_id="female-labour-protection:第七条")["text"]
+    assert "0471-6218572" in store.clause(
+        conn=conn, clause_id="hohhot-subsidy-rules:各旗县区咨询服务电话/新城区卫健委")["text"]
 
 
 def test_documents_carry_status_and_number(conn):
@@ -46,6 +52,10 @@ def test_documents_carry_status_and_number(conn):
     assert ("draft", "document") == (docs["tonghua-draft"]["status"], docs["tonghua-draft"]["kind"])
     assert "包府办发〔2025〕49号" == docs["baotou-2025"]["doc_number"]
     assert "baotou-2025" == docs["baotou-2023"]["superseded_by"]
+    assert ("official", "国卫办人口发〔2025〕24号", "2025-08-24") == (
+        docs["subsidy-management-rules"]["kind"], docs["subsidy-management-rules"]["doc_number"],
+        docs["subsidy-management-rules"]["date"])
+    assert docs["hohhot-subsidy-rules"]["source_url"].startswith("http://wjw.huhhot.gov.cn/")
     supplementary = [d for d in docs.values() if d["kind"] == "supplementary"]
     assert supplementary and all(d["confidence"] in ("official", "reported") for d in supplementary)
 

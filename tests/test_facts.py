@@ -87,3 +87,60 @@ def test_a_local_clause_without_a_figure_does_not_hide_the_national_figure(conn)
 def test_the_newer_city_document_wins_over_the_older_one(conn):
     rules = regions.resolve(conn=conn, place="包头", table="benefits", kind="托育机构补助").rules
     assert ["baotou-2025"] == sorted({r["doc_id"] for r in rules})
+
+
+def test_national_rows_cite_the_official_regulation(conn):
+    rules = leave(conn, "中宁", "难产假").rules + leave(conn, "中宁", "多胞胎假").rules
+    assert {"female-labour-protection:第七条"} == {r["clause_id"] for r in rules}
+
+
+def test_miscarriage_leave_by_months_of_pregnancy(conn):
+    rules = leave(conn, "包头", "流产假").rules
+    assert [(15, "china"), (42, "china")] == sorted((r["days"], r["jurisdiction"]) for r in rules)
+    assert all(r["doc_id"] == "female-labour-protection" for r in rules)
+
+
+def test_maternity_allowance_who_pays(conn):
+    rows = regions.resolve(conn=conn, place="通化", table="benefits", kind="生育津贴").rules
+    national = {r["amount_text"]: r["note"] for r in rows if r["jurisdiction"] == "china"}
+    assert {"按照用人单位上年度职工月平均工资的标准", "按照女职工产假前工资的标准"} == set(national)
+    assert "由用人单位支付" == national["按照女职工产假前工资的标准"]
+
+
+@pytest.mark.parametrize("child_order, value, amount_text", [
+    (1, 10000, "一次性10000元"), (2, 50000, "共50000元，每年10000元至5周岁"),
+    (3, 100000, "共100000元，每年10000元至10周岁"),
+])
+def test_hohhot_subsidy_by_child_order_from_the_official_rules(conn, child_order, value, amount_text):
+    rules = regions.resolve(conn=conn, place="呼市", table="benefits", kind="生育补贴", child_order=child_order).rules
+    assert [(value, amount_text, "hohhot-subsidy-rules", "official")] == [
+        (int(r["value"]), r["amount_text"], r["doc_id"], r["confidence"]) for r in rules]
+    assert "首次落户在呼和浩特市" in rules[0]["eligibility"]
+
+
+def test_hohhot_subsidy_is_not_offered_in_baotou(conn):
+    assert [] == regions.resolve(conn=conn, place="包头", table="benefits", kind="生育补贴").rules
+
+
+def test_neimenggu_deadlines_by_birth_year(conn):
+    rows = regions.resolve(conn=conn, place="鄂尔多斯", table="benefits", kind="育儿补贴申领期限").rules
+    assert {"neimenggu-subsidy-deadline-guide"} == {r["doc_id"] for r in rows}
+    assert ["2022年出生的婴幼儿", "2023年出生的婴幼儿", "2024年出生的婴幼儿"] == sorted(
+        r["eligibility"] for r in rows if r["eligibility"].startswith("202") and "及以后" not in r["eligibility"])
+    assert all("2025年12月31日" in r["quote"] for r in rows if r["eligibility"].startswith("202")
+               and "及以后" not in r["eligibility"])
+
+
+def test_hohhot_district_phone_numbers(conn):
+    rows = regions.resolve(conn=conn, place="呼和浩特", table="services", kind="hotline").rules
+    phones = {r["name"]: r["contact"] for r in rows if r["clause_id"].startswith("hohhot-subsidy-rules:")}
+    assert 10 == len(phones)
+    assert "0471-6218572" == phones["新城区卫健委"]
+
+
+def test_subsidy_review_and_payment_timing(conn):
+    review = regions.resolve(conn=conn, place="中宁", table="benefits", kind="育儿补贴审核时限").rules
+    assert [(30, "个工作日", "subsidy-management-rules:第七条")] == [
+        (int(r["value"]), r["unit"], r["clause_id"]) for r in review]
+    paid = regions.resolve(conn=conn, place="呼和浩特", table="benefits", kind="生育补贴发放时间").rules
+    assert ["hohhot-subsidy-rules:四"] == [r["clause_id"] for r in paid]

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions.department import ActionAnswerDepartment
+from actions.follow_up import ActionFollowUp
 from actions.leave import ActionAnswerLeave, ActionCompareRegions
 from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
 from actions.policy_search import ActionSearchPolicy
@@ -24,7 +25,7 @@ from knowledge.build import squash
 from tests.conftest import entity, make_tracker
 
 # Service numbers the templates give on purpose (hotlines), not policy figures.
-SERVICE_NUMBERS = {"12345", "12338"}
+SERVICE_NUMBERS = {"12345", "12338", "12333", "12393", "12366"}
 PLACES = ["baotou", "hohhot", "kundulun", "ordos", "neimenggu", "tonghua", "dongchang", "jilin", "zhongning",
           "ningxia", "北京"]
 
@@ -59,7 +60,29 @@ def cases():
         yield ActionAnswerDepartment(), make_tracker(intent="ask_department", text=f"{query}归哪个部门管")
 
 
-CASES = list(cases())
+# Questions that take answering.py's paths: facets, several questions, follow-ups.
+ROUTED_QUESTIONS = [
+    "产假包括双休日吗", "育儿补贴多久到账", "育儿补贴审核要多久", "双胞胎育儿补贴能领两份吗", "育儿补贴截止到什么时候",
+    "离婚了孩子跟我 育儿补贴谁领", "生育津贴怎么算", "单位不给休产假怎么办", "个税扣除夫妻怎么分",
+    "产假多少天、生育津贴谁发、育儿补贴能不能领、个税能不能扣", "护理假几天？育儿假几天？", "托班收几岁的孩子",
+    "二孩能和老大上一个学校吗", "呼市一孩能拿一万吗", "流产了有假吗", "孕妇产前可以休几天",
+]
+FOLLOW_UPS = [("maternity_leave|amount||", "那我老公呢"), ("maternity_leave|amount||", "那三胎呢"),
+              ("childcare_subsidy|apply||", "要多久"), ("childcare_subsidy|amount||", "在哪办"),
+              ("paternity_leave|amount||father", "那育儿假呢")]
+
+
+def routed_cases():
+    for text in ROUTED_QUESTIONS:
+        for place in (None, "baotou", "hohhot", "tonghua", "zhongning", "北京"):
+            ents = [entity("region", place)] if place else []
+            yield ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents)
+    for last, text in FOLLOW_UPS:
+        for place in ("baotou", "hohhot", "tonghua", "zhongning"):
+            yield ActionFollowUp(), make_tracker(intent="follow_up", text=text, slots={"region": place, "last_question": last})
+
+
+CASES = list(cases()) + list(routed_cases())
 
 
 def test_enough_cases():

@@ -439,3 +439,166 @@ def test_supplementary_clause_numbers_follow_articles_but_must_increase(tmp_path
     with pytest.raises(SourceError) as caught:
         parse_supplementary(path=path)
     assert 18 == caught.value.line
+
+
+# --- official texts (sources/official, parsed by shape) ---------------------------
+
+OFFICIAL = SOURCES / "official"
+# doc_id -> shape, as in sources.yml
+OFFICIAL_SHAPES_BY_DOC = {
+    "subsidy-management-rules": "articles",
+    "female-labour-protection": "articles",
+    "social-insurance-law-maternity": "article-excerpt",
+    "hohhot-subsidy-rules": "outline",
+    "neimenggu-subsidy-deadline-guide": "outline",
+}
+
+
+def official_clauses(doc_id: str) -> list[Clause]:
+    return parse_document(doc_id=doc_id, path=OFFICIAL / f"{doc_id}.txt", shape=OFFICIAL_SHAPES_BY_DOC[doc_id])
+
+
+def official_by_path(doc_id: str) -> dict[str, Clause]:
+    return {clause.path: clause for clause in official_clauses(doc_id)}
+
+
+def copy_official(tmp_path: Path, doc_id: str) -> tuple[Path, list[str]]:
+    target = tmp_path / f"{doc_id}.txt"
+    lines = (OFFICIAL / f"{doc_id}.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    target.write_text("".join(lines), encoding="utf-8")
+    return target, lines
+
+
+@pytest.mark.parametrize(("doc_id", "measures", "contacts"), [
+    ("subsidy-management-rules", 33, 0),
+    ("female-labour-protection", 16, 0),
+    ("social-insurance-law-maternity", 5, 0),
+    ("hohhot-subsidy-rules", 17, 10),
+    ("neimenggu-subsidy-deadline-guide", 4, 0),
+])
+def test_official_clause_counts(doc_id, measures, contacts):
+    counts = Counter(clause.kind for clause in official_clauses(doc_id))
+    assert {"measure": measures, "contact": contacts} == {k: counts[k] for k in ("measure", "contact")}
+    assert sum(counts.values()) == measures + contacts
+
+
+@pytest.mark.parametrize("doc_id", sorted(OFFICIAL_SHAPES_BY_DOC))
+def test_official_clauses_are_clean(doc_id):
+    clauses = official_clauses(doc_id)
+    assert len(clauses) == len({clause.path for clause in clauses})
+    for clause in clauses:
+        for debris in ("**", "|", "-----", "\n\n", "\u3000"):
+            assert debris not in clause.text, (clause.path, debris)
+        assert clause.text.startswith(clause.heading), clause.path
+        assert not clause.heading.endswith("。"), clause.path
+
+
+def test_articles_run_first_to_last_without_chapters():
+    paths = [c.path for c in official_clauses("subsidy-management-rules")]
+    assert ("第一条", "第十二条", "第三十三条") == (paths[0], paths[11], paths[-1])
+    assert [] == [c.path for c in official_clauses("subsidy-management-rules") if "章" in c.text]
+
+
+def test_article_keeps_its_later_paragraphs():
+    clause = official_by_path("female-labour-protection")["第七条"]
+    assert ("第七条", 26) == (clause.number, clause.line)
+    assert (
+        "女职工生育享受98天产假，其中产前可以休假15天；难产的，增加产假15天；生育多胞胎的，"
+        "每多生育1个婴儿，增加产假15天。\n"
+        "女职工怀孕未满4个月流产的，享受15天产假；怀孕满4个月流产的，享受42天产假。"
+    ) == clause.text
+
+
+def test_article_keeps_its_numbered_items_and_closing_paragraph():
+    clause = official_by_path("subsidy-management-rules")["第七条"]
+    assert clause.text.startswith("育儿补贴具体申请程序如下：\n（一）申请。")
+    assert clause.text.endswith("\n初审和审核确认工作原则上应在30个工作日内完成。")
+    assert "第二章" not in official_by_path("subsidy-management-rules")["第四条"].text
+
+
+def test_law_excerpt_may_skip_articles_and_names_the_paragraph_it_quotes():
+    clauses = official_by_path("social-insurance-law-maternity")
+    assert ["第五十三条", "第五十四条", "第五十五条", "第五十六条", "第八十三条"] == list(clauses)
+    assert "第八十三条（第三款）" == clauses["第八十三条"].number
+    assert clauses["第五十六条"].text.endswith("生育津贴按照职工所在用人单位上年度职工月平均工资计发。")
+
+
+def test_a_full_text_may_not_skip_an_article(tmp_path):
+    path, lines = copy_official(tmp_path, "female-labour-protection")
+    broken = next(i for i, line in enumerate(lines) if line.startswith("第九条"))
+    lines[broken] = lines[broken].replace("第九条", "第十条", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse_document(doc_id="female-labour-protection", path=path, shape="articles")
+    assert (str(path), broken + 1) == (caught.value.file, caught.value.line)
+
+
+def test_text_outside_the_verbatim_markers_is_ignored(tmp_path):
+    path, lines = copy_official(tmp_path, "female-labour-protection")
+    # The header's own lines would otherwise be read as text.
+    assert any(line.startswith("completeness:") for line in lines)
+    path.write_text("".join(line for line in lines if "END VERBATIM" not in line), encoding="utf-8")
+    with pytest.raises(SourceError, match="END VERBATIM"):
+        parse_document(doc_id="female-labour-protection", path=path, shape="articles")
+
+
+def test_hohhot_outline_paths():
+    expected = [
+        "一/（一）/1", "一/（一）/2", "一/（一）/3", "一/（二）/1", "一/（二）/2",
+        "二/（一）/1", "二/（一）/2", "二/（一）/3", "二/（二）/1", "二/（二）/2", "二/（三）/1", "二/（三）/2",
+        "三/（一）", "三/（二）/1", "三/（二）/2", "三/（二）/3", "四",
+    ]
+    assert expected == [c.path for c in official_clauses("hohhot-subsidy-rules") if c.kind == "measure"]
+
+
+def test_hohhot_items_texts():
+    clauses = official_by_path("hohhot-subsidy-rules")
+    # "2.2025年3月1日…": a dotted item label followed by a year is an item.
+    assert "2025年3月1日之后（含3月1日）合法生育的家庭；" == clauses["一/（一）/2"].text
+    assert "生育二孩发放育儿补贴50000元，按照每年10000元发放，直至孩子5周岁；" == clauses["二/（一）/2"].text
+    # A group that leads into its items is repeated before each of them.
+    assert clauses["二/（三）/1"].text.startswith("以下情况按照《内蒙古自治区人民政府办公厅")
+    assert clauses["二/（三）/1"].text.endswith("（内政办发〔2025〕6号）规定标准享受补贴：\n"
+                                               "2025年1月1日（含1月1日）至2月28日（含2月28日）出生的；")
+    # A titled group without items is a clause; its title stays its own line.
+    assert ("“免申即享”资格确认", "（一）") == (clauses["三/（一）"].heading, clauses["三/（一）"].number)
+    assert clauses["三/（一）"].text.startswith("“免申即享”资格确认\n在孩子首次落户呼和浩特市后")
+    assert "（2）婚姻存续期间与配偶之外的人生育的子女。" in clauses["一/（二）/2"].text
+    assert "4）收养子女家庭需提交合法收养证件原件" in clauses["三/（二）/1"].text
+    assert ("资金发放", "资金发放\n育儿补贴项目通过确定的资金发放渠道进行发放，免申即享和个人申请审核通过后于每年7月、1月发放两次。") == (
+        clauses["四"].heading, clauses["四"].text)
+
+
+def test_hohhot_phone_table_rows_are_contact_clauses():
+    contacts = [c for c in official_clauses("hohhot-subsidy-rules") if c.kind == "contact"]
+    assert "各旗县区咨询服务电话/新城区卫健委" == contacts[1].path
+    assert [("呼和浩特市卫健委", "呼和浩特市卫健委：0471-4612881 0471-4606663"),
+            ("新城区卫健委", "新城区卫健委：0471-6218572")] == [(c.heading, c.text) for c in contacts[:2]]
+    assert "武川县卫健委：0471-8820568" == contacts[-1].text
+    # The signature date after the table is not a clause, nor part of 四.
+    assert "2025年3月13日" not in official_by_path("hohhot-subsidy-rules")["四"].text
+
+
+def test_a_damaged_phone_table_row_fails(tmp_path):
+    path, lines = copy_official(tmp_path, "hohhot-subsidy-rules")
+    broken = next(i for i, line in enumerate(lines) if line.startswith("托县卫健委"))
+    lines[broken] = "托县卫健委 0471-8512627\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        parse_document(doc_id="hohhot-subsidy-rules", path=path, shape="outline")
+    assert broken + 1 == caught.value.line
+
+
+def test_neimenggu_guide_outline_without_bold_marks():
+    clauses = official_by_path("neimenggu-subsidy-deadline-guide")
+    assert ["一/（一）", "一/（二）", "二", "三"] == list(clauses)
+    assert ("2025年1月1日之前出生的婴幼儿", 20) == (clauses["一/（二）"].heading, clauses["一/（二）"].line)
+    assert ("2022年出生的婴幼儿：可申领1次补贴，必须在2025年提出申请，截止时间为2025年12月31日。"
+            in clauses["一/（二）"].text.splitlines())
+    assert "“蒙速办”APP" in clauses["二"].text
+
+
+def test_unknown_shape():
+    with pytest.raises(ValueError, match="shape"):
+        parse_document(doc_id="female-labour-protection", path=OFFICIAL / "female-labour-protection.txt",
+                       shape="sonnet")

@@ -1,0 +1,386 @@
+"""Answer the point asked: source requests, follow-ups, several questions in one
+message, and facets (review time, deadline, counting rule …) that no fact row holds.
+
+`answer_turn` runs before an action's own logic. It returns a finished Answer when the
+turn is one of those cases, or None to let the action answer as before. Where the
+material is silent it names the office that decides, never a guess.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Callable, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import knowledge_access as ka
+from actions import questions as qs
+from actions import templates
+from actions.base import Answer
+from knowledge import qa, search, store
+
+# Facets the fact tables answer well (the actions' own logic); every other facet is
+# answered from the question-answer table or the clauses.
+FACT_FACETS = {"amount", "general"}
+FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave", "only_child_leave",
+               "childcare_subsidy", "local_subsidy", "tax_deduction", "housing", "maternity_insurance",
+               "childcare_service"}
+# An entry is shown when one of its paraphrases holds this share of the question's
+# terms (more when the entry is about another facet than the one asked).
+MIN_COVERAGE = 0.45
+FACET_MISMATCH_COVERAGE = 0.7
+# An amount question goes to another point's entry only with this share.
+STRICT_COVERAGE = 0.75
+# A clause sentence must share this many of the question's terms to be shown.
+MIN_SENTENCE_TERMS = 2
+MAX_PARTS = 4
+# Questions whose actions do something the table cannot: name departments, find
+# centres, count dates, compare places.
+OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
+
+# Who decides when the material is silent, by topic.
+DEPARTMENT_OF_TOPIC = {
+    "maternity_leave": "department_leave", "paternity_leave": "department_leave",
+    "parental_leave": "department_leave", "marriage_leave": "department_leave",
+    "only_child_leave": "department_leave", "miscarriage_leave": "department_leave",
+    "employment_rights": "department_leave",
+    "maternity_allowance": "department_insurance", "maternity_insurance": "department_insurance",
+    "childcare_subsidy": "department_subsidy", "local_subsidy": "department_subsidy",
+    "tax_deduction": "department_tax", "housing": "department_housing",
+    "childcare_service": "department_health", "health_service": "department_health",
+    "family_support": "department_health", "education": "department_education",
+    "marriage_custom": "department_civil",
+}
+
+
+# ---------------------------------------------------------------- turn state
+
+def last_question(tracker: Tracker) -> Optional[qs.Question]:
+    """The question the last answer was about (slot `last_question`: topic|facet|order|who)."""
+    value = tracker.get_slot("last_question")
+    if not isinstance(value, str) or value.count("|") != 3:
+        return None
+    topic, facet, order, who = value.split("|")
+    return qs.Question(text="", topic=topic or None, facet=facet or "general",
+                       child_order=int(order) if order.isdigit() else None, who=who or None)
+
+
+def remember(question: qs.Question) -> SlotSet:
+    return SlotSet("last_question", "|".join([question.topic or "", question.facet,
+                                              str(question.child_order or ""), question.who or ""]))
+
+
+def question_of_intent(tracker: Tracker, intent: str) -> qs.Question:
+    """What an action's own answer was about, so that a follow-up can lean on it."""
+    question = qs.read(tracker.latest_message.get("text") or "", intent=intent)
+    leave_type = ka.latest_entity(tracker, "leave_type")
+    if leave_type in qs.TOPIC_OF_LEAVE_TYPE:
+        question = qs.with_topic(question, qs.TOPIC_OF_LEAVE_TYPE[leave_type])
+    return question
+
+
+def place_chain(place: Optional[str]) -> Optional[list[str]]:
+    """Region ids from the place up to the country, or None when no covered place is known."""
+    if not place:
+        return None
+    region = ka.region_of(place)
+    if region is None:   # a place outside the store: only national rules apply to it
+        return ["china"]
+    return [r.id for r in ka.gazetteer().chain(region.id)]
+
+
+# ---------------------------------------------------------------- entry point
+
+def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
+    """A finished answer for this turn, or None when the action's own logic should answer."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    if not text or text.startswith("/"):
+        return None
+    place = ka.current_place(tracker)
+    previous = last_question(tracker)
+    question_parts = qs.read_message(text, intent=intent)
+    first = question_parts[0]
+    if first.facet == "source" and (tracker.get_slot("cited_clauses") or []) and len(question_parts) == 1:
+        return show_sources(tracker.get_slot("cited_clauses"))
+    if intent in OWN_LOGIC_INTENTS:
+        return None
+    if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
+        question = qs.follow(previous, text)
+        reply = Answer()
+        answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
+        finish(reply, question, place)
+        return reply
+    if len(question_parts) > 1:
+        reply = Answer()
+        reply.say(templates.several_questions(len(question_parts)))
+        for number, question in enumerate(question_parts[:MAX_PARTS], start=1):
+            part = Answer()
+            answer_one(question, place=place, reply=part, tracker=tracker, brief=True)
+            reply.say(templates.numbered_part(number, question.text, part.lines))
+            reply.cite(*part.clause_ids)
+            reply.events += [e for e in part.events if e.get("name") != "last_question"]
+        finish(reply, question_parts[-1], place)
+        return reply
+    if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
+        return None   # a general question: the action's fact tables answer it
+    if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
+        # The fact tables answer amounts and overviews, unless the words are plainly
+        # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
+        if match is None or match.facet in FACT_FACETS:
+            return None
+        reply = Answer()
+        say_entry(match, question=first, place=place, reply=reply)
+        finish(reply, first, place)
+        return reply
+    if first.topic is None and first.facet == "general":
+        return None
+    reply = Answer()
+    if not answer_facet(first, place=place, reply=reply):
+        return None
+    finish(reply, first, place)
+    return reply
+
+
+def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
+    reply.events.append(remember(question))
+    if question.leave_type and question.leave_type in ("产假", "护理假", "育儿假", "婚假", "独生子女照护假"):
+        reply.events.append(SlotSet("leave_type", question.leave_type))
+    if question.child_order:
+        reply.events.append(SlotSet("child_order", str(question.child_order)))
+    if place:
+        reply.events.append(SlotSet("region", place))
+
+
+# ---------------------------------------------------------------- one question
+
+def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tracker: Tracker,
+               brief: bool) -> None:
+    """Answer one question into `reply`: facts for amounts, else the facet's answer."""
+    from actions import leave, money   # the fact answers live with their actions
+
+    general = qs.is_general(question.text) and not question.follow_up
+    if question.facet in FACT_FACETS or general or question.topic in qs.LEAVE_TOPICS and question.facet == "amount":
+        if question.leave_type in leave.LEAVE_TYPES:
+            if place:
+                leave.say_leave(reply, place=place, leave_type=question.leave_type,
+                                child_order=question.child_order, brief=brief)
+            else:
+                leave.say_leave_without_place(reply, leave_type=question.leave_type)
+            return
+        if question.topic == "childcare_subsidy":
+            money.say_subsidy_amount(reply, place=place, brief=brief)
+            return
+        if question.topic == "local_subsidy":
+            money.say_local_subsidy(reply, place=place, child_order=question.child_order)
+            return
+        if question.topic == "tax_deduction":
+            money.say_tax_deduction(reply, place=place)
+            return
+        if question.topic in ("housing", "maternity_insurance") and place:
+            money.say_benefits(reply, place=place, topic=question.topic)
+            if reply.lines:
+                return
+    if answer_facet(question, place=place, reply=reply):
+        return
+    if question.topic in ("tax_deduction", "housing", "maternity_insurance") and place:
+        money.say_benefits(reply, place=place, topic=question.topic)
+        if reply.lines:
+            return
+    reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(question.topic or ""))))
+
+
+def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) -> bool:
+    """The question-answer table's entry for this facet, else the best clause sentences."""
+    chain = place_chain(place)
+    match = best_qa(question, chain=chain)
+    if match is not None:
+        say_entry(match, question=question, place=place, reply=reply)
+        return True
+    found = best_sentences(question.text, chain=chain)
+    if found is not None:
+        clause_id, sentences = found
+        cited = ka.cite(clause_id)
+        if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
+            reply.say(templates.applies_only_to(ka.display_name(cited["jurisdiction"])))
+        reply.say(templates.clause_sentences(cited["title"], sentences))
+        reply.cite(clause_id)
+        return True
+    return False
+
+
+def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str], reply: Answer) -> None:
+    """A question-answer entry, labelled when it is another place's rule."""
+    chain = place_chain(place)
+    local = match.jurisdiction != "china"
+    if local and (chain is None or match.jurisdiction not in chain):
+        reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
+    reply.say(match.answer)
+    reply.cite(*match.clause_ids)
+    for deadline in passed_deadlines(match.answer, today=dt.date.today()):
+        reply.say(templates.deadline_passed(deadline))
+    if not local and place is None and question.topic in qs.LEAVE_TOPICS:
+        reply.say(templates.may_differ_locally())
+
+
+_DEADLINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前)(?!出生|生育|出世)(?:提出|申请|申领|完成|办理)|(?:截止|截至)(?:时间|日期)?为?(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def passed_deadlines(text: str, *, today: dt.date) -> list[str]:
+    """Deadlines ("2025年12月31日前") in an answer that are already past."""
+    passed = []
+    for m in _DEADLINE.finditer(text):
+        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+        label = f"{y}年{mo}月{d}日"
+        try:
+            if dt.date(y, mo, d) < today and label not in passed:
+                passed.append(label)
+        except ValueError:
+            continue
+    return passed
+
+
+def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float = 0.0) -> Optional[qa.QAMatch]:
+    """The best entry for this question in the citizen's place (or any place when unknown),
+    if it shares enough of the question's words with one of the entry's paraphrases."""
+    conn = ka.connection()
+    if question.follow_up:   # a follow-up carries few words: take the entry of its topic and facet
+        return entry_for(question, chain=chain)
+    matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
+                       jurisdictions=None if chain is None else chain, limit=8)
+    candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
+    # Only the best-ranked few: a weak entry further down that happens to share one word
+    # is more often wrong than right.
+    for match in candidates[:3]:
+        needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
+        if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
+            return match
+    return None
+
+
+def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+    conn = ka.connection()
+    for topic in (question.topic, "leave_general" if question.topic in qs.LEAVE_TOPICS else None):
+        if not topic:
+            continue
+        rows = store.qa_entries_of(conn=conn, topic=topic, facet=question.facet,
+                                   jurisdictions_json=None if chain is None else json.dumps(chain))
+        # The most specific place first (the chain runs from the place to the country).
+        order = {region: i for i, region in enumerate(chain or [])}
+        rows = sorted(rows, key=lambda r: (order.get(r["jurisdiction"], len(order)), r["entry_id"]))
+        if rows:
+            row = rows[0]
+            return qa.QAMatch(entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
+                              jurisdiction=row["jurisdiction"], answer=row["answer"],
+                              clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=row["entry_id"])), score=1.0)
+    return None
+
+
+def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
+    """How well an entry fits: the share of the question's specific words (what it asks
+    beyond topic, place and asking) found in the entry's paraphrases. A question with no
+    specific words fits any entry of its own topic."""
+    terms = qs.specific_terms(text)
+    if not terms:
+        entry = store.qa_entry(conn=ka.connection(), entry_id=entry_id)
+        return 1.0 if topic and entry is not None and same_topic(entry["topic"], topic) else 0.0
+    # Bigrams that straddle two words ("孕妇产前" → 妇产) rarely recur in another wording,
+    # so characters count half.
+    # The paraphrases together are the entry's vocabulary.
+    characters = set("".join(terms))
+    paraphrases = "\n".join(store.qa_questions(conn=ka.connection(), entry_id=entry_id))
+    present = set(search.tokens(paraphrases))
+    bigram_share = sum(t in present for t in terms) / len(terms)
+    character_share = sum(c in paraphrases for c in characters) / len(characters)
+    return (bigram_share + character_share) / 2
+
+
+def same_topic(entry_topic: str, asked_topic: str) -> bool:
+    """An entry answers the topic asked (general leave entries answer every leave)."""
+    if entry_topic == asked_topic:
+        return True
+    if entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS:
+        return True
+    return {entry_topic, asked_topic} in ({"miscarriage_leave", "maternity_leave"},
+                                          {"local_subsidy", "childcare_subsidy"})
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
+
+
+def matching_sentences(text: str, query: str, *, most: int = 2, least: int = 1) -> list[str]:
+    """The sentences of a clause holding the most query terms (at least `least`)."""
+    terms = search.query_terms(query)
+    scored = []
+    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
+        matched = sum(1 for t in terms if t in search.normalise(sentence))
+        if matched >= max(1, least):
+            scored.append((matched, sentence))
+    if not scored:
+        return []
+    best = max(m for m, _ in scored)
+    return [s for m, s in scored if m >= max(1, best - 1)][:most]
+
+
+# Citizens' words -> the documents' words, added to a clause search.
+DOCUMENT_WORDS = {
+    "个税": "个人所得税", "陪产假": "护理假", "陪护假": "护理假", "产假工资": "生育津贴", "二胎": "二孩",
+    "三胎": "三孩", "头胎": "一孩", "老二": "二孩", "老三": "三孩", "娃": "婴幼儿", "孩子": "婴幼儿",
+    "宝宝": "婴幼儿", "两岁": "2岁", "二岁": "2岁", "三岁": "3岁", "一岁": "1岁", "上学": "就读",
+    "同一个学校": "同一所学校", "哥哥": "兄", "姐姐": "姐", "户口": "户籍", "托儿所": "托育",
+    "医保": "医疗保险", "失业": "失业保险", "离婚": "离婚", "收养": "收养", "领养": "收养",
+}
+
+
+def search_text(text: str) -> str:
+    """The question with place names removed (they pick documents, not sentences) and the
+    documents' words added."""
+    flat = text
+    gazetteer = ka.gazetteer()
+    aliases = getattr(gazetteer, "aliases", {})
+    for region in gazetteer.find_in_text(text):
+        for name in sorted([region.name] + [a for a, rid in aliases.items() if rid == region.id], key=len, reverse=True):
+            flat = flat.replace(name, " ")
+    extra = [doc for said, doc in DOCUMENT_WORDS.items() if said in text and doc not in text]
+    return flat + " " + " ".join(extra)
+
+
+def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
+    """(clause id, its sentences that match the question best) for the long tail, or None.
+    Sentences of the top clauses compete; the place's own documents win a tie."""
+    query = search_text(text)
+    terms = search.query_terms(query)
+    if not terms:
+        return None
+    least = max(MIN_SENTENCE_TERMS, min(3, (len(terms) + 1) // 2))
+    hits = search.search(conn=ka.connection(), query=query, limit=12)
+    best: Optional[tuple[tuple, str, list[str]]] = None
+    for rank, hit in enumerate(hits):
+        jurisdiction = ka.cite(hit.clause_id)["jurisdiction"]
+        if chain is not None and jurisdiction not in chain and jurisdiction != "china":
+            continue   # another place's rule never answers for this place
+        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], query, least=least)
+        if not sentences:
+            continue
+        matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)
+        key = (matched, chain is not None and jurisdiction in chain, -rank)
+        if best is None or key > best[0]:
+            best = (key, hit.clause_id, sentences)
+    return (best[1], best[2]) if best else None
+
+
+def show_sources(clause_ids: list[str]) -> Answer:
+    """The cited clauses of the last answer, with their text."""
+    reply = Answer()
+    for clause_id in clause_ids[:3]:
+        cited = ka.cite(clause_id)
+        reply.say(templates.clause_text(cited))
+        reply.cite(clause_id)
+    if len(clause_ids) > 3:
+        reply.say(templates.more_sources(len(clause_ids) - 3))
+    return reply
+
+
+AnswerFunction = Callable[[qs.Question, Optional[str], Answer], None]

@@ -1,0 +1,22 @@
+"""Turns that lean on the last answer: "那我老公呢", "要多久", "哪个文件规定的"."""
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk import Action, Tracker
+
+from actions import templates
+from actions.base import Answer, AnswerAction, answers
+
+
+@answers("follow_up", "ask_source")
+class ActionFollowUp(AnswerAction, Action):
+    """`answer_turn` (run first by AnswerAction.respond) answers a follow-up or a source
+    request; this only speaks when there is nothing to lean on."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        reply.say(templates.follow_up_without_context() if intent == "follow_up"
+                  else templates.source_without_answer())

@@ -1,0 +1,272 @@
+"""What a citizen's message asks: its parts, each part's topic and facet, and how a
+short follow-up ("那我老公呢", "要多久") changes the question before it.
+
+Pure functions over text (no store, no tracker), so they are cheap to test. The words
+are the ones citizens type on public Q&A boards; the lists are kept as data below.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+# ---------------------------------------------------------------- vocabulary
+
+# topic -> words that name it, most specific topics first (the first hit wins a tie).
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "miscarriage_leave": ("流产", "小产", "胎停"),
+    "only_child_leave": ("独生子女照护假", "照护假", "护理父母", "父母住院"),
+    "paternity_leave": ("护理假", "陪产假", "陪护假", "看护假", "男方假", "男职工假"),
+    "parental_leave": ("育儿假",),
+    "marriage_leave": ("婚假",),
+    "maternity_allowance": ("生育津贴", "产假工资", "产假期间工资", "产假期间的工资", "生育金", "工资"),
+    "local_subsidy": ("育儿补贴金", "生育补贴", "一万", "1万", "10000", "5万", "五万", "50000", "10万", "十万",
+                      "100000"),
+    "childcare_subsidy": ("育儿补贴", "育儿补助", "育儿津贴", "3600", "三千六", "育儿金", "补贴"),
+    "tax_deduction": ("个税", "个人所得税", "专项附加扣除", "附加扣除", "抵扣", "退税"),
+    "maternity_insurance": ("生育保险", "产检", "分娩", "住院费", "报销", "医保", "辅助生殖", "试管"),
+    "housing": ("公积金", "公租房", "购房", "买房", "房贷", "租房", "住房", "首付"),
+    "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
+    "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中"),
+    "health_service": ("筛查", "孕检", "孕前", "出生缺陷", "新生儿", "体检", "母婴", "妇幼"),
+    "employment_rights": ("辞退", "开除", "解除合同", "解除劳动", "降薪", "降工资", "调岗", "劳动合同"),
+    "family_support": ("独生子女", "计划生育家庭", "特别扶助", "失独", "奖励扶助"),
+    "marriage_custom": ("彩礼", "婚俗", "婚嫁"),
+    "maternity_leave": ("产假", "生育假", "休产", "生孩子能休", "坐月子", "产前假"),
+}
+LEAVE_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave", "only_child_leave",
+                "miscarriage_leave"}
+# The leave type in the fact tables for each leave topic.
+LEAVE_TYPE_OF_TOPIC = {"maternity_leave": "产假", "paternity_leave": "护理假", "parental_leave": "育儿假",
+                       "marriage_leave": "婚假", "only_child_leave": "独生子女照护假", "miscarriage_leave": "流产假"}
+TOPIC_OF_LEAVE_TYPE = {v: k for k, v in LEAVE_TYPE_OF_TOPIC.items()}
+# Rasa intents as a hint when the words say nothing.
+TOPIC_OF_INTENT = {
+    "ask_leave": "maternity_leave", "ask_leave_dates": "maternity_leave",
+    "ask_subsidy_apply": "childcare_subsidy", "ask_subsidy_amount": "childcare_subsidy",
+    "ask_subsidy_eligibility": "childcare_subsidy", "ask_tax_deduction": "tax_deduction",
+    "ask_maternity_insurance": "maternity_insurance", "ask_housing": "housing",
+    "ask_childcare_find": "childcare_service", "ask_childcare_policy": "childcare_service",
+    "ask_education": "education",
+}
+FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
+                   "ask_subsidy_eligibility": "eligibility", "ask_leave": "amount"}
+
+# facet -> patterns, checked in this order (the first match wins).
+FACET_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("source", r"哪个文件|哪份文件|什么文件|原文|出处|依据是|依据什么|哪条规定|哪一条|文件号|政策依据|根据什么|条款"),
+    ("rights", r"不给|不批|不让|拒绝|违法|违规|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
+               r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
+    ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续"),
+    ("review_time", r"审核.{0,4}(多久|几天|多长|时间|时限|要多)|审批.{0,4}(多久|几天)|多久.{0,3}审|审多久|审核期"),
+    ("payment_time", r"到账|多久.{0,3}(发|到|下来|打)|什么时候(发|到|打|给)|几月.{0,2}发|发放时间|发几次|一次性|按月|按季|按年|"
+                     r"多久发一次|分几次|每年.{0,2}发|发到哪|打到|钱.{0,3}(什么时候|多久)|啥时候(发|到)"),
+    ("deadline", r"截止|截至|最晚|过期|错过|逾期|期限|补领|补申|还能(申请|领|办)|晚了|来得及|什么时候之前|几号之前|过了"),
+    ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么|要什么|手续"),
+    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
+    ("special_case", r"双胞胎|多胞胎|龙凤胎|三胞胎|离婚|离异|抚养权|跟我|收养|领养|继子|再婚|去世|死亡|夭折|孤儿|户口在|户籍在|"
+                     r"外地|异地|流动人口|外省|派遣|临时工|灵活就业|个体|未婚|非婚|没结婚|没领证|二婚|辞职|失业|没工作|无业"),
+    ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
+              r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄"),
+    ("eligibility", r"能不能|能否|可不可以|可以.{0,6}吗|能.{0,6}吗|条件|符合|资格|谁能|哪些人|享受吗|有没有|算不算|是不是.{0,8}都"),
+    ("amount", r"多少|几天|多久|多长|几个月|几年|标准|金额|几千|几万|多少钱|天数"),
+)
+FACETS = tuple(f for f, _ in FACET_PATTERNS) + ("general",)
+_FACET_RE = tuple((facet, re.compile(pattern, re.I)) for facet, pattern in FACET_PATTERNS)
+
+# Who a follow-up turns the question to.
+FATHER_WORDS = re.compile(r"老公|丈夫|男方|爸爸|孩子他爸|孩他爸|男的|男职工|先生|爱人|对象")
+MOTHER_WORDS = re.compile(r"老婆|妻子|女方|妈妈|媳妇|孩子他妈|孩他妈|女职工|我自己")
+CHILD_ORDER_WORDS = (
+    (3, re.compile(r"三孩|三胎|老三|第三个|三宝|第3个|3孩|3胎|三个孩子|三娃")),
+    (2, re.compile(r"二孩|二胎|老二|第二个|二宝|第2个|2孩|2胎|两个孩子|二娃")),
+    (1, re.compile(r"一孩|一胎|头胎|老大|第一个|大宝|第1个|1孩|1胎|头一个|首胎|一个孩子")),
+)
+# A follow-up leans on the question before it: short, opens with 那/那么/还有 or ends
+# with 呢, and names no topic of its own.
+_FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|再问下?)|呢[?？。!！]*$|^(要|得|需要)?多久|^在哪|^去哪|^怎么(办|申请|领)")
+_SPLIT = re.compile(r"[?？;；\n]+|[，,、。]\s*(?=还有|另外|以及|然后|顺便|再问|再就是)|(?:还有|另外|以及|顺便问一?下?)")
+_PARTS_SOFT = re.compile(r"[，,、。]")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: its words, what it is about and which point of it is asked."""
+
+    text: str
+    topic: Optional[str]
+    facet: str
+    child_order: Optional[int] = None
+    who: Optional[str] = None          # "father" | "mother" when the words say
+    follow_up: bool = False
+
+    @property
+    def leave_type(self) -> Optional[str]:
+        return LEAVE_TYPE_OF_TOPIC.get(self.topic or "")
+
+
+def topic_of(text: str) -> Optional[str]:
+    """The topic the words name, or None."""
+    best: Optional[tuple[int, int, str]] = None
+    for rank, (topic, words) in enumerate(TOPIC_WORDS.items()):
+        for word in words:
+            at = text.find(word)
+            if at != -1:
+                # Longer words are more specific (育儿补贴 over 补贴); then the listed order.
+                key = (-len(word), rank, topic)
+                if best is None or key < best:
+                    best = key
+    if best is None:
+        return None
+    topic = best[2]
+    # "老公能休几天" / "男方有几天假": a father's leave is 护理假.
+    if topic in (None, "maternity_leave") and FATHER_WORDS.search(text) and re.search(r"假|休", text) \
+            and "产假" not in text:
+        return "paternity_leave"
+    return topic
+
+
+def facet_of(text: str) -> str:
+    for facet, pattern in _FACET_RE:
+        if pattern.search(text):
+            return facet
+    return "general"
+
+
+def child_order_of(text: str) -> Optional[int]:
+    for order, pattern in CHILD_ORDER_WORDS:
+        if pattern.search(text):
+            return order
+    return None
+
+
+def who_of(text: str) -> Optional[str]:
+    if FATHER_WORDS.search(text):
+        return "father"
+    if MOTHER_WORDS.search(text):
+        return "mother"
+    return None
+
+
+def read(text: str, *, intent: str = "") -> Question:
+    """One part of a message as a Question (intent only breaks a silence of the words)."""
+    topic = topic_of(text)
+    if topic is None and re.search(r"(休|放).{0,3}假|假期|几天假|产前|孕期|怀孕.{0,6}休", text):
+        topic = "paternity_leave" if FATHER_WORDS.search(text) else "maternity_leave"
+    if topic is None:
+        topic = TOPIC_OF_INTENT.get(intent)
+    if topic is None and re.search(r"领|发钱|给钱|补助|到账|审核", text):
+        topic = "childcare_subsidy"   # money handed out without a name is, in practice, 育儿补贴
+    facet = facet_of(text)
+    if facet == "general" and intent in FACET_OF_INTENT:
+        facet = FACET_OF_INTENT[intent]
+    return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
+
+
+def split_parts(text: str) -> list[str]:
+    """A message cut into its question parts (at most 4); a part that names no topic
+    stays with the part before it ("产假多少天，包括周末吗" is one question)."""
+    pieces = [p.strip(" ，,、。") for p in _SPLIT.split(text or "") if p and p.strip(" ，,、。")]
+    # "产假多少天、生育津贴谁发、3600能不能领": soft separators count when each side names a topic.
+    refined: list[str] = []
+    for piece in pieces:
+        soft = [p.strip() for p in _PARTS_SOFT.split(piece) if p.strip()]
+        if len(soft) > 1 and sum(topic_of(p) is not None for p in soft) >= 2:
+            refined.extend(soft)
+        else:
+            refined.append(piece)
+    parts: list[str] = []
+    for piece in refined:
+        if parts and topic_of(piece) is None:
+            parts[-1] = parts[-1] + "，" + piece
+        else:
+            parts.append(piece)
+    return parts[:4]
+
+
+def read_message(text: str, *, intent: str = "") -> list[Question]:
+    """The questions of one message: one per part that asks something distinct."""
+    parts = split_parts(text)
+    if len(parts) <= 1:
+        return [read(text, intent=intent)]
+    questions = [read(part, intent=intent) for part in parts]
+    distinct: list[Question] = []
+    for q in questions:
+        if not any((q.topic, q.facet) == (d.topic, d.facet) for d in distinct):
+            distinct.append(q)
+    if len(distinct) == 1:
+        return [read(text, intent=intent)]
+    return distinct
+
+
+def is_follow_up(text: str) -> bool:
+    """A short message leaning on the previous question."""
+    flat = (text or "").strip()
+    return 0 < len(flat) <= 20 and bool(_FOLLOW_UP.search(flat))
+
+
+def follow(previous: Question, text: str) -> Question:
+    """The previous question changed only where the follow-up changes it.
+
+    "那我老公呢" after 产假 → 护理假; "那二孩呢" → child order 2; "要多久" → review time
+    (money) or days (leave); "在哪办" → how to apply; a named topic replaces the old one.
+    """
+    said = read(text)
+    topic = said.topic or previous.topic
+    facet = said.facet if said.facet != "general" else previous.facet
+    who = said.who or previous.who
+    if said.topic is None and said.who == "father" and previous.topic in ("maternity_leave", "miscarriage_leave"):
+        topic = "paternity_leave"
+    if said.topic is None and said.who == "mother" and previous.topic == "paternity_leave":
+        topic = "maternity_leave"
+    if said.topic is None and said.who == "father" and previous.topic == "tax_deduction":
+        facet = "split_transfer"
+    if re.search(r"多久|多长时间|几天", text) and said.topic is None and said.facet in ("amount", "general"):
+        facet = "amount" if topic in LEAVE_TOPICS else (
+            "review_time" if previous.facet in ("apply", "materials", "review_time", "eligibility") else "payment_time")
+    if said.topic is None and said.facet == "general" and said.child_order is None and said.who is None:
+        facet = previous.facet
+    return Question(text=text, topic=topic, facet=facet,
+                    child_order=said.child_order or previous.child_order, who=who, follow_up=True)
+
+
+def with_topic(question: Question, topic: str) -> Question:
+    return replace(question, topic=topic)
+
+
+# How people ask, not what they ask about.
+_ASKING = re.compile(
+    r"能不能|可不可以|是不是|有没有|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
+    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|谁发|谁领|谁给|有几天|几个|现在|规定|政策|标准|待遇|"
+    r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
+_PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
+
+
+def specific_terms(text: str) -> list[str]:
+    """The bigrams of a question that say more than its topic, place, child order and the
+    asking: none means a general question ("育儿补贴能不能领") the fact tables answer."""
+    flat = text
+    for words in TOPIC_WORDS.values():
+        for word in sorted(words, key=len, reverse=True):
+            flat = flat.replace(word, " ")
+    for _, pattern in CHILD_ORDER_WORDS:
+        flat = pattern.sub(" ", flat)
+    flat = _PLACE_WORD.sub(" ", flat)
+    flat = _ASKING.sub(" ", flat)
+    terms = []
+    for run in re.findall(r"[\u3400-\u9fff]{2,}|[0-9]+", flat):
+        terms.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+    return terms
+
+
+def topics_named(text: str) -> set[str]:
+    """Every topic whose words appear, a word inside a longer found word not counted
+    (补贴 in 育儿补贴)."""
+    found = [(word, topic) for topic, words in TOPIC_WORDS.items() for word in words if word in text]
+    return {topic for word, topic in found if not any(word != other and word in other for other, _ in found)}
+
+
+def is_general(text: str) -> bool:
+    """A question about one topic that asks nothing more specific than its amount or
+    whether it applies ("育儿补贴能不能领", "包头生三孩产假多少天")."""
+    return not specific_terms(text) and len(topics_named(text)) <= 1

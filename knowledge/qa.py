@@ -1,0 +1,323 @@
+"""The cited question-answer table: answers to what is not a computed fact.
+
+Entries live in knowledge/qa/*.yml (one file per topic group). An answer is a list of
+parts, each either a verbatim quote of a clause or a connective phrase:
+
+    answer:
+      - say: "审核时限："
+      - quote: "初审和审核确认工作原则上应在30个工作日内完成。"
+        clause: subsidy-management-rules:第七条      # may be left out for the entry's first clause
+
+The build refuses an entry (file, line and entry id in the message) when a clause does
+not exist, a quote is not in its clause's text (whitespace ignored), a figure of the
+answer (digits, or a Chinese numeral with a unit such as 十五天) is in none of the cited
+clauses, or the topic, facet or jurisdiction is unknown. Service hotlines (12333 …) are
+the only numbers allowed without a clause, as in tests/test_figures.py.
+
+Matching ranks entries for a citizen's question by BM25 over the bigrams of their
+paraphrases (the same tokens as knowledge.search), best paraphrase per entry, with a
+bonus when the caller already knows the facet or topic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from knowledge import search, store
+from knowledge.parsers import SourceError
+
+TOPICS = frozenset({
+    "maternity_leave", "paternity_leave", "parental_leave", "marriage_leave", "leave_general",
+    "childcare_subsidy", "local_subsidy", "maternity_allowance", "maternity_insurance",
+    "tax_deduction", "housing", "childcare_service", "education", "health_service",
+    "employment_rights", "family_support", "marriage_custom", "contacts",
+})
+FACETS = frozenset({
+    "amount", "eligibility", "apply", "materials", "deadline", "review_time", "payment_time",
+    "counting", "split_transfer", "rights", "special_case", "general",
+})
+# Hotlines an answer may name without a clause: they are contacts, not policy figures.
+SERVICE_NUMBERS = {
+    "12333": "人力资源社会保障服务热线", "12345": "政务服务便民热线",
+    "12393": "医疗保障服务热线", "12338": "妇女维权公益服务热线", "12366": "纳税缴费服务热线",
+}
+MAX_ANSWER_CHARS = 240
+FACET_BONUS = 0.5
+TOPIC_BONUS = 0.3
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# A Chinese numeral counts as a figure when a unit follows it (十五天, 一万元, 三个月).
+_UNITS = r"(?:个)?(?:天|元|日|月|年|周岁|岁|小时|倍|批)"
+_CHINESE_FIGURE = re.compile(r"[零〇一二两三四五六七八九十百千万]+" + _UNITS)
+_LONE_ONE = re.compile(r"一" + _UNITS)
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str              # "quote" | "say"
+    text: str
+    clause: str | None     # the quoted clause (quotes only)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    facet: str
+    jurisdiction: str
+    valid_from: str | None
+    valid_until: str | None
+    questions: tuple[str, ...]
+    parts: tuple[Part, ...]
+    clauses: tuple[str, ...]
+    file: str
+    line: int
+
+    @property
+    def answer(self) -> str:
+        return render(self.parts)
+
+
+@dataclass(frozen=True)
+class QAMatch:
+    entry_id: str
+    topic: str
+    facet: str
+    jurisdiction: str
+    answer: str
+    clause_ids: tuple[str, ...]
+    score: float           # higher is better
+
+
+# ---------------------------------------------------------------- loading and checks
+
+def render(parts: tuple[Part, ...] | list[Part]) -> str:
+    """The answer text: connective phrases as written, quotes inside “”."""
+    return "".join(p.text if p.kind == "say" else f"“{p.text}”" for p in parts)
+
+
+def figures(text: str) -> set[str]:
+    """Figures a reader would act on: digit runs and Chinese numerals with a unit. A lone
+    一 is not one: it is part of too many words (统一天数, 一次性, 一天一天)."""
+    flat = squash(text)
+    chinese = {f for f in _CHINESE_FIGURE.findall(flat) if not _LONE_ONE.fullmatch(f)}
+    return set(_DIGITS.findall(flat)) | chinese
+
+
+def squash(text: str) -> str:
+    """As knowledge.build.squash: NFKC, no whitespace, no thousands separators."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", search.normalise(text)))
+
+
+def _date(value: object) -> str | None:
+    if value is None or isinstance(value, dt.date):
+        return None if value is None else value.isoformat()
+    raise ValueError(f"not a date: {value!r}")
+
+
+def parse_entry(*, raw: dict, file: str) -> Entry:
+    """An Entry from one YAML mapping; raise SourceError on a malformed shape."""
+    line = raw.get("__line__", 0)
+    entry_id = raw.get("id")
+
+    def fail(message: str) -> SourceError:
+        return SourceError(file=file, line=line, message=f"entry {entry_id}: {message}")
+
+    missing = [k for k in ("id", "topic", "facet", "jurisdiction", "questions", "answer", "clauses")
+               if raw.get(k) in (None, "", [])]
+    if missing:
+        raise fail(f"missing field(s) {missing}")
+    unknown = set(raw) - {"__line__", "id", "topic", "facet", "jurisdiction", "valid_from", "valid_until",
+                          "questions", "answer", "clauses", "note"}
+    if unknown:
+        raise fail(f"unknown field(s) {sorted(unknown)}")
+    clauses = tuple(str(c) for c in raw["clauses"])
+    parts = []
+    for item in raw["answer"]:
+        if not isinstance(item, dict):
+            raise fail(f"answer part {item!r} is not a mapping")
+        item = {k: v for k, v in item.items() if k != "__line__"}
+        if set(item) == {"say"}:
+            parts.append(Part(kind="say", text=str(item["say"]), clause=None))
+        elif set(item) in ({"quote"}, {"quote", "clause"}):
+            clause = item.get("clause") or clauses[0]     # default: the entry's first clause
+            parts.append(Part(kind="quote", text=str(item["quote"]), clause=str(clause)))
+        else:
+            raise fail(f"answer part {item!r} must be {{say}} or {{quote, clause}}")
+    questions = raw["questions"]
+    if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+        raise fail("questions must be a list of strings")
+    try:
+        valid_from, valid_until = _date(raw.get("valid_from")), _date(raw.get("valid_until"))
+    except ValueError as err:
+        raise fail(str(err)) from err
+    return Entry(
+        id=str(entry_id), topic=str(raw["topic"]), facet=str(raw["facet"]),
+        jurisdiction=str(raw["jurisdiction"]), valid_from=valid_from, valid_until=valid_until,
+        questions=tuple(q.strip() for q in questions), parts=tuple(parts), clauses=clauses,
+        file=file, line=line,
+    )
+
+
+def entry_problems(*, entry: Entry, clause_text: dict[str, str], region_ids: set[str]) -> list[str]:
+    """Why an entry does not stand on its clauses (empty list when it does)."""
+    problems = []
+    if entry.topic not in TOPICS:
+        problems.append(f"unknown topic {entry.topic!r}")
+    if entry.facet not in FACETS:
+        problems.append(f"unknown facet {entry.facet!r}")
+    if entry.jurisdiction not in region_ids:
+        problems.append(f"unknown jurisdiction {entry.jurisdiction!r}")
+    if entry.valid_from and entry.valid_until and entry.valid_until < entry.valid_from:
+        problems.append("valid_until is before valid_from")
+    if not 4 <= len(entry.questions) <= 8:
+        problems.append(f"{len(entry.questions)} questions, expected 4 to 8 paraphrases")
+    if len(set(entry.questions)) != len(entry.questions):
+        problems.append("a question is repeated")
+    missing = [c for c in entry.clauses if c not in clause_text]
+    problems += [f"clause {c!r} does not exist" for c in missing]
+    if missing:
+        return problems
+    for part in entry.parts:
+        if part.kind != "quote":
+            continue
+        if part.clause not in entry.clauses:
+            problems.append(f"quote's clause {part.clause!r} is not in the entry's clauses")
+        elif squash(part.text) not in squash(clause_text[part.clause]):
+            problems.append(f"quote {part.text!r} is not in the text of {part.clause}")
+    if not any(p.kind == "quote" for p in entry.parts):
+        problems.append("the answer quotes no clause")
+    cited = squash(" ".join(clause_text[c] for c in entry.clauses))
+    stray = sorted(f for f in figures(entry.answer) - set(SERVICE_NUMBERS) if f not in cited)
+    if stray:
+        problems.append(f"figure(s) {stray} appear in no cited clause")
+    if len(entry.answer) > MAX_ANSWER_CHARS:
+        problems.append(f"answer has {len(entry.answer)} characters, at most {MAX_ANSWER_CHARS}")
+    return problems
+
+
+def load_entries(*, root: Path) -> list[Entry]:
+    """Every entry of root/qa/*.yml, shape-checked (not yet against clauses)."""
+    from knowledge.build import load_yaml_list   # build imports this module
+
+    entries, seen = [], {}
+    for path in sorted((root / "qa").glob("*.yml")):
+        for raw in load_yaml_list(path=path):
+            entry = parse_entry(raw=raw, file=str(path))
+            if entry.id in seen:
+                raise SourceError(file=str(path), line=entry.line,
+                                  message=f"entry {entry.id}: id already used in {seen[entry.id]}")
+            seen[entry.id] = path.name
+            entries.append(entry)
+    return entries
+
+
+def checked_entries(*, root: Path, clause_text: dict[str, str], region_ids: set[str]) -> list[Entry]:
+    """Entries that all stand on their clauses; SourceError naming file, line and entry otherwise."""
+    entries = load_entries(root=root)
+    for entry in entries:
+        problems = entry_problems(entry=entry, clause_text=clause_text, region_ids=region_ids)
+        if problems:
+            raise SourceError(file=entry.file, line=entry.line, message=f"entry {entry.id}: " + "; ".join(problems))
+    return entries
+
+
+# ---------------------------------------------------------------- writing
+
+def write(*, db: sqlite_utils.Database, entries: list[Entry], held_out: dict[str, int] | None = None) -> None:
+    """Fill qa, qa_questions, qa_clauses and the paraphrase index. `held_out` maps an entry
+    id to the index of a paraphrase left out of the index (for the evaluation)."""
+    store.create_qa_schema(db=db, foreign_keys=held_out is None)
+    held_out = held_out or {}
+    store.insert_rows(db=db, table="qa", rows=(
+        {"id": e.id, "topic": e.topic, "facet": e.facet, "jurisdiction": e.jurisdiction,
+         "valid_from": e.valid_from, "valid_until": e.valid_until, "answer": e.answer,
+         "parts": json.dumps([p.__dict__ for p in e.parts], ensure_ascii=False),
+         "file": Path(e.file).name, "line": e.line}
+        for e in entries))
+    store.insert_rows(db=db, table="qa_questions", rows=(
+        {"entry_id": e.id, "seq": i, "question": q} for e in entries for i, q in enumerate(e.questions)))
+    store.insert_rows(db=db, table="qa_clauses", rows=(
+        {"entry_id": e.id, "seq": i, "clause_id": c} for e in entries for i, c in enumerate(e.clauses)))
+    store.insert_qa_search_rows(db=db, rows=(
+        (e.id, i, search.index_text(q)) for e in entries for i, q in enumerate(e.questions)
+        if held_out.get(e.id) != i))
+
+
+# ---------------------------------------------------------------- matching
+
+def match_terms(text: str) -> list[str]:
+    """Distinct bigrams and words of a question. Unlike clause search, question words
+    (多久, 多少, 怎么) stay: they tell the facet apart."""
+    seen: dict[str, None] = {}
+    for term in search.tokens(text):
+        if len(term) == 1 and not term.isdigit():
+            continue
+        seen.setdefault(term, None)
+    return list(seen)
+
+
+def match(
+    *, conn: sqlite3.Connection, text: str, topic: str | None = None, facet: str | None = None,
+    jurisdictions: list[str] | None = None, limit: int = 5,
+) -> list[QAMatch]:
+    """Entries ranked for a citizen's question, best first (empty when no term matches)."""
+    terms = match_terms(text)
+    if not terms:
+        return []
+    expression = " OR ".join(f'"{term}"' for term in terms)
+    rows = store.qa_search(
+        conn=conn, match=expression, limit=max(limit * 40, 200),
+        jurisdictions_json=None if jurisdictions is None else json.dumps(list(jurisdictions)),
+    )
+    ranked, seen = [], set()
+    for row in rows:          # best paraphrase first: keep each entry's first row
+        if row["entry_id"] in seen:
+            continue
+        seen.add(row["entry_id"])
+        score = -row["score"]
+        score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
+        score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
+        ranked.append(QAMatch(
+            entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
+            jurisdiction=row["jurisdiction"], answer=row["answer"],
+            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=row["entry_id"])), score=score,
+        ))
+    ranked.sort(key=lambda m: (-m.score, m.entry_id))
+    return ranked[:limit]
+
+
+# ---------------------------------------------------------------- evaluation
+
+@dataclass(frozen=True)
+class EvalReport:
+    entries: int
+    hit_at_1: float
+    hit_at_3: float
+    misses: list[tuple[str, str, list[str]]]   # (entry id, held-out question, top-3 ids)
+
+
+def evaluate(*, entries: list[Entry], held_out_index: int = -1) -> EvalReport:
+    """Hold out one paraphrase per entry (the last by default), index the others, and
+    count how often the matcher ranks the entry first / in the top three."""
+    db = sqlite_utils.Database(memory=True)
+    db.conn.row_factory = sqlite3.Row
+    held = {e.id: held_out_index % len(e.questions) for e in entries}
+    write(db=db, entries=entries, held_out=held)
+    hits1 = hits3 = 0
+    misses = []
+    for entry in entries:
+        question = entry.questions[held[entry.id]]
+        top = [m.entry_id for m in match(conn=db.conn, text=question, limit=3)]
+        hits1 += bool(top) and top[0] == entry.id
+        hits3 += entry.id in top
+        if not top or top[0] != entry.id:
+            misses.append((entry.id, question, top))
+    n = len(entries)
+    return EvalReport(entries=n, hit_at_1=hits1 / n, hit_at_3=hits3 / n, misses=misses)

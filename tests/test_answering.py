@@ -1,0 +1,109 @@
+"""Answering the point asked (actions/answering.py) on the real built store: source
+requests, follow-ups, several questions at once, facets without asking for the place."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from actions.follow_up import ActionFollowUp
+from actions.leave import ActionAnswerLeave
+from actions.policy_search import ActionSearchPolicy
+from actions.service import ActionResume
+from tests.conftest import entity, make_tracker
+
+ASK_REGION = "请问您在哪个地区"
+
+
+def run(action, tracker, domain):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return events, "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def slot(events, name):
+    values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+    return values[-1] if values else "<unset>"
+
+
+def test_source_request_shows_the_cited_clause_text(domain):
+    tracker = make_tracker(intent="ask_source", text="你说的天数是哪个文件规定的 给我看原文",
+                           slots={"cited_clauses": ["female-labour-protection:第七条"]})
+    events, text = run(ActionFollowUp(), tracker, domain)
+    assert "《女职工劳动保护特别规定》" in text and "女职工生育享受98天产假" in text
+    assert ["female-labour-protection:第七条"] == slot(events, "cited_clauses")
+
+
+def test_source_request_without_an_answer_says_so(domain):
+    _, text = run(ActionFollowUp(), make_tracker(intent="ask_source", text="出处是哪"), domain)
+    assert "还没有回答" in text
+
+
+@pytest.mark.parametrize("action, intent", [(ActionFollowUp(), "follow_up"), (ActionResume(), "inform"),
+                                            (ActionAnswerLeave(), "ask_leave")])
+def test_husband_follow_up_after_maternity_leave_gets_paternity_leave(action, intent, domain):
+    tracker = make_tracker(intent=intent, text="那我老公呢 他能休几天",
+                           slots={"region": "baotou", "last_question": "maternity_leave|amount||"})
+    events, text = run(action, tracker, domain)
+    first = text.splitlines()[0]
+    assert "护理假" in first and "25" in first, text
+    assert "产假158" not in text and ASK_REGION not in text
+    assert "paternity_leave|amount||father" == slot(events, "last_question")
+
+
+def test_child_order_follow_up_keeps_the_place_and_topic(domain):
+    tracker = make_tracker(intent="follow_up", text="那三胎呢",
+                           slots={"region": "hohhot", "last_question": "maternity_leave|amount||"})
+    _, text = run(ActionFollowUp(), tracker, domain)
+    assert text.startswith("呼和浩特市女职工生育第三个孩子可享受产假188天")
+
+
+def test_place_follow_up_changes_only_the_place(domain):
+    tracker = make_tracker(intent="inform", text="那通化呢", entities=[entity("region", "tonghua")],
+                           slots={"region": "baotou", "last_question": "maternity_leave|amount|3|"})
+    events, text = run(ActionResume(), tracker, domain)
+    assert "通化" in text.splitlines()[0] and "188" not in text
+    assert "tonghua" == slot(events, "region")
+
+
+def test_several_questions_get_one_numbered_answer_each(domain):
+    tracker = make_tracker(intent="ask_leave", text="产假多少天、生育津贴谁发、育儿补贴能不能领、个税能不能扣",
+                           entities=[entity("region", "baotou")])
+    events, text = run(ActionAnswerLeave(), tracker, domain)
+    assert all(f"\n{mark}、" in text for mark in "一二三四"), text
+    assert "158" in text and "3600" in text and "2000" in text and "生育保险基金" in text
+    assert len(slot(events, "cited_clauses")) >= 4
+
+
+@pytest.mark.parametrize("text", ["产假包括双休日吗", "孕妇产前可以休几天产假", "不给员工休陪产假违法吗"])
+def test_a_national_point_is_answered_without_asking_the_place(text, domain):
+    _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text=text), domain)
+    assert ASK_REGION not in reply and "来源：" in reply, reply
+
+
+def test_long_tail_answers_with_the_clause_sentence(domain):
+    tracker = make_tracker(intent="ask_education", text="包头二胎能和哥哥上同一所学校吗")
+    _, text = run(ActionSearchPolicy(), tracker, domain)
+    assert "同一所学校" in text.splitlines()[0] + text.splitlines()[1] and "包府办发〔2025〕49号" in text
+
+
+def test_another_places_clause_is_labelled_with_its_place(domain):
+    tracker = make_tracker(intent="ask_policy_general", text="零彩礼有什么奖励")
+    _, text = run(ActionSearchPolicy(), tracker, domain)
+    assert "仅适用于" in text or "没有找到" in text
+
+
+@pytest.mark.parametrize("text, passed", [
+    ("首次申请应当在2025年12月31日前提出", ["2025年12月31日"]),
+    ("截止时间为2025年12月31日", ["2025年12月31日"]),
+    ("对于2025年1月1日以前出生的婴幼儿", []),
+    ("2027年12月31日前提出", []),
+])
+def test_passed_deadlines_are_recognised(text, passed):
+    import datetime as dt
+
+    from actions.answering import passed_deadlines
+
+    assert passed == passed_deadlines(text, today=dt.date(2026, 12, 3))

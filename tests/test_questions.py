@@ -1,0 +1,64 @@
+"""Reading a message: its parts, each part's topic and facet, and follow-ups."""
+from __future__ import annotations
+
+import pytest
+
+from actions import questions as qs
+
+
+@pytest.mark.parametrize("text, topic, facet", [
+    ("育儿补贴多久到账", "childcare_subsidy", "payment_time"),
+    ("育儿补贴审核一般几天", "childcare_subsidy", "review_time"),
+    ("产假包括周末吗", "maternity_leave", "counting"),
+    ("单位不批陪产假怎么办", "paternity_leave", "rights"),
+    ("育儿补贴截止到什么时候", "childcare_subsidy", "deadline"),
+    ("领育儿补贴要带什么材料", "childcare_subsidy", "materials"),
+    ("个税扣除夫妻能各扣一半吗", "tax_deduction", "split_transfer"),
+    ("双胞胎的育儿补贴能领两份吗", "childcare_subsidy", "special_case"),
+    ("怎么申请育儿补贴", "childcare_subsidy", "apply"),
+    ("生育津贴怎么算", "maternity_allowance", "counting"),
+    ("老公能休几天假", "paternity_leave", "amount"),
+    ("呼市一孩能拿一万吗", "local_subsidy", "eligibility"),
+    ("政策原文在哪看 哪个文件规定的", None, "source"),
+])
+def test_topic_and_facet(text, topic, facet):
+    question = qs.read(text)
+    assert (topic, facet) == (question.topic, question.facet)
+
+
+def test_several_questions_in_one_message_are_split_by_topic():
+    parts = qs.read_message("产假多少天、生育津贴谁发、育儿补贴能不能领、个税能不能扣")
+    assert ["maternity_leave", "maternity_allowance", "childcare_subsidy", "tax_deduction"] == [q.topic for q in parts]
+
+
+def test_a_clarifying_tail_stays_with_its_question():
+    assert 1 == len(qs.read_message("产假多少天，包括周末吗"))
+    assert 1 == len(qs.read_message("育儿补贴审核要多久，多久发一次？"))
+
+
+def test_at_most_four_parts():
+    text = "产假多少天？护理假几天？育儿假几天？婚假几天？个税怎么扣？"
+    assert 4 == len(qs.read_message(text))
+
+
+@pytest.mark.parametrize("text, topic, facet, order", [
+    ("那我老公呢", "paternity_leave", "amount", None),
+    ("那二孩呢", "maternity_leave", "amount", 2),
+    ("那在呼市呢", "maternity_leave", "amount", None),
+])
+def test_follow_up_after_maternity_leave_changes_only_what_it_says(text, topic, facet, order):
+    previous = qs.read("包头产假多少天")
+    assert qs.is_follow_up(text)
+    question = qs.follow(previous, text)
+    assert (topic, facet, order) == (question.topic, question.facet, question.child_order)
+
+
+@pytest.mark.parametrize("text, facet", [("要多久", "review_time"), ("在哪办", "apply"), ("要带啥材料", "materials")])
+def test_follow_up_after_a_subsidy_application_question(text, facet):
+    previous = qs.read("育儿补贴怎么申请")
+    question = qs.follow(previous, text)
+    assert ("childcare_subsidy", facet) == (question.topic, question.facet)
+
+
+def test_a_full_question_is_not_a_follow_up():
+    assert not qs.is_follow_up("包头市昆都仑区生三孩的产假是多少天，护理假又是多少天")

@@ -52,14 +52,15 @@ def test_start_up_stops_with_the_fix_when_the_store_is_unusable(tmp_path, damage
     assert {} == stack.processes   # nothing was started
 
 
-def post_rest(stack: Stack, sender: str, message: str) -> tuple[int, list, dict]:
+def post_rest(stack: Stack, sender: str, message: str) -> tuple:
+    """(status, replies, headers) of one REST message, whatever the status."""
     request = urllib.request.Request(stack.rest_url, data=json.dumps({"sender": sender, "message": message}).encode(),
                                      headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.load(answer), dict(answer.headers)
+            return answer.status, json.load(answer), answer.headers
     except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read() or b"null"), dict(refused.headers)
+        return refused.code, json.loads(refused.read() or b"null"), refused.headers
 
 
 def test_a_flooding_sender_is_slowed_down_and_others_are_not(stack):
@@ -67,7 +68,7 @@ def test_a_flooding_sender_is_slowed_down_and_others_are_not(stack):
     assert [200, 200, 200] == statuses
     status, replies, headers = post_rest(stack, "flood-user", "包头生三孩产假多少天")
     assert (429, [{"recipient_id": "flood-user", "text": "您发送得太快了，请稍等片刻再问。"}]) == (status, replies)
-    assert int(headers["Retry-After"]) >= 1
+    assert int(headers.get("Retry-After")) >= 1
     assert "188" in text_of(send(stack.rest_url, "calm-user", "包头生三孩产假多少天"))
     status, replies, _ = post_rest(stack, "long-user", "产" * 2001)
     assert (200, "您的消息太长了，请把问题缩短到2000字以内再发送。") == (status, replies[0]["text"])

@@ -26,7 +26,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention
+.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -82,10 +82,18 @@ nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confu
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
-test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) ## everything: unit/action/store tests, data validation, test stories
+test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) ## everything: lint, unit/action/store tests, live stacks, data validation, test stories
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
+
+test-fast: $(STAMP) ## the inner loop (under 2 minutes): lint, and the tests that need no trained model and no live server
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest -q -m "not live and not model" tests
+
+lint: $(STAMP) ## ruff check (rules in ruff.toml)
+	$(PY) -m ruff check .
 
 $(WEBCHAT): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund

@@ -1,7 +1,7 @@
 """Money: the childcare subsidy (育儿补贴) and other benefits (tax, insurance, housing)."""
 from __future__ import annotations
 
-from typing import List, Optional, Text
+from typing import Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet

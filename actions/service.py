@@ -9,8 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions import templates
-from actions.base import HANDLERS, STAFF_CHANNELS, Answer, AnswerAction
-from knowledge import store
+from actions.base import HANDLERS, STAFF_CHANNELS
 
 # Who to call, by the topic of the last question (the documents' lead units).
 DEPARTMENT_FOR_INTENT = {

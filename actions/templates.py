@@ -418,3 +418,13 @@ def source_without_answer() -> str:
 
 def deadline_passed(date_text: str) -> str:
     return f"注意：{date_text}这个期限已经过了；错过的年度一般视为自动放弃，具体请咨询孩子户籍所在地的乡镇（街道）或县级卫生健康部门。"
+
+
+def too_fast() -> str:
+    """A channel's reply to a sender over the rate limit (bot/channels/limits.py)."""
+    return "您发送得太快了，请稍等片刻再问。"
+
+
+def message_too_long(limit: int) -> str:
+    """A channel's reply to a message longer than it accepts (bot/channels/limits.py)."""
+    return f"您的消息太长了，请把问题缩短到{limit}字以内再发送。"

@@ -15,6 +15,9 @@ settings as `type: redis`; endpoints.multi.yml:
       url: ${LOCK_REDIS_HOST}
       port: ${LOCK_REDIS_PORT}
       db: 1
+
+It relies on RedisLockStore's attributes and key format: on a Rasa version other than the
+one it was written for (bot/rasa_version.py) it is RedisLockStore.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from typing import Any, Callable, Optional, Tuple
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot import rasa_version
 
 # change(lock or None) -> (lock to save, or None to delete the key; value to return)
 Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
@@ -35,6 +40,7 @@ class AtomicRedisLockStore(RedisLockStore):
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
+        self.atomic = rasa_version.patches_apply(patch="bot.lock_store.AtomicRedisLockStore")
 
     def _atomically(self, conversation_id: str, change: Change) -> Any:
         key = self.key_prefix + conversation_id
@@ -53,6 +59,8 @@ class AtomicRedisLockStore(RedisLockStore):
         return self.red.transaction(transaction, key, value_from_callable=True)
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        if not self.atomic:
+            return super().issue_ticket(conversation_id, lock_lifetime)
         def take(lock: Optional[TicketLock]):
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
@@ -63,6 +71,8 @@ class AtomicRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{e}")
 
     def update_lock(self, conversation_id: str) -> None:
+        if not self.atomic:
+            return super().update_lock(conversation_id)
         def drop_expired(lock: Optional[TicketLock]):
             if lock is not None:
                 lock.remove_expired_tickets()
@@ -71,9 +81,13 @@ class AtomicRedisLockStore(RedisLockStore):
         self._atomically(conversation_id, drop_expired)
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        if not self.atomic:
+            return super().finish_serving(conversation_id, ticket_number)
         self.cleanup(conversation_id, ticket_number)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        if not self.atomic:
+            return super().cleanup(conversation_id, ticket_number)
         def release(lock: Optional[TicketLock]):
             if lock is not None:
                 lock.remove_ticket_for(ticket_number)

@@ -17,6 +17,9 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   for nothing else) the copy is only made when debug logging is on.
 - Messages that arrive together are parsed in one pass of the NLU pipeline
   (bot/nlu/batch_parse.py), one TensorFlow call for all of them.
+
+All of them are applied only on the Rasa version they were written for
+(bot/rasa_version.py); on another one `install()` logs a warning and changes nothing.
 """
 from __future__ import annotations
 
@@ -26,15 +29,16 @@ import logging
 import types
 from typing import Any, Dict, Optional, Text, Type
 
+from bot import rasa_version
 from bot.nlu import batch_parse
 
 _installed = False
 
 
 def install() -> None:
-    """Apply the fixes (idempotent)."""
+    """Apply the fixes (idempotent); nothing on a Rasa version they were not written for."""
     global _installed
-    if _installed:
+    if _installed or not rasa_version.patches_apply(patch="bot.speedups"):
         return
     _compile_action_response_schema()
     _remember_event_types()

@@ -13,6 +13,9 @@ synced several times per commit. This store runs the same queries with SQLAlchem
 Core (statements built once), inserts a turn's events in one statement, keeps one
 SQLite connection open in WAL mode, and still counts what is stored inside the write
 transaction, so several servers sharing one database stay consistent, as with Rasa's.
+
+It reproduces SQLTrackerStore's queries and rows on its private table model: on a Rasa
+version other than the one it was written for (bot/rasa_version.py) it is SQLTrackerStore.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot import rasa_version
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,9 @@ class FastSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Optional[Any] = None, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)
+        self.fast = rasa_version.patches_apply(patch="bot.tracker_store.FastSQLTrackerStore")
+        if not self.fast:
+            return
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every query (NullPool).
             # One pooled connection; the server only touches it from its event loop.
@@ -82,6 +90,8 @@ class FastSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text,
                         fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if not self.fast:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         query = self._select_all_sessions if fetch_events_from_all_sessions else self._select_latest_session
         with self.engine.connect() as connection:
             rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
@@ -92,6 +102,8 @@ class FastSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events of `tracker` that are not stored yet (one transaction)."""
+        if not self.fast:
+            return await super().save(tracker)
         await self.stream_events(tracker)
         with self.engine.begin() as connection:
             stored = connection.execute(self._count_latest_session,

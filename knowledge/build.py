@@ -9,7 +9,6 @@ import csv
 import datetime as dt
 import os
 import re
-import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass, field

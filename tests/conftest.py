@@ -1,6 +1,15 @@
-"""Shared fixtures: a real knowledge store built once per test session."""
+"""Shared fixtures: a real knowledge store built once per test session; the trained model;
+live stacks (action server + Rasa server) on free ports.
+
+Markers (pytest.ini), set here from the fixtures a test uses so that none is forgotten:
+  model  the test needs models/assistant.tar.gz (`make train`): it uses `trained_model`;
+  live   the test starts servers: it uses `live_stack` (and so `trained_model` too).
+`make test-fast` runs the tests with neither.
+"""
 from __future__ import annotations
 
+import socket
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -8,6 +17,74 @@ import pytest
 from knowledge import build, store
 
 ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "live_stack" in fixtures:
+            item.add_marker("live")
+        if "trained_model" in fixtures:
+            item.add_marker("model")
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` different TCP ports free on the loopback interface right now."""
+    with ExitStack() as sockets:
+        ports = []
+        for _ in range(count):
+            sock = sockets.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+        return ports
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
+    return MODEL
+
+
+def log_tails(log_dir: Path, size: int = 3000) -> str:
+    return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-size:]}"
+                     for path in sorted(log_dir.glob("*.log")))
+
+
+@pytest.fixture(scope="module")
+def live_stack(tmp_path_factory, built_store, trained_model):
+    """A factory of live stacks for this test module, stopped when the module is done:
+
+        stack = live_stack("wechat", extra_env={...})                  # started, on free ports
+        stack = live_stack("b", stack_class=MyStack, start=False, action_port=a.action_port)
+
+    Each gets free ports, its own temporary tracker store and log directory, the knowledge
+    store built for this session, and no per-sender rate limit (tests send fast) unless
+    `extra_env` sets CHANNEL_RATE_PER_MINUTE. Any other Stack field may be given."""
+    from bot.stack import Stack
+
+    stacks = []
+
+    def start(name: str, *, stack_class: type = Stack, start: bool = True, timeout: float = 120.0,
+              extra_env: dict | None = None, **fields) -> Stack:
+        tmp = tmp_path_factory.mktemp(name)
+        rasa_port, action_port = free_ports(2)
+        fields = {"rasa_port": rasa_port, "action_port": action_port, "tracker_db": tmp / "tracker.db",
+                  "knowledge_db": built_store.db_path, "log_dir": tmp / "logs", "model": trained_model, **fields}
+        stack = stack_class(extra_env={"CHANNEL_RATE_PER_MINUTE": "0", **(extra_env or {})}, **fields)
+        stacks.append(stack)
+        if start:
+            try:
+                stack.start(timeout=timeout)
+            except (Exception, SystemExit) as error:
+                stack.stop()
+                pytest.fail(f"{name}: the servers did not start ({error}):\n{log_tails(stack.log_dir)}")
+        return stack
+
+    yield start
+    for stack in reversed(stacks):
+        stack.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import yaml
 from bot import speedups
 from tests.conftest import ROOT
 
-MODEL = ROOT / "models" / "assistant.tar.gz"
 ODD_INPUTS = ["", "   ", "😀😀😀", "a" * 600, "<script>alert(1)</script>", "'; DROP TABLE events; --",
               "/ask_leave{\"region\": 12345}", "包头昆区二孩产假多少天2025年3月5日"]
 
@@ -28,13 +27,11 @@ def heldout_texts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def agent():
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} missing: `make test` trains it first")
+def agent(trained_model):
     speedups.install()
     from rasa.core.agent import Agent
 
-    return Agent.load(str(MODEL))
+    return Agent.load(str(trained_model))
 
 
 # Batched and single TensorFlow calls may differ in the last bits of a float

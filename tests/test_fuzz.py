@@ -1,7 +1,7 @@
 """Property-based fuzzing of the public channels over real HTTP (hypothesis).
 
-One stack for the module (Rasa on 5605, actions on 5655, a temporary tracker store and log
-directory), the WeChat channel in 明文模式 with WECHAT_TOKEN set and its customer-service API
+One stack for the module (tests/conftest.py live_stack: free ports, a temporary tracker
+store and log directory), the WeChat channel in 明文模式 with WECHAT_TOKEN set and its customer-service API
 pointed at tests/fake_wechat_api.py. Then:
 
   * REST   /webhooks/rest/webhook   — fuzzed messages: always 200, a JSON list with a non-empty
@@ -23,7 +23,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import socket
 import time
 import urllib.parse
 import uuid
@@ -45,7 +44,7 @@ from tests.fake_wechat_api import FakeWeChatAPI
 TOKEN = "fuzz-wechat-token"
 APPID = "wxfuzz0123456789ab"
 APPSECRET = "fuzz-wechat-secret"
-RASA_PORT, ACTION_PORT = 5605, 5655
+RASA_PORT = 0                             # the running stack's (set by the `stack` fixture)
 HOST = "127.0.0.1"
 REST = "/webhooks/rest/webhook"
 WECHAT = "/webhooks/wechat/webhook"
@@ -69,11 +68,6 @@ PROPERTIES_RUN: set = set()                      # names of the property tests t
 
 # ---------------------------------------------------------------- the stack
 
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex((HOST, port)) != 0
-
-
 @pytest.fixture(scope="module")
 def fake_api():
     with FakeWeChatAPI(APPID, APPSECRET) as api:
@@ -81,31 +75,18 @@ def fake_api():
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, fake_api, built_store):
-    for port in (RASA_PORT, ACTION_PORT):
-        if not port_free(port):
-            pytest.fail(f"port {port} is in use; the fuzz tests need {RASA_PORT} and {ACTION_PORT}")
-    tmp = tmp_path_factory.mktemp("fuzz")
+def stack(live_stack, fake_api):
+    global RASA_PORT
     env = {"WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APPID, "WECHAT_APPSECRET": APPSECRET,
            "WECHAT_API_BASE_URL": fake_api.base_url, "WECHAT_AES_KEY": "",   # 明文模式
            "WECHAT_REPLY_DEADLINE": "", "WECHAT_MAX_CLOCK_SKEW": ""}          # the defaults
-    servers = Stack(rasa_port=RASA_PORT, action_port=ACTION_PORT, tracker_db=tmp / "tracker.db",
-                    knowledge_db=built_store.db_path, log_dir=tmp / "logs", extra_env=env)
-    try:
-        servers.start(timeout=120)
-    except Exception:
-        servers.stop()
-        pytest.fail(f"servers did not start:\n{log_tails(tmp / 'logs')}")
-    yield servers
-    servers.stop()
+    servers = live_stack("fuzz", extra_env=env)
+    RASA_PORT = servers.rasa_port
+    return servers
 
 
 def log_files(log_dir: Path) -> List[Path]:
     return [log_dir / f"{name}.log" for name in ("rasa", "actions") if (log_dir / f"{name}.log").exists()]
-
-
-def log_tails(log_dir: Path, size: int = 3000) -> str:
-    return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-size:]}" for path in log_files(log_dir))
 
 
 # ---------------------------------------------------------------- HTTP

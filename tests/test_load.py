@@ -6,18 +6,14 @@ import pytest
 
 from bot.load.count import sent_per_sender, stored_user_messages
 from bot.load.run import LOCUST, run_locust
-from bot.stack import Stack
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(live_stack):
     if not LOCUST.exists():
         pytest.fail("locust is missing: `make test` creates .venv-bench (requirements-bench.txt)")
-    running = Stack(rasa_port=5805, action_port=5855, tracker_db=tmp_path_factory.mktemp("load") / "tracker.db",
-                    log_dir=tmp_path_factory.mktemp("logs"))
-    running.start()
-    yield running
-    running.stop()
+    # The load generator's citizens ask back to back: live_stack turns the rate limit off.
+    return live_stack("load")
 
 
 def test_twenty_users_no_errors_and_nothing_lost(stack, tmp_path):

@@ -5,7 +5,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.nlu.text import normalise

@@ -3,21 +3,14 @@ never breaks it, and the questions of the issue are understood."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
 @pytest.fixture(scope="module")
-def agent():
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
+def agent(trained_model):
     from rasa.core.agent import load_agent
 
-    return asyncio.run(load_agent(model_path=str(MODEL)))
+    return asyncio.run(load_agent(model_path=str(trained_model)))
 
 
 def parse(agent, text):

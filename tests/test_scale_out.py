@@ -15,7 +15,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,9 +26,9 @@ from pathlib import Path
 import pytest
 
 from bot.stack import RASA, ROOT, Stack, send
+from tests.conftest import free_ports
 
 PG_USER, PG_PASSWORD, PG_DB = "rasa", "multi-server-test", "rasa_tracker"
-RASA_A, RASA_B, ACTIONS = 5705, 5706, 5755
 
 
 def _newest(pattern: str) -> str | None:
@@ -46,12 +45,6 @@ needs_servers = pytest.mark.skipif(
     reason="Debian's PostgreSQL and Redis are not installed "
            f"(initdb: {PG_BIN or 'missing'}, redis-server: {REDIS_SERVER or 'missing'}); "
            "`apt-get install postgresql redis-server` (.ci/run does this)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(what: str, check, timeout: float, log: Path | None = None) -> None:
@@ -172,7 +165,7 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(live_stack):
     if not (PG_BIN and REDIS_SERVER):
         pytest.skip(needs_servers.kwargs["reason"])
     # Not under pytest's tmp dir: that one is private to root, the postgres user must get in.
@@ -180,14 +173,15 @@ def cluster(tmp_path_factory):
     os.chmod(base, 0o755)
     (base / "pg").mkdir()
     (base / "redis").mkdir()
-    logs = tmp_path_factory.mktemp("multi-logs")
-    postgres, redis = Postgres(base / "pg", free_port()), Redis(base / "redis", free_port())
+    pg_port, redis_port = free_ports(2)
+    postgres, redis = Postgres(base / "pg", pg_port), Redis(base / "redis", redis_port)
     env = {"TRACKER_PG_HOST": "127.0.0.1", "TRACKER_PG_PORT": str(postgres.port), "TRACKER_PG_DB": PG_DB,
            "TRACKER_PG_USER": PG_USER, "TRACKER_PG_PASSWORD": PG_PASSWORD,
-           "LOCK_REDIS_HOST": "127.0.0.1", "LOCK_REDIS_PORT": str(redis.port),
-           "ACTION_ENDPOINT_URL": f"http://localhost:{ACTIONS}/webhook"}
-    a = MultiServerStack(rasa_port=RASA_A, action_port=ACTIONS, log_dir=logs / "a", extra_env=env)
-    b = MultiServerStack(rasa_port=RASA_B, action_port=ACTIONS, log_dir=logs / "b", extra_env=env)
+           "LOCK_REDIS_HOST": "127.0.0.1", "LOCK_REDIS_PORT": str(redis.port)}
+    # Two Rasa servers on free ports sharing A's action server (B never starts its own).
+    a = live_stack("multi-a", stack_class=MultiServerStack, start=False, extra_env=env)
+    b = live_stack("multi-b", stack_class=MultiServerStack, start=False, action_port=a.action_port,
+                   extra_env=env)
     try:
         postgres.start()
         redis.start()

@@ -1,8 +1,8 @@
 """The web chat page (bot/web/): its static server, and the page in a real browser.
 
 The browser tests drive Debian's chromium (/usr/bin/chromium) headless with Playwright for
-Python against a live stack (Rasa on 5205, actions on 5255, a temporary tracker db) and the page
-server on 8181. They need `npm ci` (node_modules/rasa-webchat) and the `chromium` package; without
+Python against a live stack (tests/conftest.py live_stack: free ports, a temporary tracker db)
+and the page server on a free port. They need `npm ci` (node_modules/rasa-webchat) and the `chromium` package; without
 them they are skipped, saying so. Screenshots and server logs go to test-artifacts/.
 """
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.stack import Stack
 from bot.web import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +24,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-RASA_PORT, ACTION_PORT, WEB_PORT = 5205, 5255, 8181
+# What the static server's configuration tests use (no server listens there).
+RASA_PORT = 5205
 RASA_URL = f"http://localhost:{RASA_PORT}"
-PAGE_URL = f"http://localhost:{WEB_PORT}/"
 WEB_CHANNEL = "bot.web.channel.SocketIOInput"
 WEB_CHANNEL_SETTINGS = {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
                         "session_persistence": True, "metadata_key": "customData"}
@@ -155,34 +153,30 @@ def credentials_for_the_page(tmp: Path) -> Path:
     return path
 
 
-def port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+class Live:
+    """Where the live stack's Rasa server and the page server listen (set by `live`)."""
+    rasa_url = ""
+    page_url = ""
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """The stack on 5205/5255 and the page server on 8181; yields the seconds the stack took to start."""
+def live(live_stack, tmp_path_factory):
+    """The stack and the page server, on free ports (tests/conftest.py live_stack)."""
     pytest.importorskip("playwright.sync_api", reason="pip install playwright (requirements.lock)")
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is missing: apt-get install -y chromium")
     if not serve.WEBCHAT_BUNDLE.is_file():
         pytest.skip("node_modules/rasa-webchat is not installed: run `npm ci`")
-    busy = [port for port in (RASA_PORT, ACTION_PORT, WEB_PORT) if not port_free(port)]
-    assert not busy, f"ports already in use: {busy}"
     tmp = tmp_path_factory.mktemp("web")
-    stack = Stack(rasa_port=RASA_PORT, action_port=ACTION_PORT, tracker_db=tmp / "tracker.db",
-                     log_dir=ARTIFACTS / "logs", credentials=credentials_for_the_page(tmp))
-    server = None
+    stack = live_stack("web", log_dir=ARTIFACTS / "logs", credentials=credentials_for_the_page(tmp))
+    Live.rasa_url = f"http://localhost:{stack.rasa_port}"
+    server = serve.serve_in_thread(host="127.0.0.1", port=0, rasa_url=Live.rasa_url, quiet=True)
+    Live.page_url = f"http://localhost:{server.server_address[1]}/"
     try:
-        seconds = stack.start()
-        server = serve.serve_in_thread(host="127.0.0.1", port=WEB_PORT, rasa_url=RASA_URL, quiet=True)
-        yield seconds
+        yield stack
     finally:
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        stack.stop()
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +212,7 @@ def page(browser):
 
 def open_chat(page) -> str:
     """Open the page, wait for the greeting; the widget's session id."""
-    page.goto(PAGE_URL)
+    page.goto(Live.page_url)
     assert page.title() == "生育政策智能助手"
     page.locator(".rw-response", has_text="生育政策智能助手").first.wait_for()
     return session_id(page)
@@ -244,7 +238,7 @@ def user_messages(payloads) -> list[dict]:
 
 
 def tracker_texts(sender: str) -> list[str]:
-    with urllib.request.urlopen(f"{RASA_URL}/conversations/{sender}/tracker", timeout=10) as response:
+    with urllib.request.urlopen(f"{Live.rasa_url}/conversations/{sender}/tracker", timeout=10) as response:
         return [event.get("text") for event in json.load(response)["events"] if event["event"] == "user"]
 
 
@@ -279,7 +273,7 @@ def test_markup_from_the_bot_is_shown_as_text(page):
                '<b onmouseover="alert(3)">粗体</b> [点我](javascript:alert(4))')
     # Rasa's own API sends the text through the socket.io channel to this browser.
     request = urllib.request.Request(
-        f"{RASA_URL}/conversations/{sid}/tracker/events?output_channel=socketio&execute_side_effects=true",
+        f"{Live.rasa_url}/conversations/{sid}/tracker/events?output_channel=socketio&execute_side_effects=true",
         data=json.dumps({"event": "bot", "text": crafted}).encode(), headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=10).close()
 

@@ -1,7 +1,8 @@
 """The WeChat official-account channel (bot/channels/wechat.py).
 
-Unit tests of the pieces, then real HTTP against one Rasa server (port 5305, actions 5355,
-a temporary tracker store) started once for this module with a temporary credentials.yml:
+Unit tests of the pieces, then real HTTP against one Rasa server (tests/conftest.py
+live_stack: free ports, a temporary tracker store) started once for this module with a
+temporary credentials.yml:
 
     rest:
     bot.channels.wechat.WeChatInput:            # 明文模式   /webhooks/wechat/webhook
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sqlite3
 import time
 import urllib.error
@@ -25,8 +25,6 @@ import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import xmltodict
@@ -37,7 +35,7 @@ from wechatpy.utils import WeChatSigner
 from actions.templates import FEEDBACK_BUTTONS
 from bot.channels import wechat
 from bot.channels.wechat import WeChatInput, WeChatSettings
-from bot.stack import RASA, ROOT, Stack
+from bot.stack import Stack
 from tests.fake_wechat_api import FakeWeChatAPI
 
 TOKEN = "wechat-test-token"
@@ -45,8 +43,8 @@ APPID = "wx0123456789abcdef"
 APPSECRET = "wechat-test-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"     # 43 characters, like 公众号后台's
 OFFICIAL_ACCOUNT = "gh_0123456789ab"
-RASA_PORT, ACTION_PORT = 5305, 5355
-BASE = f"http://localhost:{RASA_PORT}/webhooks"
+# The running stack's webhooks, e.g. http://localhost:<port>/webhooks (set by the `stack` fixture).
+BASE = ""
 
 CREDENTIALS = f"""\
 rest:
@@ -207,22 +205,6 @@ def test_the_failure_sentence_matches_the_templates():
 
 # ---------------------------------------------------------------- the live server
 
-@dataclass
-class WeChatStack(Stack):
-    credentials: Path = ROOT / "credentials.yml"
-
-    def start_rasa(self) -> None:
-        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn("rasa", [*RASA, "run", "--enable-api",
-                             "--port", str(self.rasa_port), "--model", str(self.model),
-                             "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)])
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
 @pytest.fixture(scope="module")
 def fake_api():
     with FakeWeChatAPI(APPID, APPSECRET) as api:
@@ -230,27 +212,15 @@ def fake_api():
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, fake_api, built_store):
-    for port in (RASA_PORT, ACTION_PORT):
-        if not port_free(port):
-            pytest.fail(f"port {port} is in use; the WeChat tests need {RASA_PORT} and {ACTION_PORT}")
-    tmp = tmp_path_factory.mktemp("wechat")
-    credentials = tmp / "credentials.yml"
+def stack(live_stack, fake_api, tmp_path_factory):
+    global BASE
+    credentials = tmp_path_factory.mktemp("wechat-credentials") / "credentials.yml"
     credentials.write_text(CREDENTIALS, encoding="utf-8")
     env = {"WECHAT_TOKEN": TOKEN, "WECHAT_APPID": APPID, "WECHAT_APPSECRET": APPSECRET,
            "WECHAT_API_BASE_URL": fake_api.base_url}
-    servers = WeChatStack(rasa_port=RASA_PORT, action_port=ACTION_PORT, tracker_db=tmp / "tracker.db",
-                          knowledge_db=built_store.db_path, log_dir=tmp / "logs", extra_env=env,
-                          credentials=credentials)
-    try:
-        servers.start(timeout=120)
-    except Exception:
-        servers.stop()
-        logs = "\n".join((tmp / "logs" / f"{n}.log").read_text(errors="replace")[-3000:]
-                         for n in ("rasa", "actions") if (tmp / "logs" / f"{n}.log").exists())
-        pytest.fail(f"servers did not start:\n{logs}")
-    yield servers
-    servers.stop()
+    servers = live_stack("wechat", extra_env=env, credentials=credentials)
+    BASE = f"http://localhost:{servers.rasa_port}/webhooks"
+    return servers
 
 
 def new_openid() -> str:

@@ -34,6 +34,11 @@ What a request goes through:
      breaks, the first part passive and the rest through the customer-service API;
   5. buttons become "回复 1 有帮助" lines; a reply of just that digit sends the button's payload.
 
+Abuse limits (bot/channels/limits.py): bodies over MAX_BODY_BYTES are answered 413; a new
+message from an OpenID over its rate (CHANNEL_RATE_PER_MINUTE / CHANNEL_RATE_BURST), or
+longer than CHANNEL_MAX_TEXT_CHARS, gets a polite passive reply and starts no turn
+(WeChat's retries of a message already running are not counted again).
+
 The per-message and per-user memory is in-process: run one Rasa server per official account,
 or route WeChat's requests so that retries of a message reach the same server.
 """
@@ -60,6 +65,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import create_reply
 
 from actions import templates
+from bot.channels.limits import MAX_BODY_BYTES, ChannelGuard
 from wechatpy.utils import check_signature
 
 logger = logging.getLogger(__name__)
@@ -68,7 +74,6 @@ DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 DEFAULT_REPLY_DEADLINE = 4.5
 DEFAULT_MAX_CLOCK_SKEW = 300.0
 MAX_TEXT_BYTES = 2048          # one WeChat text message, passive or customer-service
-MAX_BODY_BYTES = 256 * 1024    # WeChat's pushes are a few hundred bytes
 TURN_TTL = 120.0               # WeChat retries within ~15 s; keep finished turns a while longer
 CHOICES_TTL = 24 * 3600.0      # how long "回复 1" keeps meaning the last answer's first button
 MAX_REMEMBERED_USERS = 100_000
@@ -362,8 +367,9 @@ class WeChatInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
         return cls(WeChatSettings.load(credentials))
 
-    def __init__(self, settings: Optional[WeChatSettings] = None) -> None:
+    def __init__(self, settings: Optional[WeChatSettings] = None, guard: Optional[ChannelGuard] = None) -> None:
         self.settings = settings or WeChatSettings.load()
+        self.guard = guard or ChannelGuard.from_env()
         self.crypto: Optional[WeChatCrypto] = None
         if self.settings.aes_key:
             if not self.settings.appid:
@@ -462,6 +468,10 @@ class WeChatInput(InputChannel):
         key = turn_key(message)
         turn = self._turns.get(key)
         if turn is None:
+            refusal = self.guard.refusal(openid, wanted.text)
+            if refusal is not None:
+                logger.debug("wechat: message from %s not processed: %s", openid, refusal.text)
+                return refusal.text
             text = wanted.text
             if wanted.may_choose:
                 text = select_choice(text, self._remembered(openid)) or text

@@ -3,20 +3,29 @@
 Rasa's message processor runs the whole NLU pipeline for one message at a time. Under
 load most of that cost is fixed per call, not per message: one TensorFlow call for
 DIET (see `LeanDIETClassifier.process`, which predicts a list of messages at once) and
-the graph runner's bookkeeping. Here `MessageProcessor.parse_message` queues its
-message; one drain task takes every message queued by the time it runs (other
-conversations' requests that were ready at the same moment), parses them with one
-`graph_runner.run`, and hands each caller its own parse. With one message waiting the
-path is the same as Rasa's.
+the graph runner's bookkeeping. Here each parse queues its message; one drain task
+takes every message queued by the time it runs (other conversations' requests that
+were ready at the same moment), parses them with one `graph_runner.run`, and hands each
+caller its own parse. With one message waiting the path is the same as Rasa's.
+
+The batcher sits in Rasa's own hook for a separate NLU: `MessageProcessor.parse_message`
+asks `processor.http_interpreter` (an NLU server from endpoints.yml) when one is set and
+then does the rest itself (retrieval intents, unseen-feature checks). `install()` sets a
+`BatchingInterpreter` there whenever an agent loads a model, unless an NLU server is
+configured; no Rasa method body is copied. Full parses (`only_output_properties=False`,
+`rasa test nlu` and the server's /model/test/intents) keep Rasa's single-message path.
 
 A message's parse does not depend on the others in its batch (the NLU graph gets only
-the messages, never the tracker); `tests/test_batch_parse.py` checks that batched and
-single parses agree. If a batch fails, each of its messages is parsed alone, so a bad
-message fails only its own turn.
+the messages, never the tracker: tests/test_rasa_patches.py checks the graph built from
+config.yml); `tests/test_batch_parse.py` checks that batched and single parses agree. If
+a batch fails, each of its messages is parsed alone, so a bad message fails only its own
+turn.
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -100,31 +109,62 @@ class ParseBatcher:
                 future.set_result(result)
 
 
-def batcher_of(processor: Any) -> ParseBatcher:
-    batcher: Optional[ParseBatcher] = processor.__dict__.get("_parse_batcher")
-    if batcher is None:
-        batcher = processor.__dict__["_parse_batcher"] = ParseBatcher(processor)
-    return batcher
+#: While `parse_message(..., only_output_properties=False)` runs: (its tracker,), for
+#: Rasa's own single-message parse.
+_full_parse: contextvars.ContextVar[Optional[tuple]] = contextvars.ContextVar("full_parse", default=None)
+
+
+class BatchingInterpreter:
+    """What `MessageProcessor.parse_message` asks for a parse (its `http_interpreter`)."""
+
+    def __init__(self, batcher: ParseBatcher) -> None:
+        self.batcher = batcher
+
+    async def parse(self, message: Any) -> Dict[Text, Any]:
+        full = _full_parse.get()
+        if full is not None:
+            from rasa.shared.core.trackers import DialogueStateTracker
+
+            # What parse_message does without an interpreter.
+            tracker = full[0] or DialogueStateTracker.from_events(message.sender_id, [])
+            return self.batcher.processor._parse_message_with_graph(message, tracker, False)
+        return await self.batcher.parse(message)
+
+
+def attach(processor: Any) -> None:
+    """Parse `processor`'s messages in batches, unless it asks an NLU server."""
+    if processor is not None and processor.http_interpreter is None:
+        processor.http_interpreter = BatchingInterpreter(ParseBatcher(processor))
+
+
+def batcher_of(processor: Any) -> Optional[ParseBatcher]:
+    interpreter = processor.http_interpreter
+    return interpreter.batcher if isinstance(interpreter, BatchingInterpreter) else None
 
 
 def install() -> None:
-    """Route `MessageProcessor.parse_message` through the batcher."""
+    """Attach a batcher to every processor an agent loads (idempotent)."""
     from rasa.core import processor as rasa_processor
+    from rasa.core.agent import Agent
 
-    upstream = rasa_processor.MessageProcessor.parse_message
+    if getattr(Agent.load_model, "_batching", False):
+        return
+    load_model = Agent.load_model
+    parse_message = rasa_processor.MessageProcessor.parse_message
 
-    async def parse_message(self, message, tracker=None, only_output_properties: bool = True):
-        if self.http_interpreter or not only_output_properties:   # e.g. `rasa test`: Rasa's path
-            return await upstream(self, message, tracker, only_output_properties)
-        parse_data = await batcher_of(self).parse(message)
-        # The rest as MessageProcessor.parse_message does it (`copy` of its module:
-        # bot.speedups makes those copies only when debug logging is on).
-        copy = rasa_processor.copy
-        self._update_full_retrieval_intent(parse_data)
-        rasa_processor.structlogger.debug(
-            "processor.message.parse", parse_data_text=copy.deepcopy(parse_data["text"]),
-            parse_data_intent=parse_data["intent"], parse_data_entities=copy.deepcopy(parse_data["entities"]))
-        self._check_for_unseen_features(parse_data)
-        return parse_data
+    @functools.wraps(load_model)
+    def load_model_batching(self, model_path, fingerprint=None) -> None:
+        load_model(self, model_path, fingerprint)
+        attach(self.processor)
 
-    rasa_processor.MessageProcessor.parse_message = parse_message
+    @functools.wraps(parse_message)
+    async def parse_message_full_when_asked(self, message, tracker=None, only_output_properties: bool = True):
+        token = _full_parse.set(None if only_output_properties else (tracker,))
+        try:
+            return await parse_message(self, message, tracker, only_output_properties)
+        finally:
+            _full_parse.reset(token)
+
+    load_model_batching._batching = True
+    Agent.load_model = load_model_batching
+    rasa_processor.MessageProcessor.parse_message = parse_message_full_when_asked

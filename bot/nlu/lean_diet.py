@@ -10,6 +10,9 @@ the same; fine-tuning (`rasa train --finetune`) still takes Rasa's own path.
 `process` predicts a list of messages with one TensorFlow call instead of one call per
 message (bot/nlu/batch_parse.py hands it the messages that arrive together); each
 message gets what predicting it alone gives (tests/test_batch_parse.py).
+
+Both reproduce parts of Rasa's DIETClassifier and RasaModel: on a Rasa version other than
+the one they were written for (bot/rasa_version.py) this class is DIETClassifier.
 """
 from __future__ import annotations
 
@@ -26,6 +29,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from bot import rasa_version
+
+PATCH = "bot.nlu.lean_diet.LeanDIETClassifier"
+
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
@@ -36,7 +43,7 @@ class LeanDIETClassifier(DIETClassifier):
     def _load_model_class(cls, tf_model_file: Text, model_data_example: RasaModelData,
                           label_data: RasaModelData, entity_tag_specs: List[EntityTagSpec],
                           config: Dict[Text, Any], finetune_mode: bool) -> RasaModel:
-        if finetune_mode:
+        if finetune_mode or not rasa_version.patches_apply(patch=PATCH):
             return super()._load_model_class(tf_model_file, model_data_example, label_data,
                                              entity_tag_specs, config, finetune_mode)
         predict_data_example = RasaModelData(
@@ -61,7 +68,7 @@ class LeanDIETClassifier(DIETClassifier):
         """DIETClassifier.process, with one prediction for all messages that have tokens;
         `_predict` hands each message its row of it."""
         together = [m for m in messages if m.get(TOKENS_NAMES[TEXT])]   # not e.g. empty text
-        if self.model is not None and len(together) > 1:
+        if self.model is not None and len(together) > 1 and rasa_version.patches_apply(patch=PATCH):
             outputs = self.model.run_inference(self._create_model_data(together, training=False),
                                                batch_size=len(together))
             self._batch_outputs = {id(m): _row(outputs, i, len(together)) for i, m in enumerate(together)}

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import search, store
+from knowledge import regions, search, store
 from knowledge.parsers import SourceError
 
 TOPICS = frozenset({
@@ -50,6 +50,7 @@ SERVICE_NUMBERS = {
 MAX_ANSWER_CHARS = 240
 FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
+PLACE_BONUS = 0.5         # entries of the most specific place asked about (jurisdictions[0])
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A Chinese numeral counts as a figure when a unit follows it (十五天, 一万元, 三个月).
@@ -248,19 +249,28 @@ def write(*, db: sqlite_utils.Database, entries: list[Entry], held_out: dict[str
     store.insert_qa_search_rows(db=db, rows=(
         (e.id, i, search.index_text(q)) for e in entries for i, q in enumerate(e.questions)
         if held_out.get(e.id) != i))
+    # The answer is one more "paraphrase" (seq -1): it holds the documents' own words.
+    store.insert_qa_search_rows(db=db, rows=((e.id, -1, search.index_text(e.answer)) for e in entries))
 
 
 # ---------------------------------------------------------------- matching
 
+# Words citizens use for what the documents name otherwise; the document's word is added
+# to the query (measured by qa-eval).
+SYNONYMS = {
+    "试管": "辅助生殖", "无痛": "分娩镇痛", "陪产": "护理假", "小产": "流产", "引产": "流产",
+    "开除": "辞退", "炒鱿鱼": "辞退", "裁员": "辞退", "老公": "男方", "丈夫": "男方", "媳妇": "女方",
+    "二胎": "二孩", "三胎": "三孩", "头胎": "一孩", "一胎": "一孩", "龙凤胎": "双胞胎",
+    "到账": "发放", "打款": "发放", "多久": "时限", "呼市": "呼和浩特", "娃": "孩子", "宝宝": "婴幼儿",
+    "上户口": "落户", "托儿所": "托育", "早教": "托育", "买房": "购房", "租房": "公租房",
+}
+
+
 def match_terms(text: str) -> list[str]:
-    """Distinct bigrams and words of a question. Unlike clause search, question words
-    (多久, 多少, 怎么) stay: they tell the facet apart."""
-    seen: dict[str, None] = {}
-    for term in search.tokens(text):
-        if len(term) == 1 and not term.isdigit():
-            continue
-        seen.setdefault(term, None)
-    return list(seen)
+    """Distinct search terms of a question (bigrams, words; question words such as 怎么
+    and 可以 dropped as in clause search), plus the documents' words for colloquial ones."""
+    expanded = text + "".join(f" {official}" for word, official in SYNONYMS.items() if word in text)
+    return search.query_terms(expanded)
 
 
 def match(
@@ -284,6 +294,7 @@ def match(
         score = -row["score"]
         score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
+        score *= (1 + PLACE_BONUS * bool(jurisdictions and row["jurisdiction"] == jurisdictions[0]))
         ranked.append(QAMatch(
             entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
             jurisdiction=row["jurisdiction"], answer=row["answer"],
@@ -303,9 +314,13 @@ class EvalReport:
     misses: list[tuple[str, str, list[str]]]   # (entry id, held-out question, top-3 ids)
 
 
-def evaluate(*, entries: list[Entry], held_out_index: int = -1) -> EvalReport:
+def evaluate(
+    *, entries: list[Entry], held_out_index: int = -1, places: "regions.Gazetteer | None" = None,
+) -> EvalReport:
     """Hold out one paraphrase per entry (the last by default), index the others, and
-    count how often the matcher ranks the entry first / in the top three."""
+    count how often the matcher ranks the entry first / in the top three. With a
+    gazetteer, a place named in the question limits the entries to that place's chain
+    (as the assistant does once it knows the citizen's place)."""
     db = sqlite_utils.Database(memory=True)
     db.conn.row_factory = sqlite3.Row
     held = {e.id: held_out_index % len(e.questions) for e in entries}
@@ -314,7 +329,9 @@ def evaluate(*, entries: list[Entry], held_out_index: int = -1) -> EvalReport:
     misses = []
     for entry in entries:
         question = entry.questions[held[entry.id]]
-        top = [m.entry_id for m in match(conn=db.conn, text=question, limit=3)]
+        named = places.find_in_text(question) if places is not None else []
+        chain = [r.id for r in places.chain(named[0].id)] if named else None
+        top = [m.entry_id for m in match(conn=db.conn, text=question, jurisdictions=chain, limit=3)]
         hits1 += bool(top) and top[0] == entry.id
         hits3 += entry.id in top
         if not top or top[0] != entry.id:

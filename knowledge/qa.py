@@ -50,7 +50,20 @@ SERVICE_NUMBERS = {
 MAX_ANSWER_CHARS = 240
 FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
-PLACE_BONUS = 0.5         # entries of the most specific place asked about (jurisdictions[0])
+PLACE_BONUS = 1.0
+RANK_WEIGHTS = (1.0, 1.0, 1.0)   # weights of an entry's best, second and third matching paraphrase
+CUE_BONUS = 0.3           # facet guessed from the question's wording (多久, 什么材料 …)
+FACET_CUES = {
+    "review_time": re.compile(r"审核|审批|审完"),
+    "payment_time": re.compile(r"到账|几月|什么时候发|多久发|发放时间|打款|打到|发到"),
+    "materials": re.compile(r"材料|资料|证件|证明|上传"),
+    "deadline": re.compile(r"截止|最晚|过期|错过|逾期|续领|来得及"),
+    "apply": re.compile(r"在哪|去哪|怎么申请|怎么领|怎么办理|哪里办|渠道"),
+    "amount": re.compile(r"多少钱|多少天|几天|多长|多少|标准"),
+    "counting": re.compile(r"包括|算不算|怎么算|顺延|周末|节假日|双休"),
+    "rights": re.compile(r"违法|合法|投诉|举报|不让|不给|不批|辞退|开除|扣钱|维权"),
+    "split_transfer": re.compile(r"分开|转给|让给|一人一半|各扣|两个人都"),
+}         # entries of the most specific place asked about (jurisdictions[0])
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A Chinese numeral counts as a figure when a unit follows it (十五天, 一万元, 三个月).
@@ -273,6 +286,11 @@ def match_terms(text: str) -> list[str]:
     return search.query_terms(expanded)
 
 
+def facet_cues(text: str) -> set[str]:
+    """Facets the wording of a question points at (a weak hint, not a classifier)."""
+    return {facet for facet, cue in FACET_CUES.items() if cue.search(text)}
+
+
 def match(
     *, conn: sqlite3.Connection, text: str, topic: str | None = None, facet: str | None = None,
     jurisdictions: list[str] | None = None, limit: int = 5,
@@ -286,19 +304,28 @@ def match(
         conn=conn, match=expression, limit=max(limit * 40, 200),
         jurisdictions_json=None if jurisdictions is None else json.dumps(list(jurisdictions)),
     )
-    ranked, seen = [], set()
-    for row in rows:          # best paraphrase first: keep each entry's first row
-        if row["entry_id"] in seen:
-            continue
-        seen.add(row["entry_id"])
-        score = -row["score"]
+    best: dict[str, list[float]] = {}
+    first_row: dict[str, sqlite3.Row] = {}
+    for row in rows:          # best paraphrase first
+        best.setdefault(row["entry_id"], []).append(-row["score"])
+        first_row.setdefault(row["entry_id"], row)
+    cued = facet_cues(text) if facet is None else set()
+    # The place asked about counts fully, its province half, the country not at all.
+    places = list(jurisdictions or [])
+    specificity = {j: 1 - i / (len(places) - 1) for i, j in enumerate(places)} if len(places) > 1 else {}
+    ranked = []
+    for entry_id, scores in best.items():
+        row = first_row[entry_id]
+        # An entry several of whose wordings match is a safer bet than one lucky wording.
+        score = sum(weight * value for weight, value in zip(RANK_WEIGHTS, scores))
         score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
+        score *= (1 + CUE_BONUS * (row["facet"] in cued))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
-        score *= (1 + PLACE_BONUS * bool(jurisdictions and row["jurisdiction"] == jurisdictions[0]))
+        score *= (1 + PLACE_BONUS * specificity.get(row["jurisdiction"], 0.0))
         ranked.append(QAMatch(
-            entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
+            entry_id=entry_id, topic=row["topic"], facet=row["facet"],
             jurisdiction=row["jurisdiction"], answer=row["answer"],
-            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=row["entry_id"])), score=score,
+            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=entry_id)), score=score,
         ))
     ranked.sort(key=lambda m: (-m.score, m.entry_id))
     return ranked[:limit]

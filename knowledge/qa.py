@@ -112,8 +112,18 @@ class QAMatch:
 # ---------------------------------------------------------------- loading and checks
 
 def render(parts: tuple[Part, ...] | list[Part]) -> str:
-    """The answer text: connective phrases as written, quotes inside “”."""
-    return "".join(p.text if p.kind == "say" else f"“{p.text}”" for p in parts)
+    """The answer text: connective phrases as written, quotes inside “”. A full stop after
+    a quote that already ends a sentence is dropped (“…完成。” not “…完成。”。)."""
+    pieces, previous = [], None
+    for part in parts:
+        if part.kind == "quote":
+            pieces.append(f"“{part.text}”")
+        elif previous is not None and previous.kind == "quote" and previous.text.endswith(("。", "；", "！", "？")):
+            pieces.append(part.text[1:] if part.text.startswith("。") else part.text)
+        else:
+            pieces.append(part.text)
+        previous = part
+    return "".join(pieces)
 
 
 def figures(text: str) -> set[str]:

@@ -293,6 +293,7 @@ def check(*, db_path: Path = store.DEFAULT_DB) -> list[str]:
             row = store.clause(conn=conn, clause_id=fact["clause_id"])
             for problem in fact_problems(table=table, fact=dict(fact), clause_text=row["text"] if row else None):
                 problems.append(f"{table} #{fact['id']}: {problem}")
+    problems += qa.stored_problems(conn=conn)
     return problems
 
 

@@ -252,6 +252,25 @@ def checked_entries(*, root: Path, clause_text: dict[str, str], region_ids: set[
     return entries
 
 
+def stored_problems(*, conn: sqlite3.Connection) -> list[str]:
+    """Re-check every entry of a built store against the clauses stored with it."""
+    region_ids = {row["id"] for row in store.regions(conn=conn)}
+    problems = []
+    for entry_id in store.qa_entry_ids(conn=conn):
+        stored = store.qa_entry(conn=conn, entry_id=entry_id)
+        clause_ids = store.qa_clause_ids(conn=conn, entry_id=entry_id)
+        clause_text = {c: found["text"] for c in clause_ids if (found := store.clause(conn=conn, clause_id=c))}
+        entry = Entry(
+            id=stored["id"], topic=stored["topic"], facet=stored["facet"], jurisdiction=stored["jurisdiction"],
+            valid_from=stored["valid_from"], valid_until=stored["valid_until"],
+            questions=tuple(store.qa_questions(conn=conn, entry_id=entry_id)),
+            parts=tuple(Part(**part) for part in json.loads(stored["parts"])), clauses=tuple(clause_ids),
+            file=stored["file"], line=stored["line"],
+        )
+        problems += [f"qa {entry.id}: {p}" for p in entry_problems(entry=entry, clause_text=clause_text, region_ids=region_ids)]
+    return problems
+
+
 # ---------------------------------------------------------------- writing
 
 def write(*, db: sqlite_utils.Database, entries: list[Entry], held_out: dict[str, int] | None = None) -> None:

@@ -244,3 +244,16 @@ def test_qa_eval_reports_hit_rates(built_store):
     assert 0 == result.returncode, result.stderr
     hit_at_1 = float(re.search(r"text only:\s+hit@1 ([0-9.]+)", result.stdout).group(1))
     assert 0.3 < hit_at_1 <= 1.0
+
+
+def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):
+    db_path = tmp_path / "k.db"
+    shutil.copy(built_store.db_path, db_path)
+    assert [] == qa.stored_problems(conn=store.connect(path=db_path))
+    writable = store.connect(path=db_path, read_only=False)
+    parts = json.loads(store.qa_entry(conn=writable, entry_id="subsidy-review-time")["parts"])
+    parts[-1]["text"] = parts[-1]["text"].replace("30", "15")
+    writable.execute("UPDATE qa SET parts = ? WHERE id = ?", (json.dumps(parts, ensure_ascii=False), "subsidy-review-time"))
+    writable.commit()
+    problems = build.check(db_path=db_path)
+    assert any(p.startswith("qa subsidy-review-time: quote") for p in problems)

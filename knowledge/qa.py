@@ -21,6 +21,7 @@ bonus when the caller already knows the facet or topic.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import json
 import re
 import sqlite3
@@ -134,6 +135,7 @@ def figures(text: str) -> set[str]:
     return set(_DIGITS.findall(flat)) | chinese
 
 
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """As knowledge.build.squash: NFKC, no whitespace, no thousands separators."""
     return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", search.normalise(text)))

@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             for hit in found:
                 print(f"{hit.score:8.3f}  {hit.entry_id}  [{hit.topic}/{hit.facet}/{hit.jurisdiction}]")
                 print(f"          {hit.answer}")
-                print(f"          来源：{', '.join(hit.clause_ids)}")
+                for clause_id in hit.clause_ids:
+                    cite = store.citation(conn=conn, clause_id=clause_id)
+                    print(f"          来源：《{cite['title']}》 {clause_id}")
         elif args.command == "qa-eval":
             entries = qa.load_entries(root=build_module.KNOWLEDGE_DIR)
             places = regions.Gazetteer(conn=store.connect(path=args.db))

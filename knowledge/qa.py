@@ -52,6 +52,7 @@ MAX_ANSWER_CHARS = 240
 FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
 PLACE_BONUS = 1.0
+NATIONAL_BONUS = 0.1
 RANK_WEIGHTS = (1.0, 1.0, 1.0)   # weights of an entry's best, second and third matching paraphrase
 CUE_BONUS = 0.3           # facet guessed from the question's wording (多久, 什么材料 …)
 FACET_CUES = {
@@ -353,6 +354,9 @@ def match(
         score *= (1 + CUE_BONUS * (row["facet"] in cued))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
         score *= (1 + PLACE_BONUS * specificity.get(row["jurisdiction"], 0.0))
+        # No place known: the national rule is the likelier answer (a place in the text
+        # still lifts its own entries through the words it shares with their paraphrases).
+        score *= (1 + NATIONAL_BONUS * (not places and row["jurisdiction"] == "china"))
         ranked.append(QAMatch(
             entry_id=entry_id, topic=row["topic"], facet=row["facet"],
             jurisdiction=row["jurisdiction"], answer=row["answer"],

@@ -248,8 +248,13 @@ def load_entries(*, root: Path) -> list[Entry]:
 def checked_entries(*, root: Path, clause_text: dict[str, str], region_ids: set[str]) -> list[Entry]:
     """Entries that all stand on their clauses; SourceError naming file, line and entry otherwise."""
     entries = load_entries(root=root)
+    owner: dict[str, str] = {}
     for entry in entries:
         problems = entry_problems(entry=entry, clause_text=clause_text, region_ids=region_ids)
+        # One wording answered by two entries would make the matcher toss a coin.
+        problems += [f"question {q!r} is also a question of {owner[search.normalise(q)]}"
+                     for q in entry.questions if owner.get(search.normalise(q), entry.id) != entry.id]
+        owner.update({search.normalise(q): entry.id for q in entry.questions})
         if problems:
             raise SourceError(file=entry.file, line=entry.line, message=f"entry {entry.id}: " + "; ".join(problems))
     return entries

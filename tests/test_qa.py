@@ -138,6 +138,14 @@ def test_a_duplicate_entry_id_fails_the_build(knowledge_copy, tmp_path):
         build.build(root=knowledge_copy, db_path=tmp_path / "k.db")
 
 
+def test_a_question_of_two_entries_fails_the_build(knowledge_copy, tmp_path):
+    path = knowledge_copy / "qa" / "leave.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    - 陪产假可以分开休吗\n", "    - 陪产假可以分开休吗\n    - 护理假算不算事假\n", 1), encoding="utf-8")
+    with pytest.raises(SourceError, match="entry paternity-leave-flexible: question '护理假算不算事假' is also a question of leave-not-personal-leave"):
+        build.build(root=knowledge_copy, db_path=tmp_path / "k.db")
+
+
 def test_the_build_fills_the_tables(built_store, conn):
     counts = store.qa_counts(conn=conn)
     assert built_store.qa == counts["qa"] >= 150

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from knowledge import build as build_module
-from knowledge import facilities, qa, search, store
+from knowledge import facilities, qa, regions, search, store
 from knowledge.parsers import SourceError
 
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--limit", type=int, default=3)
     qa_eval = commands.add_parser("qa-eval", help="matcher hit@1/hit@3 on one held-out paraphrase per entry")
     qa_eval.add_argument("--misses", action="store_true", help="list the held-out questions not ranked first")
+    qa_eval.add_argument("--held-out", type=int, default=-1, help="index of the held-out paraphrase (default: last)")
     # Allow --db after the sub-command too (python -m knowledge build --db x.db).
     for sub in commands.choices.values():
         sub.add_argument("--db", type=Path, default=argparse.SUPPRESS)
@@ -67,14 +68,19 @@ def main(argv: list[str] | None = None) -> int:
             for hit in found:
                 print(f"{hit.score:8.3f}  {hit.entry_id}  [{hit.topic}/{hit.facet}/{hit.jurisdiction}]")
                 print(f"          {hit.answer}")
-                print(f"          来源：{', '.join(hit.clause_ids)}")
+                for clause_id in hit.clause_ids:
+                    cite = store.citation(conn=conn, clause_id=clause_id)
+                    print(f"          来源：《{cite['title']}》 {clause_id}")
         elif args.command == "qa-eval":
-            result = qa.evaluate(entries=qa.load_entries(root=build_module.KNOWLEDGE_DIR))
-            print(f"entries: {result.entries}")
-            print(f"hit@1: {result.hit_at_1:.3f}")
-            print(f"hit@3: {result.hit_at_3:.3f}")
+            entries = qa.load_entries(root=build_module.KNOWLEDGE_DIR)
+            places = regions.Gazetteer(conn=store.connect(path=args.db))
+            text_only = qa.evaluate(entries=entries, held_out_index=args.held_out)
+            with_place = qa.evaluate(entries=entries, places=places, held_out_index=args.held_out)
+            print(f"entries: {text_only.entries} (one held-out paraphrase each)")
+            print(f"text only:             hit@1 {text_only.hit_at_1:.3f}  hit@3 {text_only.hit_at_3:.3f}")
+            print(f"place named -> filter: hit@1 {with_place.hit_at_1:.3f}  hit@3 {with_place.hit_at_3:.3f}")
             if args.misses:
-                for entry_id, question, top in result.misses:
+                for entry_id, question, top in with_place.misses:
                     print(f"  {entry_id}: {question} -> {top}")
         elif args.command == "import-facilities":
             n = facilities.import_csv(path=args.file, db_path=args.db, jurisdiction=args.jurisdiction)

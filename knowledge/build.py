@@ -342,6 +342,7 @@ def check(*, db_path: Path = store.DEFAULT_DB) -> list[str]:
                       if store.clause(conn=conn, clause_id=c) is None]
             for problem in found:
                 problems.append(f"{table} #{fact['id']}: {problem}")
+    problems += qa.stored_problems(conn=conn)
     return problems
 
 

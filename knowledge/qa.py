@@ -21,6 +21,7 @@ bonus when the caller already knows the facet or topic.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import json
 import re
 import sqlite3
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge import search, store
+from knowledge import regions, search, store
 from knowledge.parsers import SourceError
 
 TOPICS = frozenset({
@@ -50,6 +51,21 @@ SERVICE_NUMBERS = {
 MAX_ANSWER_CHARS = 240
 FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
+PLACE_BONUS = 1.0
+NATIONAL_BONUS = 0.1
+RANK_WEIGHTS = (1.0, 1.0, 1.0)   # weights of an entry's best, second and third matching paraphrase
+CUE_BONUS = 0.3           # facet guessed from the question's wording (多久, 什么材料 …)
+FACET_CUES = {
+    "review_time": re.compile(r"审核|审批|审完"),
+    "payment_time": re.compile(r"到账|几月|什么时候发|多久发|发放时间|打款|打到|发到"),
+    "materials": re.compile(r"材料|资料|证件|证明|上传"),
+    "deadline": re.compile(r"截止|最晚|过期|错过|逾期|续领|来得及"),
+    "apply": re.compile(r"在哪|去哪|怎么申请|怎么领|怎么办理|哪里办|渠道"),
+    "amount": re.compile(r"多少钱|多少天|几天|多长|多少|标准"),
+    "counting": re.compile(r"包括|算不算|怎么算|顺延|周末|节假日|双休"),
+    "rights": re.compile(r"违法|合法|投诉|举报|不让|不给|不批|辞退|开除|扣钱|维权"),
+    "split_transfer": re.compile(r"分开|转给|让给|一人一半|各扣|两个人都"),
+}         # entries of the most specific place asked about (jurisdictions[0])
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A Chinese numeral counts as a figure when a unit follows it (十五天, 一万元, 三个月).
@@ -98,8 +114,18 @@ class QAMatch:
 # ---------------------------------------------------------------- loading and checks
 
 def render(parts: tuple[Part, ...] | list[Part]) -> str:
-    """The answer text: connective phrases as written, quotes inside “”."""
-    return "".join(p.text if p.kind == "say" else f"“{p.text}”" for p in parts)
+    """The answer text: connective phrases as written, quotes inside “”. A full stop after
+    a quote that already ends a sentence is dropped (“…完成。” not “…完成。”。)."""
+    pieces, previous = [], None
+    for part in parts:
+        if part.kind == "quote":
+            pieces.append(f"“{part.text}”")
+        elif previous is not None and previous.kind == "quote" and previous.text.endswith(("。", "；", "！", "？")):
+            pieces.append(part.text[1:] if part.text.startswith("。") else part.text)
+        else:
+            pieces.append(part.text)
+        previous = part
+    return "".join(pieces)
 
 
 def figures(text: str) -> set[str]:
@@ -110,6 +136,7 @@ def figures(text: str) -> set[str]:
     return set(_DIGITS.findall(flat)) | chinese
 
 
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """As knowledge.build.squash: NFKC, no whitespace, no thousands separators."""
     return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", search.normalise(text)))
@@ -221,11 +248,35 @@ def load_entries(*, root: Path) -> list[Entry]:
 def checked_entries(*, root: Path, clause_text: dict[str, str], region_ids: set[str]) -> list[Entry]:
     """Entries that all stand on their clauses; SourceError naming file, line and entry otherwise."""
     entries = load_entries(root=root)
+    owner: dict[str, str] = {}
     for entry in entries:
         problems = entry_problems(entry=entry, clause_text=clause_text, region_ids=region_ids)
+        # One wording answered by two entries would make the matcher toss a coin.
+        problems += [f"question {q!r} is also a question of {owner[search.normalise(q)]}"
+                     for q in entry.questions if owner.get(search.normalise(q), entry.id) != entry.id]
+        owner.update({search.normalise(q): entry.id for q in entry.questions})
         if problems:
             raise SourceError(file=entry.file, line=entry.line, message=f"entry {entry.id}: " + "; ".join(problems))
     return entries
+
+
+def stored_problems(*, conn: sqlite3.Connection) -> list[str]:
+    """Re-check every entry of a built store against the clauses stored with it."""
+    region_ids = {row["id"] for row in store.regions(conn=conn)}
+    problems = []
+    for entry_id in store.qa_entry_ids(conn=conn):
+        stored = store.qa_entry(conn=conn, entry_id=entry_id)
+        clause_ids = store.qa_clause_ids(conn=conn, entry_id=entry_id)
+        clause_text = {c: found["text"] for c in clause_ids if (found := store.clause(conn=conn, clause_id=c))}
+        entry = Entry(
+            id=stored["id"], topic=stored["topic"], facet=stored["facet"], jurisdiction=stored["jurisdiction"],
+            valid_from=stored["valid_from"], valid_until=stored["valid_until"],
+            questions=tuple(store.qa_questions(conn=conn, entry_id=entry_id)),
+            parts=tuple(Part(**part) for part in json.loads(stored["parts"])), clauses=tuple(clause_ids),
+            file=stored["file"], line=stored["line"],
+        )
+        problems += [f"qa {entry.id}: {p}" for p in entry_problems(entry=entry, clause_text=clause_text, region_ids=region_ids)]
+    return problems
 
 
 # ---------------------------------------------------------------- writing
@@ -248,19 +299,33 @@ def write(*, db: sqlite_utils.Database, entries: list[Entry], held_out: dict[str
     store.insert_qa_search_rows(db=db, rows=(
         (e.id, i, search.index_text(q)) for e in entries for i, q in enumerate(e.questions)
         if held_out.get(e.id) != i))
+    # The answer is one more "paraphrase" (seq -1): it holds the documents' own words.
+    store.insert_qa_search_rows(db=db, rows=((e.id, -1, search.index_text(e.answer)) for e in entries))
 
 
 # ---------------------------------------------------------------- matching
 
+# Words citizens use for what the documents name otherwise; the document's word is added
+# to the query (measured by qa-eval).
+SYNONYMS = {
+    "试管": "辅助生殖", "无痛": "分娩镇痛", "陪产": "护理假", "小产": "流产", "引产": "流产",
+    "开除": "辞退", "炒鱿鱼": "辞退", "裁员": "辞退", "老公": "男方", "丈夫": "男方", "媳妇": "女方",
+    "二胎": "二孩", "三胎": "三孩", "头胎": "一孩", "一胎": "一孩", "龙凤胎": "双胞胎",
+    "到账": "发放", "打款": "发放", "多久": "时限", "呼市": "呼和浩特", "娃": "孩子", "宝宝": "婴幼儿",
+    "上户口": "落户", "三期": "孕期 哺乳期", "托儿所": "托育", "早教": "托育", "买房": "购房", "租房": "公租房",
+}
+
+
 def match_terms(text: str) -> list[str]:
-    """Distinct bigrams and words of a question. Unlike clause search, question words
-    (多久, 多少, 怎么) stay: they tell the facet apart."""
-    seen: dict[str, None] = {}
-    for term in search.tokens(text):
-        if len(term) == 1 and not term.isdigit():
-            continue
-        seen.setdefault(term, None)
-    return list(seen)
+    """Distinct search terms of a question (bigrams, words; question words such as 怎么
+    and 可以 dropped as in clause search), plus the documents' words for colloquial ones."""
+    expanded = text + "".join(f" {official}" for word, official in SYNONYMS.items() if word in text)
+    return search.query_terms(expanded)
+
+
+def facet_cues(text: str) -> set[str]:
+    """Facets the wording of a question points at (a weak hint, not a classifier)."""
+    return {facet for facet, cue in FACET_CUES.items() if cue.search(text)}
 
 
 def match(
@@ -276,18 +341,31 @@ def match(
         conn=conn, match=expression, limit=max(limit * 40, 200),
         jurisdictions_json=None if jurisdictions is None else json.dumps(list(jurisdictions)),
     )
-    ranked, seen = [], set()
-    for row in rows:          # best paraphrase first: keep each entry's first row
-        if row["entry_id"] in seen:
-            continue
-        seen.add(row["entry_id"])
-        score = -row["score"]
+    best: dict[str, list[float]] = {}
+    first_row: dict[str, sqlite3.Row] = {}
+    for row in rows:          # best paraphrase first
+        best.setdefault(row["entry_id"], []).append(-row["score"])
+        first_row.setdefault(row["entry_id"], row)
+    cued = facet_cues(text) if facet is None else set()
+    # The place asked about counts fully, its province half, the country not at all.
+    places = list(jurisdictions or [])
+    specificity = {j: 1 - i / (len(places) - 1) for i, j in enumerate(places)} if len(places) > 1 else {}
+    ranked = []
+    for entry_id, scores in best.items():
+        row = first_row[entry_id]
+        # An entry several of whose wordings match is a safer bet than one lucky wording.
+        score = sum(weight * value for weight, value in zip(RANK_WEIGHTS, scores))
         score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
+        score *= (1 + CUE_BONUS * (row["facet"] in cued))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
+        score *= (1 + PLACE_BONUS * specificity.get(row["jurisdiction"], 0.0))
+        # No place known: the national rule is the likelier answer (a place in the text
+        # still lifts its own entries through the words it shares with their paraphrases).
+        score *= (1 + NATIONAL_BONUS * (not places and row["jurisdiction"] == "china"))
         ranked.append(QAMatch(
-            entry_id=row["entry_id"], topic=row["topic"], facet=row["facet"],
+            entry_id=entry_id, topic=row["topic"], facet=row["facet"],
             jurisdiction=row["jurisdiction"], answer=row["answer"],
-            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=row["entry_id"])), score=score,
+            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=entry_id)), score=score,
         ))
     ranked.sort(key=lambda m: (-m.score, m.entry_id))
     return ranked[:limit]
@@ -303,9 +381,13 @@ class EvalReport:
     misses: list[tuple[str, str, list[str]]]   # (entry id, held-out question, top-3 ids)
 
 
-def evaluate(*, entries: list[Entry], held_out_index: int = -1) -> EvalReport:
+def evaluate(
+    *, entries: list[Entry], held_out_index: int = -1, places: "regions.Gazetteer | None" = None,
+) -> EvalReport:
     """Hold out one paraphrase per entry (the last by default), index the others, and
-    count how often the matcher ranks the entry first / in the top three."""
+    count how often the matcher ranks the entry first / in the top three. With a
+    gazetteer, a place named in the question limits the entries to that place's chain
+    (as the assistant does once it knows the citizen's place)."""
     db = sqlite_utils.Database(memory=True)
     db.conn.row_factory = sqlite3.Row
     held = {e.id: held_out_index % len(e.questions) for e in entries}
@@ -314,7 +396,9 @@ def evaluate(*, entries: list[Entry], held_out_index: int = -1) -> EvalReport:
     misses = []
     for entry in entries:
         question = entry.questions[held[entry.id]]
-        top = [m.entry_id for m in match(conn=db.conn, text=question, limit=3)]
+        named = places.find_in_text(question) if places is not None else []
+        chain = [r.id for r in places.chain(named[0].id)] if named else None
+        top = [m.entry_id for m in match(conn=db.conn, text=question, jurisdictions=chain, limit=3)]
         hits1 += bool(top) and top[0] == entry.id
         hits3 += entry.id in top
         if not top or top[0] != entry.id:

@@ -388,6 +388,10 @@ def qa_entry(*, conn: sqlite3.Connection, entry_id: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM qa WHERE id = ?", (entry_id,)).fetchone()
 
 
+def qa_entry_ids(*, conn: sqlite3.Connection) -> list[str]:
+    return [entry_id for (entry_id,) in conn.execute("SELECT id FROM qa ORDER BY id")]
+
+
 def qa_clause_ids(*, conn: sqlite3.Connection, entry_id: str) -> list[str]:
     rows = conn.execute("SELECT clause_id FROM qa_clauses WHERE entry_id = ? ORDER BY seq", (entry_id,))
     return [clause_id for (clause_id,) in rows]

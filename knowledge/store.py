@@ -43,6 +43,13 @@ SCHEMA: dict[str, dict] = {
         "pk": "alias",
         "foreign_keys": [("region_id", "regions", "id")],
     },
+    # Every official division of China (towns only of covered counties); region_id says
+    # whose rules apply, NULL = not covered (knowledge/places.py).
+    "places": {
+        "columns": {"code": str, "name": str, "level": int, "parent": str, "region_id": str},
+        "pk": "code",
+        "foreign_keys": [("region_id", "regions", "id")],
+    },
     "leave_rules": {
         "columns": {
             "id": int, "jurisdiction": str, "leave_type": str, "child_order": int,
@@ -214,6 +221,10 @@ def regions(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 def region_aliases(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute("SELECT alias, region_id FROM region_aliases").fetchall()
+
+
+def places(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute("SELECT code, name, level, parent, region_id FROM places ORDER BY code").fetchall()
 
 
 def facts_in(

@@ -318,9 +318,11 @@ class PlaceIndex:
 
     # ------------------------------------------------------------ free text
 
-    def find_places(self, text: str) -> list[PlaceMatch]:
+    def find_places(self, text: str, *, keep_ancestors: bool = False) -> list[PlaceMatch]:
         """Places named in free text, in the order they appear. Longest names win where
-        names overlap; a shared name is narrowed by another place named in the same text."""
+        names overlap; a shared name is narrowed by another place named in the same text;
+        a place that only says where another is (中卫 in 中卫市中宁县) is dropped unless
+        `keep_ancestors`."""
         flat = normalise(text)
         spans = []
         for start in range(len(flat)):
@@ -342,7 +344,7 @@ class PlaceIndex:
             chosen = self._choose(codes)
             matches.append(PlaceMatch(key, start, end, tuple(self.places[c] for c in chosen), how))
         matches.sort(key=lambda m: m.start)
-        return self._narrow_by_context(matches)
+        return self._narrow_by_context(matches, keep_ancestors=keep_ancestors)
 
     def _typo_spans(self, flat: str, exact: list[tuple], *, context: set[str]) -> list[tuple]:
         """One wrong character in a name of four or more (呼和浩待), or of three ending in a
@@ -376,7 +378,7 @@ class PlaceIndex:
             near |= self._typo_keys.get(window[:i] + window[i + 1 :], set())
         return near
 
-    def _narrow_by_context(self, matches: list[PlaceMatch]) -> list[PlaceMatch]:
+    def _narrow_by_context(self, matches: list[PlaceMatch], *, keep_ancestors: bool) -> list[PlaceMatch]:
         """包头青山区: of 青山区's namesakes keep the one inside 包头; 中卫市中宁县: drop 中卫,
         which only says where 中宁 is."""
         single = [m.places[0].code for m in matches if len(m.places) == 1]
@@ -387,6 +389,8 @@ class PlaceIndex:
                 if len(inside) == 1:
                     match = PlaceMatch(match.text, match.start, match.end, (inside[0],), match.how)
             narrowed.append(match)
+        if keep_ancestors:
+            return narrowed
         resolved = [m.places[0].code for m in narrowed if len(m.places) == 1]
         return [m for m in narrowed
                 if not (len(m.places) == 1 and any(self.is_ancestor(m.places[0].code, c) for c in resolved))]

@@ -1,0 +1,99 @@
+"""The place suite: ≥ 300 real mentions (tests/places/mentions.yml) and how they resolve,
+against a store built from the installed package of official divisions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import places, regions
+
+SUITE = yaml.safe_load((Path(__file__).parent / "places" / "mentions.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def index(conn) -> places.PlaceIndex:
+    return regions.gazetteer(conn=conn).places
+
+
+def _label(case: dict) -> str:
+    return case.get("mention") or case["text"]
+
+
+def test_the_suite_is_big_enough():
+    kinds = [case["kind"] for case in SUITE]
+    assert len(SUITE) >= 300
+    assert kinds.count("ambiguous") >= 50
+    assert kinds.count("outside") >= 100
+
+
+@pytest.mark.parametrize("case", SUITE, ids=_label)
+def test_mention_resolves_as_expected(index, case):
+    resolved = index.resolve(case["mention"]) if "mention" in case else index.resolve_text(case["text"])
+    expected = {k: case.get(k) for k in ("kind", "place", "region", "candidates")}
+    actual = {
+        "kind": resolved.kind,
+        "place": resolved.chain or None,
+        "region": resolved.region_id,
+        "candidates": sorted(c.chain for c in resolved.candidates) or None,
+    }
+    assert expected == actual
+
+
+def test_every_district_and_county_of_the_covered_cities_is_in_the_suite(index):
+    mentioned = {case.get("place") for case in SUITE}
+    for city in ("150100", "150200", "220500", "640500"):   # 呼和浩特, 包头, 通化, 中卫
+        counties = [p for p in index.places.values() if p.parent == city]
+        assert counties and all(index.chain_name(p.code) in mentioned or
+                                any(index.chain_name(p.code) in (c.get("candidates") or []) for c in SUITE)
+                                for p in counties)
+
+
+def test_every_county_of_hohhot_inherits_neimenggu(conn):
+    gaz = regions.gazetteer(conn=conn)
+    hohhot = [r for r in gaz.regions.values() if r.parent == "hohhot"]
+    assert 9 == len(hohhot)
+    assert all(["hohhot", "neimenggu", "china"] == [r.id for r in gaz.chain(h.id)[1:]] for h in hohhot)
+
+
+def test_a_town_resolves_to_its_county_region(index):
+    resolved = index.resolve("石空镇")
+    assert ("covered", "zhongning", "宁夏回族自治区中卫市中宁县石空镇") == (
+        resolved.kind, resolved.region_id, resolved.chain)
+
+
+def test_context_in_the_same_text_picks_one_namesake(index):
+    assert "qingshan" == index.resolve_text("包头青山区生二胎").region_id
+    assert "湖北省武汉市青山区" == index.resolve_text("武汉青山区生二胎").chain
+    assert "ambiguous" == index.resolve_text("青山区生二胎").kind
+
+
+def test_button_payloads_resolve_back_to_the_same_place(index):
+    for candidate in index.resolve("白云区").candidates:
+        again = index.resolve(candidate.payload)
+        assert (candidate.kind, candidate.chain) == (again.kind, again.chain)
+
+
+def test_xilinhot_is_a_city_inside_xilingol_and_jilin_city_is_not_the_province(conn):
+    gaz = regions.gazetteer(conn=conn)
+    assert ["xilingol", "neimenggu"] == [r.id for r in gaz.chain(gaz.lookup("锡林浩特").id)[1:3]]
+    assert "jilin" == gaz.lookup("吉林").id
+    assert "吉林市" == gaz.lookup("吉林市").name
+    assert "jilin" == gaz.lookup("吉林市").parent
+
+
+def test_everyday_words_are_not_places(index):
+    for text in ("合作医疗能报销吗", "祝您安康", "我在主城区上班", "生育友好医院是啥", "产假和工资只能二选一吗",
+                 "大同小异吧", "公安局开证明", "新建幼儿园了没"):
+        assert [] == index.find_places(text), text
+
+
+@pytest.mark.parametrize("name, level, short", [
+    ("内蒙古自治区", 1, ["内蒙古"]), ("新疆维吾尔自治区", 1, ["新疆"]), ("宁夏回族自治区", 1, ["宁夏"]),
+    ("长白朝鲜族自治县", 3, ["长白"]), ("鄂温克族自治旗", 3, ["鄂温克"]), ("鄂伦春自治旗", 3, ["鄂伦春"]),
+    ("白云鄂博矿区", 3, ["白云鄂博"]), ("达尔罕茂明安联合旗", 3, ["达尔罕茂明安"]), ("城区", 3, []),
+    ("锡林郭勒盟", 2, ["锡林郭勒"]), ("石空镇", 4, ["石空"]),
+])
+def test_short_names(name, level, short):
+    assert short == places.short_names(name=name, level=level)

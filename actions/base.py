@@ -88,6 +88,13 @@ class AnswerAction:
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
         try:
+            if self.place_needed(intent):
+                place = ka.place_of_turn(tracker)
+                if place.kind == "ambiguous":   # never pick one of several namesakes silently
+                    dispatcher.utter_message(
+                        text=templates.ask_which_place(place.mention, [c.chain for c in place.candidates]),
+                        buttons=templates.place_buttons([(c.chain, c.payload) for c in place.candidates]))
+                    return [SlotSet("pending_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
                 dispatcher.utter_message(text=templates.ask_region())
                 return [SlotSet("pending_intent", intent)]

@@ -426,7 +426,16 @@ class PlaceIndex:
         for group in (covered, single):
             if group:
                 return self.resolved(group[0].places[0].code, mention)
-        return self._result(mention, [p.code for p in matches[0].places])
+        return self._result(matches[0].text, [p.code for p in matches[0].places])
+
+    def narrow(self, resolved: Resolved, *, within: Resolved) -> Resolved:
+        """An ambiguous result narrowed by a place known from elsewhere (the conversation's
+        remembered place): the one candidate that is it or lies inside it, else unchanged."""
+        if resolved.kind != "ambiguous" or within.place is None:
+            return resolved
+        inside = [c for c in resolved.candidates
+                  if c.place.code == within.place.code or self.is_ancestor(within.place.code, c.place.code)]
+        return inside[0] if len(inside) == 1 else resolved
 
     def _result(self, mention: str, codes: list[str]) -> Resolved:
         if len(codes) == 1:

@@ -97,3 +97,65 @@ def test_everyday_words_are_not_places(index):
 ])
 def test_short_names(name, level, short):
     assert short == places.short_names(name=name, level=level)
+
+
+# ---------------------------------------------------------------- the place of a turn (actions)
+
+def _run(action, tracker, dispatcher, domain):
+    import asyncio
+
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return events, "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def _slot(events, name):
+    values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+    return values[-1] if values else "<unset>"
+
+
+def test_a_shared_name_is_asked_back_with_buttons_and_answered_after_the_choice(dispatcher, domain):
+    from actions.leave import ActionAnswerLeave
+    from actions.service import ActionResume
+    from tests.conftest import entity, make_tracker
+
+    # The NLU's synonym says qingshan (包头); the raw text says only 青山区: ask.
+    tracker = make_tracker(intent="ask_leave", text="青山区产假多少天",
+                           entities=[entity("district", "qingshan"), entity("leave_type", "产假")])
+    events, text = _run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert "ask_leave" == _slot(events, "pending_intent")
+    assert "“青山区”有几个地方同名" in text
+    buttons = dispatcher.messages[0]["buttons"]
+    assert ["内蒙古自治区包头市青山区", "湖北省武汉市青山区"] == [b["title"] for b in buttons]
+    assert '/inform{"region": "qingshan"}' == buttons[0]["payload"]
+
+    # The citizen presses 武汉's button: the waiting question is answered for 武汉 (not covered).
+    choice = make_tracker(intent="inform", text=buttons[1]["payload"],
+                          entities=[entity("region", "湖北省武汉市青山区")],
+                          slots={"pending_intent": "ask_leave", "leave_type": "产假"})
+    events, text = _run(ActionResume(), choice, type(dispatcher)(), domain)
+    assert "暂未收录“湖北省武汉市青山区”" in text and "98天" in text
+    assert "湖北省武汉市青山区" == _slot(events, "region")
+
+
+def test_a_remembered_place_picks_the_namesake(dispatcher, domain):
+    from actions.knowledge_access import place_of_turn
+    from tests.conftest import make_tracker
+
+    tracker = make_tracker(intent="ask_leave", text="青山区产假多少天", slots={"region": "baotou"})
+    assert "qingshan" == place_of_turn(tracker).region_id
+
+
+@pytest.mark.parametrize("text, intent, entities, expected", [
+    ("广州白云区产假", "ask_leave", [("district", "baiyunebo"), ("leave_type", "产假")], "暂未收录“广东省广州市白云区”"),
+    ("赛罕区三孩产假", "ask_leave", [("leave_type", "产假"), ("child_order", "3")], "188天"),
+    ("石空镇产假", "ask_leave", [("leave_type", "产假")], "中宁县"),
+    ("成都武侯区育儿补贴", "ask_subsidy_amount", [("benefit", "育儿补贴")], "暂未收录“四川省成都市武侯区”"),
+])
+def test_places_from_the_raw_text(dispatcher, domain, text, intent, entities, expected):
+    import actions.leave, actions.money  # noqa: F401  (they register their intents)
+    from actions.base import HANDLERS
+    from tests.conftest import entity, make_tracker
+
+    tracker = make_tracker(intent=intent, text=text, entities=[entity(n, v) for n, v in entities])
+    _, reply = _run(HANDLERS[intent](), tracker, dispatcher, domain)
+    assert expected in reply

@@ -159,3 +159,25 @@ def test_places_from_the_raw_text(dispatcher, domain, text, intent, entities, ex
     tracker = make_tracker(intent=intent, text=text, entities=[entity(n, v) for n, v in entities])
     _, reply = _run(HANDLERS[intent](), tracker, dispatcher, domain)
     assert expected in reply
+
+
+def test_a_shared_name_is_asked_back_before_local_subsidies(dispatcher, domain):
+    import actions.money  # noqa: F401
+    from actions.base import HANDLERS
+    from tests.conftest import entity, make_tracker
+
+    tracker = make_tracker(intent="ask_subsidy_amount", text="白云区育儿补贴多少",
+                           entities=[entity("district", "baiyunebo"), entity("benefit", "育儿补贴")])
+    events, text = _run(HANDLERS["ask_subsidy_amount"](), tracker, dispatcher, domain)
+    assert "ask_subsidy_amount" == _slot(events, "pending_intent")
+    assert 3 == len(dispatcher.messages[0]["buttons"])
+
+
+def test_tax_deduction_ignores_a_shared_place_name(dispatcher, domain):
+    import actions.money  # noqa: F401
+    from actions.base import HANDLERS
+    from tests.conftest import entity, make_tracker
+
+    tracker = make_tracker(intent="ask_tax_deduction", text="青山区个税怎么扣", entities=[entity("district", "qingshan")])
+    _, text = _run(HANDLERS["ask_tax_deduction"](), tracker, dispatcher, domain)
+    assert "同名" not in text

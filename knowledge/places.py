@@ -171,9 +171,8 @@ def gazetteer_tables(*, entries: list[dict], divisions: list[dict]) -> tuple[lis
     for division in divisions:
         code, parent = division["code"], division["parent"]
         if division["level"] == TOWN_LEVEL:
-            if parent not in covered:
-                continue           # towns only of the counties the store covers
-            region_id = region_of_code[parent]
+            # Every town, so a covered town's name shared with one elsewhere (金山镇) is asked back.
+            region_id = region_of_code.get(parent)
         else:
             region_id = region_of_code.get(code)
         places.append({"code": code, "name": division["name"], "level": division["level"],
@@ -234,6 +233,7 @@ class PlaceIndex:
     """All places with every name they go by."""
 
     def __init__(self, *, places: Iterable[dict], aliases: Iterable[dict]):
+        self._ancestors_cache: dict[str, tuple[str, ...]] = {}
         self.places = {row["code"]: Place(row["code"], row["name"], row["level"], row["parent"], row["region_id"])
                        for row in places}
         self.code_of_region = {p.region_id: p.code for p in self.places.values()
@@ -250,11 +250,16 @@ class PlaceIndex:
             if code is not None:
                 self._add(normalise(row["alias"]), code, "alias", free_text=True)
         self.full_names = {self.chain_name(code): code for code in self.places}
-        self._typo_keys: dict[str, set[str]] = {}
+        self._typo_keys: dict[str, set[str]] = {}          # one deletion -> names (exact mentions)
+        self._free_text_typo_keys: dict[str, set[str]] = {}  # the same for sentences: no towns
         for key in self.keys:
             if len(key) >= 3:
+                in_sentences = key in self.free_text_keys and any(
+                    self.places[c].level < TOWN_LEVEL for c in self.keys[key])
                 for variant in _deletions(key):
                     self._typo_keys.setdefault(variant, set()).add(key)
+                    if in_sentences:
+                        self._free_text_typo_keys.setdefault(variant, set()).add(key)
         self._longest = max(map(len, self.keys), default=0)
 
     def _is_region_itself(self, place: Place) -> bool:
@@ -273,10 +278,14 @@ class PlaceIndex:
 
     def ancestors(self, code: str) -> list[Place]:
         """The place's parents, nearest first."""
-        found, parent = [], self.places[code].parent
-        while parent and parent in self.places:
-            found.append(self.places[parent])
-            parent = self.places[parent].parent
+        return [self.places[c] for c in self._ancestor_codes(code)]
+
+    def _ancestor_codes(self, code: str) -> tuple[str, ...]:
+        found = self._ancestors_cache.get(code)
+        if found is None:
+            parent = self.places[code].parent
+            found = (parent, *self._ancestor_codes(parent)) if parent and parent in self.places else ()
+            self._ancestors_cache[code] = found
         return found
 
     def chain_name(self, code: str) -> str:
@@ -284,7 +293,7 @@ class PlaceIndex:
         return "".join(p.name for p in reversed([self.places[code], *self.ancestors(code)]))
 
     def is_ancestor(self, ancestor: str, code: str) -> bool:
-        return any(p.code == ancestor for p in self.ancestors(code))
+        return ancestor in self._ancestor_codes(code)
 
     def resolved(self, code: str, mention: str) -> Resolved:
         place = self.places[code]
@@ -298,7 +307,7 @@ class PlaceIndex:
         (吉林 -> 吉林省, not 吉林市; 通化 -> 通化市, not 通化县); a town gives way to any
         county or city of the same name; a province's name beats lower places that share
         it only by their short name (海南)."""
-        left = [c for c in codes if not any(self.is_ancestor(other, c) for other in codes if other != c)]
+        left = [c for c in codes if not any(a in codes for a in self._ancestor_codes(c))]
         if any(self.places[c].level < TOWN_LEVEL for c in left):   # 朝阳: the districts, not the towns
             left = [c for c in left if self.places[c].level < TOWN_LEVEL]
         provinces = [c for c in left if self.places[c].level == 1]
@@ -362,7 +371,7 @@ class PlaceIndex:
                 codes: dict[str, str] = {}
                 for near in self._substitutions(window):
                     ends_in_division = near[-1] in _ADMIN_ENDINGS
-                    if near in self.free_text_keys and _one_substitution(near, window) and \
+                    if _one_substitution(near, window) and \
                             (length >= 4 or ends_in_division) and (not ends_in_division or near[-1] == window[-1]):
                         codes.update(dict.fromkeys(self.keys[near], "typo"))
                 chosen = self._choose(codes) if codes else []
@@ -375,7 +384,7 @@ class PlaceIndex:
     def _substitutions(self, window: str) -> set[str]:
         near: set[str] = set()
         for i in range(len(window)):
-            near |= self._typo_keys.get(window[:i] + window[i + 1 :], set())
+            near |= self._free_text_typo_keys.get(window[:i] + window[i + 1 :], set())
         return near
 
     def _narrow_by_context(self, matches: list[PlaceMatch], *, keep_ancestors: bool) -> list[PlaceMatch]:

@@ -7,6 +7,7 @@ tie; draft rules are returned beside it, flagged; a place not in the gazetteer i
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,8 +64,7 @@ class Gazetteer:
             for row in store.regions(conn=conn)
         }
         self.aliases = {normalise(row["alias"]): row["region_id"] for row in store.region_aliases(conn=conn)}
-        self.places = places.PlaceIndex(places=[dict(r) for r in store.places(conn=conn)],
-                                        aliases=[dict(r) for r in store.region_aliases(conn=conn)])
+        self.places = _place_index(conn=conn)
 
     def lookup(self, place: str) -> Region | None:
         """The covered region a name, alias or id denotes, or None: a place outside the
@@ -102,6 +102,29 @@ class Gazetteer:
             chain.append(region)
             current = region.parent
         return chain
+
+
+def _place_index(*, conn: sqlite3.Connection) -> places.PlaceIndex:
+    """The index of every place (about a second to build): shared by connections to the
+    same store file as long as the file is unchanged."""
+    path = store.database_file(conn=conn)
+    if not path or not os.path.exists(path):
+        return _new_place_index(conn)
+    stat = os.stat(path)
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _PLACE_INDEXES:
+        if len(_PLACE_INDEXES) >= 4:
+            _PLACE_INDEXES.pop(next(iter(_PLACE_INDEXES)))
+        _PLACE_INDEXES[key] = _new_place_index(conn)
+    return _PLACE_INDEXES[key]
+
+
+_PLACE_INDEXES: dict[tuple[str, int, int], places.PlaceIndex] = {}
+
+
+def _new_place_index(conn: sqlite3.Connection) -> places.PlaceIndex:
+    return places.PlaceIndex(places=[dict(r) for r in store.places(conn=conn)],
+                             aliases=[dict(r) for r in store.region_aliases(conn=conn)])
 
 
 @lru_cache(maxsize=8)

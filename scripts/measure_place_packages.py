@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         wanted.append(([tuple(p.name for p in reversed([index.places[c], *index.ancestors(c)])) for c in codes],
                        any(index.places[c].level == 4 for c in codes)))
     print(f"{len(wanted)} mentions with official places\n")
-    print("| package | version | named divisions | data | coverage | without town mentions | missing (sample, above town level) |")
+    print("| package | version | named divisions | data | coverage | without town mentions | missing (sample) |")
     print("|---|---|---|---|---|---|---|")
     for package in PACKAGES:
         try:
@@ -190,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         hit = len(wanted) - len(missed)
         no_towns = [places for places, town in wanted if not town]
         hit_no_towns = sum(all(key(c) in keys for c in places) for places in no_towns)
-        sample = ", ".join(sorted({"".join(c) for places in missed for c in places if key(c) not in keys
-                                   and len(c) < 4})[:4])
+        sample = ", ".join(sorted({"".join(c) for places in missed for c in places if key(c) not in keys})[:4])
         version = next((p.name.removesuffix(".dist-info").split("-")[-1] for p in args.site.glob(
             package.replace("-", "_") + "-*.dist-info")), "?")
         print(f"| {package} | {version} | {len(keys)} | {note} | {hit}/{len(wanted)} = {hit / len(wanted):.1%} | {hit_no_towns / len(no_towns):.1%} | {sample} |")

@@ -127,5 +127,10 @@ def region_of(place: str) -> Region | None:
 
 
 def display_name(place: str) -> str:
+    """A region's official name; a place outside the coverage by its full official name
+    (北京 -> 北京市); anything else as given."""
     region = region_of(place)
-    return region.name if region else place
+    if region:
+        return region.name
+    resolved = gazetteer().places.resolve(place) if isinstance(place, str) else None
+    return resolved.chain if resolved is not None and resolved.kind == "outside" else place

@@ -181,3 +181,16 @@ def test_tax_deduction_ignores_a_shared_place_name(dispatcher, domain):
     tracker = make_tracker(intent="ask_tax_deduction", text="青山区个税怎么扣", entities=[entity("district", "qingshan")])
     _, text = _run(HANDLERS["ask_tax_deduction"](), tracker, dispatcher, domain)
     assert "同名" not in text
+
+
+def test_childcare_search_asks_which_qingshan_and_finds_baotou_s(dispatcher, domain):
+    from actions.childcare import ActionFindChildcare
+    from tests.conftest import entity, make_tracker
+
+    asked = make_tracker(intent="ask_childcare_find", text="青山区的托育中心在哪", entities=[entity("district", "qingshan")])
+    events, text = _run(ActionFindChildcare(), asked, dispatcher, domain)
+    assert "ask_childcare_find" == _slot(events, "pending_intent") and "同名" in text
+    found = make_tracker(intent="ask_childcare_find", text="包头青山区的托育中心在哪",
+                         entities=[entity("district", "qingshan")])
+    events, text = _run(ActionFindChildcare(), found, type(dispatcher)(), domain)
+    assert "qingshan" == _slot(events, "region") and "同名" not in text

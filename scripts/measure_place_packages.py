@@ -22,7 +22,6 @@ import ast
 import csv
 import importlib.util
 import json
-import re
 import sqlite3
 import sys
 import zipfile

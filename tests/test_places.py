@@ -194,3 +194,39 @@ def test_childcare_search_asks_which_qingshan_and_finds_baotou_s(dispatcher, dom
                          entities=[entity("district", "qingshan")])
     events, text = _run(ActionFindChildcare(), found, type(dispatcher)(), domain)
     assert "qingshan" == _slot(events, "region") and "同名" not in text
+
+
+# ---------------------------------------------------------------- the build's tables
+
+DIVISIONS = [
+    {"code": "150000", "name": "内蒙古自治区", "level": 1, "parent": None},
+    {"code": "150200", "name": "包头市", "level": 2, "parent": "150000"},
+    {"code": "150204", "name": "青山区", "level": 3, "parent": "150200"},
+    {"code": "150204001", "name": "幸福路街道", "level": 4, "parent": "150204"},
+    {"code": "420000", "name": "湖北省", "level": 1, "parent": None},
+    {"code": "420100", "name": "武汉市", "level": 2, "parent": "420000"},
+    {"code": "420107", "name": "青山区", "level": 3, "parent": "420100"},
+]
+ROOT_ENTRY = {"id": "china", "name": "中华人民共和国", "level": "country", "parent": None, "aliases": ["全国"]}
+
+
+def test_gazetteer_tables_bind_ids_to_codes_and_cover_only_the_covered_subtrees(monkeypatch):
+    monkeypatch.setattr(places, "COVERED_SUBTREES", ("150000",))
+    regions_, aliases, rows = places.gazetteer_tables(
+        entries=[ROOT_ENTRY, {"id": "baotou", "code": "150200", "aliases": ["鹿城"]}], divisions=DIVISIONS)
+    assert [("china", None), ("cn-150000", "china"), ("baotou", "cn-150000"), ("cn-150204", "baotou")] == [
+        (r["id"], r["parent"]) for r in regions_]
+    assert {"鹿城": "baotou", "包头": "baotou", "青山区": "cn-150204"}.items() <= {
+        a["alias"]: a["region_id"] for a in aliases}.items()
+    assert {"150204001": "cn-150204", "420107": None} == {
+        r["code"]: r["region_id"] for r in rows if r["code"] in ("150204001", "420107")}
+
+
+@pytest.mark.parametrize("entries, message", [
+    ([ROOT_ENTRY, {"id": "wuhan", "code": "420100", "__line__": 7}], "line 7: code '420100' is not a covered division"),
+    ([ROOT_ENTRY, {"id": "baotou", "code": "150200", "aliases": ["全国"], "__line__": 3}], "line 3: alias '全国' already names 'china'"),
+])
+def test_gazetteer_tables_refuse_bad_entries(monkeypatch, entries, message):
+    monkeypatch.setattr(places, "COVERED_SUBTREES", ("150000",))
+    with pytest.raises(ValueError, match=message):
+        places.gazetteer_tables(entries=entries, divisions=DIVISIONS)

@@ -32,7 +32,7 @@ COMMON_WORDS = frozenset("""
 城区 郊区 矿区 市中区 市辖区 新区 市中 城中 城东 城西 城北 城南 城关 新城 老城 新市 合作 东方 大方 和平 平安 安居 公安
 同心 互助 通道 长寿 新华 红旗 向阳 前进 光明 太平 新兴 安定 安康 富裕 康乐 和顺 吉利 江山 安宁 共和 友谊 平原 工农
 兴业 永安 民主 胜利 团结 文明 先锋 东风 和谐 阳光 高新 开发 中心 城市 长安 永和 清河 白河 明光 安全 宁安
-友好 新建 大同 乐业 就业 创业
+友好 新建 大同 乐业 就业 创业 老城区
 """.split())
 
 _ETHNIC = (
@@ -261,6 +261,10 @@ class PlaceIndex:
                     if in_sentences:
                         self._free_text_typo_keys.setdefault(variant, set()).add(key)
         self._longest = max(map(len, self.keys), default=0)
+        self._names_by_code: dict[str, list[str]] = {}
+        for key in self.free_text_keys:
+            for code in self.keys[key]:
+                self._names_by_code.setdefault(code, []).append(key)
 
     def _is_region_itself(self, place: Place) -> bool:
         parent = self.places.get(place.parent) if place.parent else None
@@ -356,8 +360,9 @@ class PlaceIndex:
         return self._narrow_by_context(matches, keep_ancestors=keep_ancestors)
 
     def _typo_spans(self, flat: str, exact: list[tuple], *, context: set[str]) -> list[tuple]:
-        """One wrong character in a name of four or more (呼和浩待), or of three ending in a
-        division word where the slip is not that word (昆都伦区); kept only when one place
+        """One wrong character in a name of four or more (呼和浩待), or the middle one of a
+        three-character name ending in a division word (武候区, not 经开区 -> 南开区); the
+        division word itself is never the slip (包头的 is not 包头市); kept only when one place
         fits, or one inside a place the text names (成都市武候区)."""
         covered = [False] * len(flat)
         for start, end, _key, _ in exact:
@@ -366,20 +371,25 @@ class PlaceIndex:
         for length in range(3, min(self._longest, len(flat)) + 1):
             for start in range(len(flat) - length + 1):
                 window = flat[start : start + length]
-                if any(covered[start : start + length]) or not _cjk(window):
+                if any(covered[start : start + length]) or not _cjk(window) or window in COMMON_WORDS:
                     continue
                 codes: dict[str, str] = {}
                 for near in self._substitutions(window):
                     ends_in_division = near[-1] in _ADMIN_ENDINGS
-                    if _one_substitution(near, window) and \
-                            (length >= 4 or ends_in_division) and (not ends_in_division or near[-1] == window[-1]):
+                    if _one_substitution(near, window) and (length >= 4 or ends_in_division) and \
+                            (not ends_in_division or near[-1] == window[-1]):
                         codes.update(dict.fromkeys(self.keys[near], "typo"))
                 chosen = self._choose(codes) if codes else []
                 if len(chosen) > 1:
                     chosen = [c for c in chosen if any(self.is_ancestor(a, c) for a in context)]
-                if len(chosen) == 1:
+                if len(chosen) == 1 and (length >= 4 or
+                                         any(near[0] == window[0] for near in self._names_of(chosen[0], length))):
                     found.append((start, start + length, window, {chosen[0]: "typo"}))
         return found
+
+    def _names_of(self, code: str, length: int) -> list[str]:
+        """The free-text names of a place that have `length` characters."""
+        return [key for key in self._names_by_code.get(code, ()) if len(key) == length]
 
     def _substitutions(self, window: str) -> set[str]:
         near: set[str] = set()
@@ -420,6 +430,8 @@ class PlaceIndex:
         typo = self._choose(self._typo_candidates(key))
         if len(typo) == 1:
             return self.resolved(typo[0], mention)
+        if typo:       # one slip away from several names (赛汉区: 赛罕区 / 江汉区): no guess
+            return Resolved(kind="unknown", mention=mention)
         return self.resolve_text(mention)
 
     def resolve_text(self, text: str) -> Resolved:

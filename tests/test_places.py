@@ -63,6 +63,13 @@ def test_a_town_resolves_to_its_county_region(index):
         resolved.kind, resolved.region_id, resolved.chain)
 
 
+def test_typos_inside_sentences(index):
+    assert "hohhot" == index.resolve_text("住在呼和浩待").region_id
+    assert "kundulun" == index.resolve_text("在昆都伦区上班").region_id
+    assert "四川省成都市武侯区" == index.resolve_text("成都市武候区").chain   # 武候区: nine 武X区, 成都 picks
+    assert "unknown" == index.resolve_text("赛汉区产假").kind             # 赛罕区 or 江汉区: no guess
+
+
 def test_context_in_the_same_text_picks_one_namesake(index):
     assert "qingshan" == index.resolve_text("包头青山区生二胎").region_id
     assert "湖北省武汉市青山区" == index.resolve_text("武汉青山区生二胎").chain
@@ -85,7 +92,8 @@ def test_xilinhot_is_a_city_inside_xilingol_and_jilin_city_is_not_the_province(c
 
 def test_everyday_words_are_not_places(index):
     for text in ("合作医疗能报销吗", "祝您安康", "我在主城区上班", "生育友好医院是啥", "产假和工资只能二选一吗",
-                 "大同小异吧", "公安局开证明", "新建幼儿园了没"):
+                 "大同小异吧", "公安局开证明", "新建幼儿园了没", "经开区的政策", "老城区有托育园吗", "高新区有托育吗",
+                 "我在开发区上班", "你说的188天是哪个文件规定的 给我看原文", "蒙速办怎么申请", "吉事办上能办吗"):
         assert [] == index.find_places(text), text
 
 

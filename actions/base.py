@@ -78,6 +78,10 @@ class AnswerAction:
     def place_needed(self, intent: str) -> bool:
         return self.needs_place
 
+    def place_matters(self, intent: str) -> bool:
+        """Whether a shared place name (白云区) must be settled before answering."""
+        return self.place_needed(intent)
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         raise NotImplementedError
 
@@ -90,6 +94,8 @@ class AnswerAction:
         from actions import answering   # it builds on Answer, defined here
 
         try:
+            if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+                return [SlotSet("pending_intent", intent)]
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
                 events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
@@ -113,3 +119,14 @@ def place_events(tracker: Tracker) -> List[EventType]:
     """Remember the place named in this turn for the rest of the conversation."""
     place = ka.current_place(tracker)
     return [SlotSet("region", place)] if place else []
+
+
+def ask_which_place(dispatcher: CollectingDispatcher, place: Any) -> bool:
+    """Ask back when a name is shared (白云区: 广州 / 贵阳 / 包头白云鄂博矿区), one button per
+    place; never pick one silently. True when it asked."""
+    if place.kind != "ambiguous":
+        return False
+    dispatcher.utter_message(
+        text=templates.ask_which_place(place.mention, [c.chain for c in place.candidates]),
+        buttons=templates.place_buttons([(c.chain, c.payload) for c in place.candidates]))
+    return True

@@ -32,6 +32,9 @@ class ActionFindChildcare(AnswerAction, Action):
     def name(self) -> Text:
         return "action_find_childcare"
 
+    def place_matters(self, intent: str) -> bool:
+        return True   # which 青山区's nurseries: ask back rather than list the wrong city's
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         conn = ka.connection()
         point = coordinates(tracker)

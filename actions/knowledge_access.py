@@ -1,5 +1,6 @@
 """The actions' view of the knowledge store: one read-only connection per process,
-citations ready for templates, and the place a conversation is about."""
+citations ready for templates, and the place a conversation is about (read from the raw
+text with knowledge/places.py; NLU entities and the remembered slot count too)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ from typing import Any, Iterable
 
 from rasa_sdk import Tracker
 
-from knowledge import regions, store
+from knowledge import places, regions, store
 from knowledge.regions import Region
 
 PLACE_ENTITIES = ("district", "region")   # most specific first
@@ -74,13 +75,43 @@ def mentioned_places(tracker: Tracker) -> list[str]:
     return values
 
 
+def place_of_turn(tracker: Tracker) -> places.Resolved:
+    """The place this turn is about, as places.Resolved (covered / outside / ambiguous /
+    unknown): named in the raw text, else by an NLU entity or a button payload, else the
+    place remembered in the `region` slot. A shared name (白云区) stays ambiguous unless the
+    same text or the remembered place picks one of its namesakes."""
+    index = gazetteer().places
+    remembered_value = tracker.get_slot("region")
+    remembered = index.resolve(remembered_value) if isinstance(remembered_value, str) and remembered_value \
+        else places.Resolved(kind="unknown", mention="")
+    text = tracker.latest_message.get("text") or ""
+    # A button payload (/inform{"region": "..."}) names its place in the entity, not the text.
+    found = index.resolve_text(text) if text and not text.startswith("/") else places.Resolved(kind="unknown", mention="")
+    if found.kind == "ambiguous":
+        # The NLU's entity for the same words carries a synonym's guess (青山区 -> qingshan):
+        # it does not settle which place was meant; the remembered place may.
+        return index.narrow(found, within=remembered)
+    if found.kind != "unknown":
+        return found
+    from_entities = [index.resolve(value) for value in mentioned_places(tracker)]
+    for wanted in (lambda r: r.kind == "covered", lambda r: r.kind == "outside", lambda r: r.kind == "ambiguous"):
+        chosen = [r for r in from_entities if wanted(r)]
+        if chosen:
+            best = max(chosen, key=lambda r: r.place.level if r.place else 0)
+            return index.narrow(best, within=remembered)
+    return remembered
+
+
 def current_place(tracker: Tracker) -> str | None:
-    """The place this turn is about: named now, else remembered in the `region` slot."""
-    places = mentioned_places(tracker)
-    if places:
-        return most_specific(places)
-    remembered = tracker.get_slot("region")
-    return remembered if isinstance(remembered, str) and remembered else None
+    """The place this turn is about as a string the answers use: the region id of a
+    covered place, the full official name of a place outside the coverage (四川省成都市武侯区),
+    None when there is none or the name is shared (ask back: see place_of_turn)."""
+    place = place_of_turn(tracker)
+    if place.kind == "covered":
+        return place.region_id
+    if place.kind == "outside":
+        return place.chain
+    return None
 
 
 def most_specific(places: list[str]) -> str:
@@ -96,5 +127,10 @@ def region_of(place: str) -> Region | None:
 
 
 def display_name(place: str) -> str:
+    """A region's official name; a place outside the coverage by its full official name
+    (北京 -> 北京市); anything else as given."""
     region = region_of(place)
-    return region.name if region else place
+    if region:
+        return region.name
+    resolved = gazetteer().places.resolve(place) if isinstance(place, str) else None
+    return resolved.chain if resolved is not None and resolved.kind == "outside" else place

@@ -133,6 +133,9 @@ class ActionAnswerSubsidy(AnswerAction, Action):
     def name(self) -> Text:
         return "action_answer_subsidy"
 
+    def place_matters(self, intent: str) -> bool:
+        return True   # no place needed, but a named one decides the local extras
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         place = ka.current_place(tracker)
         benefit = ka.latest_entity(tracker, "benefit")

@@ -158,7 +158,9 @@ def read(text: str, *, intent: str = "") -> Question:
     if topic is None and re.search(r"领|发钱|给钱|补助|到账|审核", text):
         topic = "childcare_subsidy"   # money handed out without a name is, in practice, 育儿补贴
     facet = facet_of(text)
-    if facet == "general" and intent in FACET_OF_INTENT:
+    # The intent's point only for its own topic ("生育津贴谁发" in an ask_leave message is
+    # not about an amount).
+    if facet == "general" and intent in FACET_OF_INTENT and topic == TOPIC_OF_INTENT.get(intent):
         facet = FACET_OF_INTENT[intent]
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
 
@@ -237,7 +239,7 @@ def with_topic(question: Question, topic: str) -> Question:
 # How people ask, not what they ask about.
 _ASKING = re.compile(
     r"能不能|可不可以|是不是|有没有|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
-    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|谁发|谁领|谁给|有几天|几个|现在|规定|政策|标准|待遇|"
+    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions import templates
-from actions.base import HANDLERS, STAFF_CHANNELS
+from actions.base import HANDLERS, STAFF_CHANNELS, ask_which_place
 
 # Who to call, by the topic of the last question (the documents' lead units).
 DEPARTMENT_FOR_INTENT = {
@@ -81,6 +81,8 @@ class ActionResume(Action):
         pending = pending or implied_question(tracker)
         handler = HANDLERS.get(pending or "")
         if handler is None:
+            if ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+                return []
             place = ka.current_place(tracker)
             if place and ka.region_of(place) is None:
                 dispatcher.utter_message(text=templates.not_covered(ka.display_name(place)))

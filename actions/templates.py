@@ -4,6 +4,7 @@ Functions take the facts and return text; none of them computes or looks anythin
 """
 from __future__ import annotations
 
+import json
 from typing import Iterable, Mapping
 
 CHILD_ORDER_WORDS = {1: "第一个孩子", 2: "第二个孩子", 3: "第三个孩子"}
@@ -78,6 +79,26 @@ def sources_block(cites: Iterable[Mapping]) -> str:
 
 def ask_region() -> str:
     return "请问您在哪个地区？（例如：包头市昆都仑区、呼和浩特、通化、中宁县）不同地区的规定可能不同。"
+
+
+MAX_PLACE_CHOICES = 6
+
+
+def ask_which_place(name: str, candidates: Iterable[str]) -> str:
+    """A name several places share: which one? (the buttons come from place_buttons)."""
+    candidates = list(candidates)
+    listed = "；".join(candidates[:MAX_PLACE_CHOICES])
+    if len(candidates) > MAX_PLACE_CHOICES:
+        return (f"全国有{len(candidates)}个地方叫“{name}”，例如：{listed}。"
+                f"请连同所在的市或县（区）一起告诉我，例如“固阳县{name}”。")
+    return f"“{name}”有几个地方同名，请问您指的是哪一个？{listed}"
+
+
+def place_buttons(candidates: Iterable[tuple[str, str]]) -> list[dict]:
+    """One button per (label, value), at most MAX_PLACE_CHOICES; the value resolves to
+    exactly that place."""
+    return [{"title": label, "payload": "/inform" + json.dumps({"region": value}, ensure_ascii=False)}
+            for label, value in list(candidates)[:MAX_PLACE_CHOICES]]
 
 
 def not_covered(place: str) -> str:

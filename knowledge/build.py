@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from knowledge import fact_checks, parsers, qa, search, store
+from knowledge import fact_checks, parsers, places, qa, search, store
 from knowledge.parsers import Clause, SourceError
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -184,26 +184,14 @@ def scope_rows(*, documents: list[dict], root: Path, regions: list[dict]) -> lis
     return rows
 
 
-def region_rows(*, root: Path) -> tuple[list[dict], list[dict]]:
+def region_rows(*, root: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """Rows of `regions`, `region_aliases` and `places`: gazetteer.yml (region ids, aliases)
+    over the official divisions of the installed package (see knowledge/places.py)."""
     path = root / "gazetteer.yml"
-    entries = load_yaml_list(path=path)
-    by_id = {e["id"]: e for e in entries}
-    regions, aliases = [], {}
-    for entry in entries:
-        depth, parent = 0, entry.get("parent")
-        while parent is not None:
-            if parent not in by_id:
-                raise SourceError(file=str(path), line=entry["__line__"], message=f"unknown parent {parent!r}")
-            depth, parent = depth + 1, by_id[parent].get("parent")
-        regions.append({"id": entry["id"], "name": entry["name"], "level": entry["level"],
-                        "parent": entry.get("parent"), "depth": depth})
-        for alias in [entry["name"], *entry.get("aliases", [])]:
-            key = search.normalise(alias)
-            if aliases.get(key, entry["id"]) != entry["id"]:
-                raise SourceError(file=str(path), line=entry["__line__"],
-                                  message=f"alias {alias!r} already names {aliases[key]!r}")
-            aliases[key] = entry["id"]
-    return regions, [{"alias": a, "region_id": r} for a, r in aliases.items()]
+    try:
+        return places.gazetteer_tables(entries=load_yaml_list(path=path), divisions=places.package_divisions())
+    except ValueError as err:
+        raise SourceError(file=str(path), line=0, message=str(err)) from err
 
 
 def fact_rows(*, root: Path, table: str, clause_text: dict[str, str], region_ids: set[str]) -> list[dict]:
@@ -272,7 +260,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
     started = time.perf_counter()
     db_path = Path(db_path)
     documents, clauses = load_documents(root=root)
-    regions, aliases = region_rows(root=root)
+    regions, aliases, place_rows = region_rows(root=root)
     region_ids = {r["id"] for r in regions}
     for meta in documents:
         if meta["jurisdiction"] not in region_ids:
@@ -297,6 +285,7 @@ def build(*, root: Path = KNOWLEDGE_DIR, db_path: Path = store.DEFAULT_DB) -> Bu
         store.insert_rows(db=db, table="regions", rows=regions)
         store.insert_rows(db=db, table="region_aliases", rows=aliases)
         store.insert_rows(db=db, table="document_scope", rows=scopes)
+        store.insert_rows(db=db, table="places", rows=place_rows)
         store.insert_rows(db=db, table="clauses", rows=(
             {"id": f"{c.doc_id}:{c.path}", "doc_id": c.doc_id, "seq": seq, "path": c.path,
              "number": c.number, "heading": c.heading, "text": c.text, "kind": c.kind, "line": c.line}

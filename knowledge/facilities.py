@@ -46,6 +46,7 @@ def read_published_csv(*, path: Path, gazetteer: Gazetteer, jurisdiction: str | 
                 column_of[column] = match
         if "name" not in column_of:
             raise SourceError(file=str(path), line=1, message="no 机构名称 column")
+        context = gazetteer.regions[jurisdiction].name if jurisdiction in gazetteer.regions else path.stem
         rows = []
         for raw in reader:
             raw = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
@@ -53,7 +54,10 @@ def read_published_csv(*, path: Path, gazetteer: Gazetteer, jurisdiction: str | 
             value = {column: raw.get(header, "") for column, header in column_of.items()}
             if not value["name"]:
                 continue
-            district = gazetteer.lookup(value.get("district", "")) if value.get("district") else None
+            # A name several places share (青山区: 包头 / 武汉) is read inside the city the list
+            # is for: --jurisdiction, else the file's name (包头托育机构备案.csv).
+            district = (gazetteer.lookup(value["district"]) or gazetteer.lookup(context + value["district"])
+                        if value.get("district") else None)
             region_id = jurisdiction or (district.parent if district and district.level == "district" else None)
             if region_id is None and district is not None:
                 region_id = district.id

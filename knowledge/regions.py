@@ -7,11 +7,12 @@ tie; draft rules are returned beside it, flagged; a place not in the gazetteer i
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from knowledge import store
+from knowledge import places, store
 from knowledge.search import normalise
 
 ROOT = "china"
@@ -54,7 +55,8 @@ class Resolution:
 
 
 class Gazetteer:
-    """Regions and aliases loaded once from the store."""
+    """Regions and aliases loaded once from the store, with every place in China
+    (knowledge/places.py) to tell covered, outside, ambiguous and unknown apart."""
 
     def __init__(self, *, conn: sqlite3.Connection):
         self.regions = {
@@ -62,34 +64,33 @@ class Gazetteer:
             for row in store.regions(conn=conn)
         }
         self.aliases = {normalise(row["alias"]): row["region_id"] for row in store.region_aliases(conn=conn)}
-        # Longest names first, so 包头市青山区 is not read as 包头.
-        self._by_length = sorted(self.aliases, key=len, reverse=True)
+        self.places = _place_index(conn=conn)
 
     def lookup(self, place: str) -> Region | None:
-        """The region a place name, alias or id denotes exactly, or None."""
+        """The covered region a name, alias or id denotes, or None: a place outside the
+        coverage, a name several places share (白云区) and an unknown word all give None."""
         if not isinstance(place, str):
             return None
         key = normalise(place.strip())
         if key in self.regions:
             return self.regions[key]
-        region_id = self.aliases.get(key)
-        return self.regions[region_id] if region_id else None
+        if self.aliases.get(key) == ROOT:
+            return self.regions[ROOT]
+        resolved = self.places.resolve(place)
+        return self.regions[resolved.region_id] if resolved.kind == "covered" else None
+
+    def resolve_place(self, mention: str) -> places.Resolved:
+        """What a mention means: covered / outside / ambiguous / unknown (places.Resolved)."""
+        return self.places.resolve(mention)
 
     def find_in_text(self, text: str) -> list[Region]:
-        """Regions named in free text, most specific first (longest match wins)."""
-        flat = normalise(text)
+        """Covered regions named in free text, most specific first (包头昆区 -> 昆区, 包头)."""
         found: list[Region] = []
-        taken = [False] * len(flat)
-        for alias in self._by_length:
-            start = flat.find(alias)
-            while start != -1:
-                end = start + len(alias)
-                if not any(taken[start:end]):
-                    taken[start:end] = [True] * len(alias)
-                    region = self.regions[self.aliases[alias]]
-                    if region not in found:
-                        found.append(region)
-                start = flat.find(alias, end)
+        for match in self.places.find_places(text, keep_ancestors=True):
+            if len(match.places) == 1 and match.places[0].region_id:
+                region = self.regions[match.places[0].region_id]
+                if region not in found:
+                    found.append(region)
         return sorted(found, key=lambda r: -r.depth)
 
     def chain(self, region_id: str) -> list[Region]:
@@ -101,6 +102,29 @@ class Gazetteer:
             chain.append(region)
             current = region.parent
         return chain
+
+
+def _place_index(*, conn: sqlite3.Connection) -> places.PlaceIndex:
+    """The index of every place (about a second to build): shared by connections to the
+    same store file as long as the file is unchanged."""
+    path = store.database_file(conn=conn)
+    if not path or not os.path.exists(path):
+        return _new_place_index(conn)
+    stat = os.stat(path)
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _PLACE_INDEXES:
+        if len(_PLACE_INDEXES) >= 4:
+            _PLACE_INDEXES.pop(next(iter(_PLACE_INDEXES)))
+        _PLACE_INDEXES[key] = _new_place_index(conn)
+    return _PLACE_INDEXES[key]
+
+
+_PLACE_INDEXES: dict[tuple[str, int, int], places.PlaceIndex] = {}
+
+
+def _new_place_index(conn: sqlite3.Connection) -> places.PlaceIndex:
+    return places.PlaceIndex(places=[dict(r) for r in store.places(conn=conn)],
+                             aliases=[dict(r) for r in store.region_aliases(conn=conn)])
 
 
 @lru_cache(maxsize=8)

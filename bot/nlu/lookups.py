@@ -1,7 +1,10 @@
 """Generate NLU resources from the knowledge store, so names are never copied by hand:
 
 - data/nlu/lookups/gazetteer.yml: lookup tables `region` / `district` and synonyms
-  mapping every name and alias to its gazetteer id (昆区 -> kundulun);
+  mapping every name and alias of a covered region to its gazetteer id (昆区 -> kundulun).
+  Only covered places: the ~3000 national names and the towns are not NLU features; the
+  actions read places from the raw text with knowledge/places.py (and ask back on a
+  shared name even when a synonym here maps it to one region);
 - a user dictionary for the pkuseg segmenter (place names, leave types, benefit kinds,
   service names), one word per line.
 

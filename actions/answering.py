@@ -246,7 +246,14 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     """The best entry for this question in the citizen's place (or any place when unknown),
     if it shares enough of the question's words with one of the entry's paraphrases."""
     conn = ka.connection()
-    if question.follow_up:   # a follow-up carries few words: take the entry of its topic and facet
+    if question.follow_up:
+        # A follow-up carries few words: match them with the topic's name, among the
+        # entries of its topic and point; else the first entry of that topic and point.
+        text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
+        for match in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
+                              jurisdictions=chain, limit=8):
+            if question.topic and same_topic(match.topic, question.topic) and match.facet == question.facet:
+                return match
         return entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)

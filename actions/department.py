@@ -44,7 +44,12 @@ class ActionAnswerDepartment(AnswerAction, Action):
         topic = topic_of(text)
         clause_id = best_unit_clause(topic, ka.current_place(tracker))
         if clause_id is None:
-            reply.say(templates.no_department(topic))
+            # Who decides, by what the question (or the one before it) is about.
+            from actions import answering, questions
+
+            about = questions.topic_of(text) or (answering.last_question(tracker) or questions.read("")).topic
+            office = answering.DEPARTMENT_OF_TOPIC.get(about or "")
+            reply.say(templates.no_department(topic, templates.department(office) if office else None))
             return
         units = store.units(conn=ka.connection(), clause_id=clause_id)
         cited = ka.cite(clause_id)

@@ -40,6 +40,12 @@ LEAVE_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriag
 LEAVE_TYPE_OF_TOPIC = {"maternity_leave": "产假", "paternity_leave": "护理假", "parental_leave": "育儿假",
                        "marriage_leave": "婚假", "only_child_leave": "独生子女照护假", "miscarriage_leave": "流产假"}
 TOPIC_OF_LEAVE_TYPE = {v: k for k, v in LEAVE_TYPE_OF_TOPIC.items()}
+# How a topic is named, to give a short follow-up ("要多久") the words of its topic.
+TOPIC_LABEL = {**LEAVE_TYPE_OF_TOPIC, "childcare_subsidy": "育儿补贴", "local_subsidy": "生育补贴",
+               "maternity_allowance": "生育津贴", "maternity_insurance": "生育保险", "tax_deduction": "个税扣除",
+               "housing": "住房公积金", "childcare_service": "托育", "education": "入学",
+               "health_service": "妇幼健康", "employment_rights": "女职工权益", "family_support": "独生子女家庭",
+               "marriage_custom": "婚俗"}
 # Rasa intents as a hint when the words say nothing.
 TOPIC_OF_INTENT = {
     "ask_leave": "maternity_leave", "ask_leave_dates": "maternity_leave",

@@ -117,8 +117,17 @@ def leave_label(leave_type: str) -> str:
     return LEAVE_DISPLAY.get(leave_type, leave_type)
 
 
-def leave_direct(place: str, rule: Mapping) -> str:
-    """包头市女职工生育第三个孩子可享受产假188天。"""
+def leave_direct(place: str, rule: Mapping, rule_place: str | None = None) -> str:
+    """包头市女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定，全区适用）。"""
+    text = _leave_sentence(place, rule)
+    if rule_place and rule_place != place:
+        # A region-wide rule is the region's, even where a city's list repeats it.
+        whole = "全省" if rule_place.endswith("省") else "全区" if rule_place.endswith("区") else "全市"
+        text = text[:-1] + f"（按{rule_place}规定，{whole}适用）。"
+    return text
+
+
+def _leave_sentence(place: str, rule: Mapping) -> str:
     who = WHO_WORDS.get(rule["who"], "")
     order = CHILD_ORDER_WORDS.get(rule["child_order"])
     if rule["leave_type"] == "流产假":
@@ -280,7 +289,9 @@ def department_answer(place: str, topic: str, lead: list[str], other: list[str])
     return text
 
 
-def no_department(topic: str) -> str:
+def no_department(topic: str, office: str | None = None) -> str:
+    if office:
+        return f"文件中没有写明“{topic}”由哪个部门负责。这类问题一般可咨询{office}。"
     return f"文件中没有写明“{topic}”由哪个部门负责。建议拨打{HOTLINE}咨询。"
 
 

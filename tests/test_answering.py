@@ -57,7 +57,7 @@ def test_child_order_follow_up_keeps_the_place_and_topic(domain):
     tracker = make_tracker(intent="follow_up", text="那三胎呢",
                            slots={"region": "hohhot", "last_question": "maternity_leave|amount||"})
     _, text = run(ActionFollowUp(), tracker, domain)
-    assert text.startswith("呼和浩特市女职工生育第三个孩子可享受产假188天")
+    assert text.startswith("呼和浩特市女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定")
 
 
 def test_place_follow_up_changes_only_the_place(domain):

@@ -91,8 +91,7 @@ CHILD_ORDER_WORDS = (
 # A follow-up leans on the question before it: short, opens with 那/那么/还有 or ends
 # with 呢, and names no topic of its own.
 _FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|再问下?)|呢[?？。!！]*$|^(要|得|需要)?多久|^在哪|^去哪|^怎么(办|申请|领)")
-_SPLIT = re.compile(r"[?？;；\n]+|[，,、。]\s*(?=还有|另外|以及|然后|顺便|再问|再就是)|(?:还有|另外|以及|顺便问一?下?)")
-_PARTS_SOFT = re.compile(r"[，,、。]")
+_PIECES = re.compile(r"[?？;；\n，,、。!！]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])|还有|另外|以及|顺便问一?下?")
 
 
 @dataclass(frozen=True)
@@ -172,32 +171,50 @@ def read(text: str, *, intent: str = "") -> Question:
 
 
 def split_parts(text: str) -> list[str]:
-    """A message cut into its question parts (at most 4); a part that names no topic
-    stays with the part before it ("产假多少天，包括周末吗" is one question)."""
-    pieces = [p.strip(" ，,、。") for p in _SPLIT.split(text or "") if p and p.strip(" ，,、。")]
-    # "产假多少天、生育津贴谁发、3600能不能领": soft separators count when each side names a topic.
-    refined: list[str] = []
-    for piece in pieces:
-        soft = [p.strip() for p in _PARTS_SOFT.split(piece) if p.strip()]
-        if len(soft) > 1 and sum(topic_of(p) is not None for p in soft) >= 2:
-            refined.extend(soft)
-        else:
-            refined.append(piece)
+    """A message cut into its question parts (at most 4).
+
+    Pieces are cut at question marks, semicolons, commas and the spaces people type
+    between questions. A piece naming a topic starts a part; a piece without one starts
+    a part when it asks another point of the part before ("育儿补贴多少钱 审核多久"), else
+    it belongs to its neighbour ("离婚了孩子跟我，补贴谁领" is one question)."""
+    pieces = [p.strip() for p in _PIECES.split(text or "") if p and p.strip(" ，,、。")]
     parts: list[str] = []
-    for piece in refined:
-        if parts and topic_of(piece) is None:
+    facets: list[str] = []
+    context = ""
+    for piece in pieces:
+        piece = piece.strip(" ，,、。")
+        topic, facet = topic_of(piece), facet_of(piece)
+        if topic is not None:
+            parts.append(context + piece)
+            facets.append(facet)
+            context = ""
+        elif parts and facet not in ("general", facets[-1]) and not context:
+            parts.append(piece)
+            facets.append(facet)
+        elif parts:
             parts[-1] = parts[-1] + "，" + piece
         else:
-            parts.append(piece)
+            context += piece + "，"
+    if not parts:
+        return [text]
+    if context:
+        parts[-1] = parts[-1] + "，" + context.rstrip("，")
     return parts[:4]
 
 
 def read_message(text: str, *, intent: str = "") -> list[Question]:
-    """The questions of one message: one per part that asks something distinct."""
+    """The questions of one message: one per part that asks something distinct; a part
+    that names no topic is about the topic of the part before it."""
     parts = split_parts(text)
     if len(parts) <= 1:
         return [read(text, intent=intent)]
-    questions = [read(part, intent=intent) for part in parts]
+    questions: list[Question] = []
+    for part in parts:
+        question = read(part, intent=intent)
+        if topic_of(part) is None and questions:
+            question = replace(question, topic=questions[-1].topic,
+                               child_order=question.child_order or questions[-1].child_order)
+        questions.append(question)
     distinct: list[Question] = []
     for q in questions:
         if not any((q.topic, q.facet) == (d.topic, d.facet) for d in distinct):

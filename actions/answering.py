@@ -129,7 +129,13 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         # The fact tables answer amounts and overviews, unless the words are plainly
         # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
-        if match is None or match.facet in FACT_FACETS:
+        if match is not None and match.facet in FACT_FACETS:
+            match = None
+        if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"):
+            # No place, and the point is national (生育保险 个人交不交钱): answer it rather
+            # than ask where the citizen lives.
+            match = best_qa(first, chain=["china"])
+        if match is None:
             return None
         reply = Answer()
         say_entry(match, question=first, place=place, reply=reply)
@@ -199,7 +205,7 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
     if match is not None:
         say_entry(match, question=question, place=place, reply=reply)
         return True
-    found = best_sentences(question.text, chain=chain)
+    found = best_sentences(question.text, chain=chain, topic=question.topic)
     if found is not None:
         clause_id, sentences = found
         cited = ka.cite(clause_id)
@@ -260,11 +266,17 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
+    fitting = []
     for match in candidates[:3]:
         needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
         if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
-            return match
-    return None
+            fitting.append(match)
+    if not fitting:
+        return None
+    # The place's own rule before a wider one that also fits (呼和浩特's payment months
+    # before the national "at least quarterly").
+    order = {region: i for i, region in enumerate(chain or [])}
+    return min(fitting, key=lambda m: (order.get(m.jurisdiction, len(order)), fitting.index(m)))
 
 
 def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
@@ -354,7 +366,8 @@ def search_text(text: str) -> str:
     return flat + " " + " ".join(extra)
 
 
-def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
+def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str] = None
+                   ) -> Optional[tuple[str, list[str]]]:
     """(clause id, its sentences that match the question best) for the long tail, or None.
     Sentences of the top clauses compete; the place's own documents win a tie."""
     query = search_text(text)
@@ -368,7 +381,10 @@ def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[s
         jurisdiction = ka.cite(hit.clause_id)["jurisdiction"]
         if chain is not None and jurisdiction not in chain and jurisdiction != "china":
             continue   # another place's rule never answers for this place
-        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], query, least=least)
+        clause_text = ka.cite(hit.clause_id)["text"]
+        if topic in qs.TOPIC_WORDS and not any(w in clause_text for w in qs.TOPIC_WORDS[topic] + (qs.TOPIC_LABEL.get(topic, "-"),)):
+            continue   # a clause that never names the topic asked does not answer it
+        sentences = matching_sentences(clause_text, query, least=least)
         if not sentences:
             continue
         matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)

@@ -219,8 +219,10 @@ def compare_need_two() -> str:
 
 # ---------------------------------------------------------------- money
 
-def subsidy_direct(intent: str, rule: Mapping) -> str:
-    """The first sentence of a 育儿补贴 answer."""
+def subsidy_direct(intent: str, rule: Mapping, also: bool = False) -> str:
+    """The first sentence of a 育儿补贴 answer (`also`: after the place's own subsidy)."""
+    if also:
+        return f"此外，国家育儿补贴{rule['amount_text']}，发放至孩子满3周岁。"
     if intent == "ask_subsidy_apply":
         return "育儿补贴可以线上或线下申领，由父母一方申请，首次申领后每年续领。"
     if intent == "ask_subsidy_eligibility":

@@ -38,6 +38,8 @@ MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
+# The topic each answering action is built for.
+TOPIC_OF_ACTION_INTENT = qs.TOPIC_OF_INTENT
 OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
 
 # Who decides when the material is silent, by topic.
@@ -109,12 +111,14 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
         question = qs.follow(previous, text)
         reply = Answer()
+        say_outside(place, reply)
         answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, question, place)
         return reply
     if len(question_parts) > 1:
         reply = Answer()
         reply.say(templates.several_questions(len(question_parts)))
+        say_outside(place, reply)
         for number, question in enumerate(question_parts[:MAX_PARTS], start=1):
             part = Answer()
             answer_one(question, place=place, reply=part, tracker=tracker, brief=True)
@@ -123,31 +127,50 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    words_topic = qs.topic_of(text)
+    if words_topic in qs.LEAVE_TOPICS and TOPIC_OF_ACTION_INTENT.get(intent, words_topic) not in qs.LEAVE_TOPICS:
+        # The words name a leave, the intent another topic: the words win.
+        reply = Answer()
+        answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
+        finish(reply, first, place)
+        return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
         return None   # a general question: the action's fact tables answer it
-    if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
-        # The fact tables answer amounts and overviews, unless the words are plainly
-        # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
-        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
+    if first.topic in FACT_TOPICS:
+        # The fact tables answer amounts and overviews of these topics; a question-answer
+        # entry answers only a point of its own that fits plainly ("产前能休几天" is about
+        # 产前15天, not the days by place). Clause sentences never replace the facts here.
+        strict = first.facet in FACT_FACETS
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
         if match is not None and match.facet in FACT_FACETS:
             match = None
         if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"):
             # No place, and the point is national (生育保险 个人交不交钱): answer it rather
             # than ask where the citizen lives.
             match = best_qa(first, chain=["china"])
+            if match is not None and match.facet in FACT_FACETS:
+                match = None
         if match is None:
             return None
         reply = Answer()
+        say_outside(place, reply)
         say_entry(match, question=first, place=place, reply=reply)
         finish(reply, first, place)
         return reply
     if first.topic is None and first.facet == "general":
         return None
     reply = Answer()
+    say_outside(place, reply)
     if not answer_facet(first, place=place, reply=reply):
         return None
     finish(reply, first, place)
     return reply
+
+
+def say_outside(place: Optional[str], reply: Answer) -> None:
+    """A place outside the store is named and told so before the national rule."""
+    if place and ka.region_of(place) is None:
+        reply.say(templates.not_covered_national_follows(ka.display_name(place)))
 
 
 def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:

@@ -23,7 +23,7 @@ def topic_of(text: str) -> str:
 def best_unit_clause(topic: str, place: Optional[str]) -> Optional[str]:
     """The best-matching clause that names responsible units (the place's documents first)."""
     conn = ka.connection()
-    hits = [h for h in search.search(conn=conn, query=topic, limit=10) if h.matched_terms >= MIN_MATCHED_TERMS
+    hits = [h for h in search.search(conn=conn, query=topic, limit=40) if h.matched_terms >= MIN_MATCHED_TERMS
             or (h.matched_terms >= 1 and len(search.query_terms(topic)) == 1)]
     with_units = [h for h in hits if store.units(conn=conn, clause_id=h.clause_id)["lead"]]
     if place and ka.region_of(place):

@@ -462,3 +462,8 @@ def too_fast() -> str:
 def message_too_long(limit: int) -> str:
     """A channel's reply to a message longer than it accepts (bot/channels/limits.py)."""
     return f"您的消息太长了，请把问题缩短到{limit}字以内再发送。"
+
+
+def not_covered_national_follows(place: str) -> str:
+    return (f"知识库暂未收录“{place}”的地方政策，以下是国家层面的规定（当地可能另有规定，"
+            f"请以当地人社、医保或卫生健康部门的解释为准）：")

@@ -104,8 +104,16 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     previous = last_question(tracker)
     question_parts = qs.read_message(text, intent=intent)
     first = question_parts[0]
-    if first.facet == "source" and (tracker.get_slot("cited_clauses") or []) and len(question_parts) == 1:
-        return show_sources(tracker.get_slot("cited_clauses"))
+    if first.facet == "source" and len(question_parts) == 1:
+        content = qs.without_source_words(text)
+        if qs.topic_of(content) or qs.specific_terms(content):
+            # "98天产假是哪个法规规定的": answer the content, its source first.
+            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker)
+            if reply is not None:
+                finish(reply, qs.read(content, intent=intent), place)
+                return reply
+        if tracker.get_slot("cited_clauses"):
+            return show_sources(tracker.get_slot("cited_clauses"))
     if intent in OWN_LOGIC_INTENTS:
         return None
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
@@ -415,6 +423,21 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
         if best is None or key > best[0]:
             best = (key, hit.clause_id, sentences)
     return (best[1], best[2]) if best else None
+
+
+def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
+    """Where a rule the citizen names comes from: the documents first, then the rule."""
+    inner = Answer()
+    answer_one(question, place=place, reply=inner, tracker=tracker, brief=True)
+    if not inner.clause_ids:
+        return None
+    reply = Answer()
+    cited = ka.cites(inner.clause_ids)
+    reply.say(templates.comes_from(cited[:2]))
+    reply.lines += inner.lines
+    reply.say(templates.clause_text(cited[0]))
+    reply.cite(*inner.clause_ids)
+    return reply
 
 
 def show_sources(clause_ids: list[str]) -> Answer:

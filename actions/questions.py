@@ -60,7 +60,8 @@ FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
 
 # facet -> patterns, checked in this order (the first match wins).
 FACET_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("source", r"哪个文件|哪份文件|什么文件|原文|出处|依据是|依据什么|哪条规定|哪一条|文件号|政策依据|根据什么|条款"),
+    ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
+               r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
     ("rights", r"不给|不批|不让|拒绝|违法|违规|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
     ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续"),
@@ -295,3 +296,12 @@ def is_general(text: str) -> bool:
     """A question about one topic that asks nothing more specific than its amount or
     whether it applies ("育儿补贴能不能领", "包头生三孩产假多少天")."""
     return not specific_terms(text) and len(topics_named(text)) <= 1
+
+
+_SOURCE_WORDS = re.compile(r"(是|在|出自|来自|依据|根据|按照)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"
+                           r"(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
+
+
+def without_source_words(text: str) -> str:
+    """A source request with the asking removed: "98天产假是哪个法规规定的" → "98天产假"."""
+    return _SOURCE_WORDS.sub("", text).strip(" ，,")

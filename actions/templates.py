@@ -423,7 +423,8 @@ def clause_sentences(title: str, sentences: list[str]) -> str:
 def clause_text(cite: Mapping) -> str:
     """A cited clause shown in full for "给我看原文"."""
     body = cite["text"] if len(cite["text"]) <= 400 else cite["text"][:400] + "…"
-    return f"《{cite['title']}》{cite['heading']}原文：{body}"
+    where = source_line(cite)[len("来源："):].split("，")[0]
+    return f"原文（{where}）：{body}"
 
 
 def more_sources(count: int) -> str:
@@ -467,3 +468,15 @@ def message_too_long(limit: int) -> str:
 def not_covered_national_follows(place: str) -> str:
     return (f"知识库暂未收录“{place}”的地方政策，以下是国家层面的规定（当地可能另有规定，"
             f"请以当地人社、医保或卫生健康部门的解释为准）：")
+
+
+def comes_from(cites: list[Mapping]) -> str:
+    """出自《title》（文号）position — the first sentence of a source request's answer."""
+    parts = []
+    for cite in cites:
+        line = source_line(cite)[len("来源："):]
+        where = line.split("，")[0] if "，" in line else line
+        if cite["status"] == "draft":
+            where += "（征求意见稿，尚未正式施行）"
+        parts.append(where)
+    return "出自" + "和".join(parts) + "。"

@@ -47,6 +47,9 @@ class ActionAnswerDepartment(AnswerAction, Action):
             # Who decides, by what the question (or the one before it) is about.
             from actions import answering, questions
 
+            # "在单位被骚扰 单位要管吗" names no department but a rule answers it.
+            if answering.answer_facet(questions.read(text), place=ka.current_place(tracker), reply=reply):
+                return
             about = questions.topic_of(text) or (answering.last_question(tracker) or questions.read("")).topic
             office = answering.DEPARTMENT_OF_TOPIC.get(about or "")
             reply.say(templates.no_department(topic, templates.department(office) if office else None))

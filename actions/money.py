@@ -193,13 +193,19 @@ class ActionAnswerBenefit(AnswerAction, Action):
         return "action_answer_benefit"
 
     def place_needed(self, intent: str) -> bool:
-        # The tax deduction is national: answer it without asking where.
-        return intent != "ask_tax_deduction"
+        # The tax deduction and the maternity insurance are national: answer them without
+        # asking where (housing support is local).
+        return intent == "ask_housing"
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         place = ka.current_place(tracker)
         if not place:
-            self.national(reply, "个税扣除")
+            if intent == "ask_maternity_insurance":
+                for kind in ("生育保险", "生育津贴"):
+                    self.national(reply, kind)
+                reply.say(templates.may_differ_locally())
+            else:
+                self.national(reply, "个税扣除")
             return
         reply.events.append(SlotSet("region", place))
         benefit = ka.latest_entity(tracker, "benefit")

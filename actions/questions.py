@@ -29,7 +29,9 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
     "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中"),
     "health_service": ("筛查", "孕检", "孕前", "出生缺陷", "新生儿", "体检", "母婴", "妇幼"),
-    "employment_rights": ("辞退", "开除", "解除合同", "解除劳动", "降薪", "降工资", "调岗", "劳动合同"),
+    "employment_rights": ("辞退", "开除", "解除合同", "解除劳动", "降薪", "降工资", "调岗", "劳动合同", "夜班", "加班",
+                          "哺乳期", "哺乳时间", "三期", "孕期", "裁员", "禁忌", "重活", "骚扰", "劳动时间", "工作时间",
+                          "上班时间", "劳动仲裁", "仲裁"),
     "family_support": ("独生子女", "计划生育家庭", "特别扶助", "失独", "奖励扶助"),
     "marriage_custom": ("彩礼", "婚俗", "婚嫁"),
     "maternity_leave": ("产假", "生育假", "休产", "生孩子能休", "坐月子", "产前假"),
@@ -171,31 +173,39 @@ def read(text: str, *, intent: str = "") -> Question:
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
 
 
+# A piece that asks something (the rest is context: "单位扣了我的生育津贴 怎么办").
+_ASKS = re.compile(r"[吗呢?？]|多少|几|怎么|怎样|什么|啥|咋|谁|哪|能不能|可不可以|是否|是不是|要不要|会不会|算不算|有没有|"
+                   r"多久|多长|可以|能否|合法|违法|如何|行不行|对不对|有用|管不管")
+
+
 def split_parts(text: str) -> list[str]:
     """A message cut into its question parts (at most 4).
 
     Pieces are cut at question marks, semicolons, commas and the spaces people type
-    between questions. A piece naming a topic starts a part; a piece without one starts
-    a part when it asks another point of the part before ("育儿补贴多少钱 审核多久"), else
-    it belongs to its neighbour ("离婚了孩子跟我，补贴谁领" is one question)."""
-    pieces = [p.strip() for p in _PIECES.split(text or "") if p and p.strip(" ，,、。")]
+    between questions. A piece that asks nothing is context for the question after it.
+    A question naming a topic starts a part; one without a topic starts a part when it
+    asks another point of the part before ("育儿补贴多少钱 审核多久"), else it belongs to it."""
+    pieces = [p.strip(" ，,、。") for p in _PIECES.split(text or "") if p and p.strip(" ，,、。")]
     parts: list[str] = []
     facets: list[str] = []
     context = ""
     for piece in pieces:
-        piece = piece.strip(" ，,、。")
+        if not _ASKS.search(piece):
+            context += piece + "，"
+            continue
         topic, facet = topic_of(piece), facet_of(piece)
         if topic is not None:
             parts.append(context + piece)
             facets.append(facet)
-            context = ""
         elif parts and facet not in ("general", facets[-1]) and not context:
             parts.append(piece)
             facets.append(facet)
         elif parts:
-            parts[-1] = parts[-1] + "，" + piece
+            parts[-1] = parts[-1] + "，" + context + piece
         else:
             context += piece + "，"
+            continue
+        context = ""
     if not parts:
         return [text]
     if context:

@@ -80,7 +80,27 @@ def question_of_intent(tracker: Tracker, intent: str) -> qs.Question:
     leave_type = ka.latest_entity(tracker, "leave_type")
     if leave_type in qs.TOPIC_OF_LEAVE_TYPE:
         question = qs.with_topic(question, qs.TOPIC_OF_LEAVE_TYPE[leave_type])
+    previous = last_question(tracker)
+    if question.topic is None and previous is not None:   # "截止什么时候" stays on its topic
+        question = qs.with_topic(question, previous.topic)
     return question
+
+
+# The action that answers a topic when a turn has to be resumed (after "which 白云区?").
+INTENT_OF_TOPIC = {
+    "maternity_leave": "ask_leave", "paternity_leave": "ask_leave", "parental_leave": "ask_leave",
+    "marriage_leave": "ask_leave", "only_child_leave": "ask_leave", "miscarriage_leave": "ask_leave",
+    "childcare_subsidy": "ask_subsidy_amount", "local_subsidy": "ask_subsidy_amount",
+    "tax_deduction": "ask_tax_deduction", "maternity_allowance": "ask_maternity_insurance",
+    "maternity_insurance": "ask_maternity_insurance", "housing": "ask_housing",
+    "childcare_service": "ask_childcare_policy", "education": "ask_education",
+}
+
+
+def intent_of_turn(tracker: Tracker) -> Optional[str]:
+    """The answering intent for what this turn (or the one before) is about."""
+    topic = qs.topic_of(tracker.latest_message.get("text") or "") or (last_question(tracker) or qs.read("")).topic
+    return INTENT_OF_TOPIC.get(topic or "")
 
 
 def place_chain(place: Optional[str]) -> Optional[list[str]]:

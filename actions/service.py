@@ -75,6 +75,9 @@ class ActionResume(Action):
         if not pending:   # "那呼市呢" / "那二孩呢" after an answer: a follow-up, not a bare place
             from actions import answering
 
+            if ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+                waiting = implied_question(tracker) or answering.intent_of_turn(tracker)
+                return [SlotSet("pending_intent", waiting)] if waiting else []
             routed = answering.answer_turn(tracker, "inform")
             if routed is not None:
                 return routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)

@@ -228,7 +228,7 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
                 leave.say_leave_without_place(reply, leave_type=question.leave_type)
             return
         if question.topic == "childcare_subsidy":
-            money.say_subsidy_amount(reply, place=place, brief=brief)
+            money.say_subsidy_amount(reply, place=place, brief=brief, child_order=question.child_order)
             return
         if question.topic == "local_subsidy":
             money.say_local_subsidy(reply, place=place, child_order=question.child_order)

@@ -20,3 +20,15 @@ class ActionFollowUp(AnswerAction, Action):
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         reply.say(templates.follow_up_without_context() if intent == "follow_up"
                   else templates.source_without_answer())
+
+
+@answers("out_of_scope")
+class ActionOutOfScope(AnswerAction, Action):
+    """A short turn the NLU calls out of scope ("什么时候发") is often a follow-up: it is
+    answered as one when it leans on an answer; otherwise the polite out-of-scope reply."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        reply.say(templates.out_of_scope())

@@ -86,7 +86,14 @@ def say_leave_without_place(reply: Answer, *, leave_type: Optional[str]) -> None
         if rule is not None:
             reply.say(templates.national_baseline(rule["days"]))
             reply.cite(rule["clause_id"])
-    reply.say(templates.leave_depends_on_place(leave_type or "产假"))
+        reply.say(templates.leave_depends_on_place(leave_type or "产假"))
+        return
+    national = store.facts_in(conn=ka.connection(), table="leave_rules", jurisdictions=["china"], leave_type=leave_type)
+    for rule in national:   # 流产假 is the State Council's: the same everywhere
+        reply.say(templates.leave_direct("国家规定", rule))
+        reply.cite(rule["clause_id"])
+    if not national:
+        reply.say(templates.leave_depends_on_place(leave_type))
 
 
 @answers("ask_leave")

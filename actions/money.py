@@ -32,6 +32,12 @@ CONDITION_CLAUSES = {
 }
 
 
+def child_order_in(tracker: Tracker) -> Optional[int]:
+    """The child order named now (or remembered), as 1, 2 or 3."""
+    value = ka.latest_entity(tracker, "child_order") or tracker.get_slot("child_order")
+    return int(value) if isinstance(value, str) and value in ("1", "2", "3") else None
+
+
 def resolve(place: str, kind: str) -> regions.Resolution:
     return regions.resolve(conn=ka.connection(), place=place, table="benefits", kind=kind)
 
@@ -56,10 +62,11 @@ SUBSIDY_CLAUSES = {
 }
 
 
-def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = False) -> None:
+def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = False,
+                       child_order: Optional[int] = None) -> None:
     """The national 育儿补贴 amount, then the place's own subsidies (with their conditions)."""
     if place and ka.region_of(place) is not None:
-        ActionAnswerSubsidy().regional(place, reply)
+        ActionAnswerSubsidy().regional(place, reply, child_order=child_order)
     main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
     reply.say(templates.subsidy_direct("ask_subsidy_amount", main, also=bool(reply.lines)))
     reply.cite(main["clause_id"])
@@ -150,25 +157,29 @@ class ActionAnswerSubsidy(AnswerAction, Action):
         covered = bool(place and ka.region_of(place))
         # "How much" where the place pays its own subsidy: the place's answer comes first.
         local_first = covered and intent == "ask_subsidy_amount"
+        child_order = child_order_in(tracker)
         if local_first:
-            self.regional(place, reply)
+            self.regional(place, reply, child_order=child_order)
         main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
         reply.say(templates.subsidy_direct(intent, main, also=bool(reply.lines)))
         reply.cite(main["clause_id"])
+        if place and not covered:   # named right after the national rule it is given
+            reply.say(templates.not_covered(ka.display_name(place)))
         for clause_id in SUBSIDY_CLAUSES.get(intent, SUBSIDY_CLAUSES["ask_subsidy_amount"]):
             reply.say(templates.clause_bullet(ka.cite(clause_id)["text"]))
             reply.cite(clause_id)
-        if place and not covered:
-            reply.say(templates.not_covered(ka.display_name(place)))
-        elif covered and not local_first:
-            self.regional(place, reply)
+        if covered and not local_first:
+            self.regional(place, reply, child_order=child_order)
         if covered:
             reply.events.append(SlotSet("region", place))
 
-    def regional(self, place: str, reply: Answer, only: Optional[str] = None) -> None:
+    def regional(self, place: str, reply: Answer, only: Optional[str] = None,
+                 child_order: Optional[int] = None) -> None:
         for kind in ([only] if only else REGIONAL_SUBSIDIES):
             for row in resolve(place, kind).rules:
                 if row["jurisdiction"] == "china":
+                    continue
+                if child_order and row["child_order"] not in (None, child_order):
                     continue
                 order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
                 reply.say(templates.regional_subsidy(ka.display_name(row["jurisdiction"]), kind, order,

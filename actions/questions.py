@@ -23,7 +23,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "local_subsidy": ("育儿补贴金", "生育补贴", "一万", "1万", "10000", "5万", "五万", "50000", "10万", "十万",
                       "100000"),
     "childcare_subsidy": ("育儿补贴", "育儿补助", "育儿津贴", "3600", "三千六", "育儿金", "补贴"),
-    "tax_deduction": ("个税", "个人所得税", "专项附加扣除", "附加扣除", "抵扣", "退税"),
+    "tax_deduction": ("个税", "个人所得税", "专项附加扣除", "附加扣除", "抵扣", "退税", "交税", "缴税", "纳税", "扣税"),
     "maternity_insurance": ("生育保险", "产检", "分娩", "住院费", "报销", "医保", "辅助生殖", "试管"),
     "housing": ("公积金", "公租房", "购房", "买房", "房贷", "租房", "住房", "首付"),
     "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
@@ -236,9 +236,18 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
 
 
 def is_follow_up(text: str) -> bool:
-    """A short message leaning on the previous question."""
+    """A short message leaning on the previous question: it opens with 那/还有 or ends with
+    呢, or it is a fragment that names no topic ("什么时候发", "我在包头", "分几年给")."""
     flat = (text or "").strip()
-    return 0 < len(flat) <= 20 and bool(_FOLLOW_UP.search(flat))
+    if not 0 < len(flat) <= 20:
+        return False
+    if _NOT_A_QUESTION.search(flat):
+        return False
+    return bool(_FOLLOW_UP.search(flat)) or (len(flat) <= 12 and not topics_named(flat))
+
+
+# Greetings, thanks, feedback and asking for a person lean on nothing.
+_NOT_A_QUESTION = re.compile(r"^(你好|您好|在吗|谢谢|多谢|感谢|再见|拜拜|好的|好吧|嗯|哦|ok|OK)|有帮助|没帮助|没用|人工|客服|真人")
 
 
 def follow(previous: Question, text: str) -> Question:

@@ -224,7 +224,8 @@ def subsidy_direct(intent: str, rule: Mapping, also: bool = False) -> str:
     if also:
         return f"此外，国家育儿补贴{rule['amount_text']}，发放至孩子满3周岁。"
     if intent == "ask_subsidy_apply":
-        return "育儿补贴可以线上或线下申领，由父母一方申请，首次申领后每年续领。"
+        return (f"国家育儿补贴{rule['amount_text']}，可以线上或线下申领，由父母一方申请，"
+                "首次申领后每年续领。")
     if intent == "ask_subsidy_eligibility":
         return "符合法律法规规定生育的3周岁以下婴幼儿都可以领取国家育儿补贴。"
     return f"国家育儿补贴{rule['amount_text']}，发放至孩子满3周岁。"
@@ -480,3 +481,7 @@ def comes_from(cites: list[Mapping]) -> str:
             where += "（征求意见稿，尚未正式施行）"
         parts.append(where)
     return "出自" + "和".join(parts) + "。"
+
+
+def out_of_scope() -> str:
+    return "抱歉，这个问题不在我能回答的范围内。我只回答生育支持政策相关的问题；其他政务问题可拨打12345政务服务便民热线。"

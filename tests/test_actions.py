@@ -227,7 +227,7 @@ def test_feedback_is_stored_in_a_slot(dispatcher, domain, text, helpful):
 
 
 def test_every_question_intent_has_a_handler(domain):
-    questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions", "follow_up"}
+    questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions", "follow_up", "out_of_scope"}
     assert questions == set(HANDLERS)
 
 

@@ -156,6 +156,12 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    if first.topic == "local_subsidy":
+        # "包头有没有一孩一万的补贴": whose scheme it is decides the answer.
+        reply = Answer()
+        answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
+        finish(reply, first, place)
+        return reply
     words_topic = qs.topic_of(text)
     if words_topic in qs.LEAVE_TOPICS and TOPIC_OF_ACTION_INTENT.get(intent, words_topic) not in qs.LEAVE_TOPICS:
         # The words name a leave, the intent another topic: the words win.
@@ -179,6 +185,18 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             match = best_qa(first, chain=["china"])
             if match is not None and match.facet in FACT_FACETS:
                 match = None
+        if match is None and place is None and first.topic in qs.LEAVE_TOPICS and first.facet != "amount":
+            # "临时工能休产假吗": the State Council's rule answers it for everyone.
+            reply = Answer()
+            found = best_sentences(first.text, chain=["china"], topic=first.topic)
+            if found is None:
+                return None
+            clause_id, sentences = found
+            reply.say(templates.clause_sentences(ka.cite(clause_id)["title"], sentences))
+            reply.cite(clause_id)
+            reply.say(templates.may_differ_locally())
+            finish(reply, first, place)
+            return reply
         if match is None:
             return None
         reply = Answer()

@@ -1,6 +1,7 @@
 """Money: the childcare subsidy (育儿补贴) and other benefits (tax, insurance, housing)."""
 from __future__ import annotations
 
+import re
 from typing import Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from knowledge import regions
 
 # Benefit kinds a question intent is about when the citizen names none.
 KINDS_FOR_INTENT = {
-    "ask_tax_deduction": ("个税扣除",),
+    "ask_tax_deduction": ("个税扣除", "小微企业税收"),
     "ask_maternity_insurance": ("生育津贴", "产检分娩报销", "辅助生殖报销", "生育保险"),
     "ask_housing": ("公积金", "公租房", "购房补贴", "购房优惠"),
 }
@@ -23,6 +24,7 @@ KINDS_FOR_ENTITY = {
     "公积金": ("公积金",), "公租房": ("公租房",), "购房补贴": ("购房补贴", "购房优惠"),
     "托育补贴": ("托育机构补助",),
 }
+TOTAL_ASKED = re.compile(r"总共|一共|合计|总计|加起来|三年")
 # Regional extras shown beside the national 育儿补贴.
 REGIONAL_SUBSIDIES = ("育儿补贴金", "生育补贴")
 # The clauses stating who qualifies for a regional scheme, shown with its amount; a
@@ -149,7 +151,7 @@ class ActionAnswerSubsidy(AnswerAction, Action):
         place = ka.current_place(tracker)
         benefit = ka.latest_entity(tracker, "benefit")
         if benefit in REGIONAL_SUBSIDIES and place and ka.region_of(place):
-            self.regional(place, reply, only=benefit)
+            self.regional(place, reply, only=benefit, child_order=child_order_in(tracker))
             reply.events.append(SlotSet("region", place))
             if reply.lines:
                 return
@@ -161,6 +163,11 @@ class ActionAnswerSubsidy(AnswerAction, Action):
         if local_first:
             self.regional(place, reply, child_order=child_order)
         main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+        if intent == "ask_subsidy_amount" and TOTAL_ASKED.search(tracker.latest_message.get("text") or ""):
+            total = next((r for r in national_subsidy_rows() if r["unit"] == "元"), None)
+            if total is not None:   # "一共能拿多少": the total first
+                reply.say(templates.subsidy_total(total))
+                reply.cite(total["clause_id"])
         reply.say(templates.subsidy_direct(intent, main, also=bool(reply.lines)))
         reply.cite(main["clause_id"])
         if place and not covered:   # named right after the national rule it is given

@@ -437,7 +437,8 @@ def local_subsidy_may_apply() -> str:
 
 
 def no_local_subsidy(place: str) -> str:
-    return f"知识库中没有找到{place}另外发放的地方育儿补贴或生育补贴；国家育儿补贴照常可以申领。"
+    return (f"知识库中没有找到{place}另外发放的地方育儿补贴或生育补贴；呼和浩特市等地的地方补贴只适用于当地户籍的家庭，"
+            f"不适用于{place}。国家育儿补贴照常可以申领。")
 
 
 def regional_subsidy_elsewhere(place: str, kind: str, order: str, amount_text: str) -> str:
@@ -485,3 +486,7 @@ def comes_from(cites: list[Mapping]) -> str:
 
 def out_of_scope() -> str:
     return "抱歉，这个问题不在我能回答的范围内。我只回答生育支持政策相关的问题；其他政务问题可拨打12345政务服务便民热线。"
+
+
+def subsidy_total(rule: Mapping) -> str:
+    return f"国家育儿补贴：2025年1月1日及以后出生的孩子可领取3年，{rule['amount_text']}。"

@@ -33,7 +33,7 @@ help: ## list the targets
 
 install: $(STAMP) ## create .venv with Python 3.10 and the pinned dependencies
 
-$(STAMP): requirements.lock requirements-build.txt
+$(STAMP): requirements.lock requirements-build.txt pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "ERROR: Python 3.10 not found. Rasa 3.6 needs Python 3.10: install it (e.g. 'pyenv install 3.10.13') or put python3.10 on PATH."; \
 	  exit 1; fi
@@ -45,6 +45,8 @@ $(STAMP): requirements.lock requirements-build.txt
 	# against the numpy/Cython installed above, hence no build isolation.
 	$(PIP) install -q --no-build-isolation pkuseg==0.0.25
 	$(PIP) install -q -r requirements.lock
+	# The project itself (pyproject.toml): the `fertility-bot` command; code stays editable here.
+	$(PIP) install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 knowledge: $(DB) ## build the SQLite knowledge store (build/knowledge.db)

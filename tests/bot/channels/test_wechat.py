@@ -197,6 +197,46 @@ def test_retries_join_the_turn_in_progress_and_the_answer_is_delivered_once():
     assert sent == ["包头市产假188天。"]
 
 
+def test_a_button_choice_is_remembered_per_user_for_a_day_and_memory_is_bounded(monkeypatch):
+    from bot.channels.wechat import replies
+
+    now = [1000.0]
+    monkeypatch.setattr(replies.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(replies, "MAX_REMEMBERED_USERS", 2)
+    memory = replies.ChoiceMemory()
+    memory.remember("a", ["/yes", "/no"])
+    memory.remember("b", ["/next"])
+    assert (["/yes", "/no"], ["/next"], []) == (memory.recall("a"), memory.recall("b"), memory.recall("c"))
+    memory.remember("c", ["/c"])                     # a third user: the oldest one is forgotten
+    assert ([], ["/c"]) == (memory.recall("a"), memory.recall("c"))
+    memory.remember("b", [])                         # an answer without buttons: nothing to choose
+    assert [] == memory.recall("b")
+    now[0] += replies.CHOICES_TTL + 1
+    assert [] == memory.recall("c")
+
+
+def test_finished_turns_are_forgotten_after_their_ttl_and_running_ones_never(monkeypatch):
+    from bot.channels.wechat import turns
+
+    now = [1000.0]
+    monkeypatch.setattr(turns.time, "monotonic", lambda: now[0])
+
+    async def scenario() -> tuple:
+        registry = turns.TurnRegistry()
+        finished = asyncio.ensure_future(asyncio.sleep(0, result=["答"]))
+        running = asyncio.ensure_future(asyncio.sleep(60))
+        await asyncio.sleep(0.01)
+        registry.start("msg:a:1", finished)
+        registry.start("msg:a:2", running)
+        now[0] += turns.TURN_TTL + 11
+        registry.purge()
+        kept = (registry.get("msg:a:1"), registry.get("msg:a:2") is not None)
+        running.cancel()
+        return kept
+
+    assert (None, True) == asyncio.run(scenario())
+
+
 def test_the_failure_sentence_matches_the_templates():
     from actions import templates
 

@@ -194,9 +194,10 @@ def test_nonsense_settings_stop_with_a_message(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("store_type, expected", [
     ("SQL", True), ("sql", True), ("bot.server.tracker_store.FastSQLTrackerStore", True),
+    ("bot.tracker_store.FastSQLTrackerStore", True),   # the old path, in endpoints files already deployed
     ("rasa.core.tracker_store.SQLTrackerStore", True),
     ("in_memory", False), ("redis", False), ("rasa.core.tracker_store.InMemoryTrackerStore", False),
-    ("bot.server.tracker_store.NoSuchStore", False), (None, False),
+    ("bot.tracker_store.NoSuchStore", False), ("bot.server.tracker_store.NoSuchStore", False), (None, False),
 ])
 def test_sql_store_types_are_recognised(store_type, expected):
     from bot.ops.retention import is_sql_store

@@ -38,6 +38,8 @@ MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
+# The topic each answering action is built for.
+TOPIC_OF_ACTION_INTENT = qs.TOPIC_OF_INTENT
 OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
 
 # Who decides when the material is silent, by topic.
@@ -102,19 +104,29 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     previous = last_question(tracker)
     question_parts = qs.read_message(text, intent=intent)
     first = question_parts[0]
-    if first.facet == "source" and (tracker.get_slot("cited_clauses") or []) and len(question_parts) == 1:
-        return show_sources(tracker.get_slot("cited_clauses"))
+    if first.facet == "source" and len(question_parts) == 1:
+        content = qs.without_source_words(text)
+        if qs.topic_of(content) or qs.specific_terms(content):
+            # "98天产假是哪个法规规定的": answer the content, its source first.
+            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker)
+            if reply is not None:
+                finish(reply, qs.read(content, intent=intent), place)
+                return reply
+        if tracker.get_slot("cited_clauses"):
+            return show_sources(tracker.get_slot("cited_clauses"))
     if intent in OWN_LOGIC_INTENTS:
         return None
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
         question = qs.follow(previous, text)
         reply = Answer()
+        say_outside(place, reply)
         answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, question, place)
         return reply
     if len(question_parts) > 1:
         reply = Answer()
         reply.say(templates.several_questions(len(question_parts)))
+        say_outside(place, reply)
         for number, question in enumerate(question_parts[:MAX_PARTS], start=1):
             part = Answer()
             answer_one(question, place=place, reply=part, tracker=tracker, brief=True)
@@ -123,25 +135,50 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    words_topic = qs.topic_of(text)
+    if words_topic in qs.LEAVE_TOPICS and TOPIC_OF_ACTION_INTENT.get(intent, words_topic) not in qs.LEAVE_TOPICS:
+        # The words name a leave, the intent another topic: the words win.
+        reply = Answer()
+        answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
+        finish(reply, first, place)
+        return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
         return None   # a general question: the action's fact tables answer it
-    if first.facet in FACT_FACETS and first.topic in FACT_TOPICS:
-        # The fact tables answer amounts and overviews, unless the words are plainly
-        # one entry's other point ("产前能休几天" is about 产前15天, not the days by place).
-        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
-        if match is None or match.facet in FACT_FACETS:
+    if first.topic in FACT_TOPICS:
+        # The fact tables answer amounts and overviews of these topics; a question-answer
+        # entry answers only a point of its own that fits plainly ("产前能休几天" is about
+        # 产前15天, not the days by place). Clause sentences never replace the facts here.
+        strict = first.facet in FACT_FACETS
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
+        if match is not None and match.facet in FACT_FACETS:
+            match = None
+        if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"):
+            # No place, and the point is national (生育保险 个人交不交钱): answer it rather
+            # than ask where the citizen lives.
+            match = best_qa(first, chain=["china"])
+            if match is not None and match.facet in FACT_FACETS:
+                match = None
+        if match is None:
             return None
         reply = Answer()
+        say_outside(place, reply)
         say_entry(match, question=first, place=place, reply=reply)
         finish(reply, first, place)
         return reply
     if first.topic is None and first.facet == "general":
         return None
     reply = Answer()
+    say_outside(place, reply)
     if not answer_facet(first, place=place, reply=reply):
         return None
     finish(reply, first, place)
     return reply
+
+
+def say_outside(place: Optional[str], reply: Answer) -> None:
+    """A place outside the store is named and told so before the national rule."""
+    if place and ka.region_of(place) is None:
+        reply.say(templates.not_covered_national_follows(ka.display_name(place)))
 
 
 def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
@@ -199,7 +236,7 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) 
     if match is not None:
         say_entry(match, question=question, place=place, reply=reply)
         return True
-    found = best_sentences(question.text, chain=chain)
+    found = best_sentences(question.text, chain=chain, topic=question.topic)
     if found is not None:
         clause_id, sentences = found
         cited = ka.cite(clause_id)
@@ -246,18 +283,31 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     """The best entry for this question in the citizen's place (or any place when unknown),
     if it shares enough of the question's words with one of the entry's paraphrases."""
     conn = ka.connection()
-    if question.follow_up:   # a follow-up carries few words: take the entry of its topic and facet
+    if question.follow_up:
+        # A follow-up carries few words: match them with the topic's name, among the
+        # entries of its topic and point; else the first entry of that topic and point.
+        text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
+        for match in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
+                              jurisdictions=chain, limit=8):
+            if question.topic and same_topic(match.topic, question.topic) and match.facet == question.facet:
+                return match
         return entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
+    fitting = []
     for match in candidates[:3]:
         needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
         if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
-            return match
-    return None
+            fitting.append(match)
+    if not fitting:
+        return None
+    # The place's own rule before a wider one that also fits (呼和浩特's payment months
+    # before the national "at least quarterly").
+    order = {region: i for i, region in enumerate(chain or [])}
+    return min(fitting, key=lambda m: (order.get(m.jurisdiction, len(order)), fitting.index(m)))
 
 
 def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
@@ -347,7 +397,8 @@ def search_text(text: str) -> str:
     return flat + " " + " ".join(extra)
 
 
-def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[str, list[str]]]:
+def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str] = None
+                   ) -> Optional[tuple[str, list[str]]]:
     """(clause id, its sentences that match the question best) for the long tail, or None.
     Sentences of the top clauses compete; the place's own documents win a tie."""
     query = search_text(text)
@@ -361,7 +412,10 @@ def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[s
         jurisdiction = ka.cite(hit.clause_id)["jurisdiction"]
         if chain is not None and jurisdiction not in chain and jurisdiction != "china":
             continue   # another place's rule never answers for this place
-        sentences = matching_sentences(ka.cite(hit.clause_id)["text"], query, least=least)
+        clause_text = ka.cite(hit.clause_id)["text"]
+        if topic in qs.TOPIC_WORDS and not any(w in clause_text for w in qs.TOPIC_WORDS[topic] + (qs.TOPIC_LABEL.get(topic, "-"),)):
+            continue   # a clause that never names the topic asked does not answer it
+        sentences = matching_sentences(clause_text, query, least=least)
         if not sentences:
             continue
         matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)
@@ -369,6 +423,21 @@ def best_sentences(text: str, *, chain: Optional[list[str]]) -> Optional[tuple[s
         if best is None or key > best[0]:
             best = (key, hit.clause_id, sentences)
     return (best[1], best[2]) if best else None
+
+
+def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
+    """Where a rule the citizen names comes from: the documents first, then the rule."""
+    inner = Answer()
+    answer_one(question, place=place, reply=inner, tracker=tracker, brief=True)
+    if not inner.clause_ids:
+        return None
+    reply = Answer()
+    cited = ka.cites(inner.clause_ids)
+    reply.say(templates.comes_from(cited[:2]))
+    reply.lines += inner.lines
+    reply.say(templates.clause_text(cited[0]))
+    reply.cite(*inner.clause_ids)
+    return reply
 
 
 def show_sources(clause_ids: list[str]) -> Answer:

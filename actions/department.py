@@ -23,7 +23,7 @@ def topic_of(text: str) -> str:
 def best_unit_clause(topic: str, place: Optional[str]) -> Optional[str]:
     """The best-matching clause that names responsible units (the place's documents first)."""
     conn = ka.connection()
-    hits = [h for h in search.search(conn=conn, query=topic, limit=10) if h.matched_terms >= MIN_MATCHED_TERMS
+    hits = [h for h in search.search(conn=conn, query=topic, limit=40) if h.matched_terms >= MIN_MATCHED_TERMS
             or (h.matched_terms >= 1 and len(search.query_terms(topic)) == 1)]
     with_units = [h for h in hits if store.units(conn=conn, clause_id=h.clause_id)["lead"]]
     if place and ka.region_of(place):
@@ -44,7 +44,12 @@ class ActionAnswerDepartment(AnswerAction, Action):
         topic = topic_of(text)
         clause_id = best_unit_clause(topic, ka.current_place(tracker))
         if clause_id is None:
-            reply.say(templates.no_department(topic))
+            # Who decides, by what the question (or the one before it) is about.
+            from actions import answering, questions
+
+            about = questions.topic_of(text) or (answering.last_question(tracker) or questions.read("")).topic
+            office = answering.DEPARTMENT_OF_TOPIC.get(about or "")
+            reply.say(templates.no_department(topic, templates.department(office) if office else None))
             return
         units = store.units(conn=ka.connection(), clause_id=clause_id)
         cited = ka.cite(clause_id)

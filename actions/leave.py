@@ -64,7 +64,8 @@ def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_ord
             reply.say(templates.no_leave_rule(name, current))
             continue
         for rule in rules:
-            reply.say(templates.leave_direct(name, rule))
+            rule_place = ka.display_name(rule["jurisdiction"]) if rule["jurisdiction"] not in (region.id, "china") else None
+            reply.say(templates.leave_direct(name, rule, rule_place))
             reply.cite(rule["clause_id"])
         for draft in resolution.drafts:
             reply.say(templates.draft_note(draft))

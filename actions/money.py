@@ -58,11 +58,13 @@ SUBSIDY_CLAUSES = {
 
 def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = False) -> None:
     """The national 育儿补贴 amount, then the place's own subsidies (with their conditions)."""
-    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
-    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
-    reply.cite(main["clause_id"])
     if place and ka.region_of(place) is not None:
         ActionAnswerSubsidy().regional(place, reply)
+    main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main, also=bool(reply.lines)))
+    reply.cite(main["clause_id"])
+    if place and ka.region_of(place) is not None:
+        pass
     elif place:
         reply.say(templates.not_covered(ka.display_name(place)))
     elif not brief:
@@ -145,18 +147,23 @@ class ActionAnswerSubsidy(AnswerAction, Action):
             if reply.lines:
                 return
             reply.say(templates.no_benefit(ka.display_name(place), benefit))
+        covered = bool(place and ka.region_of(place))
+        # "How much" where the place pays its own subsidy: the place's answer comes first.
+        local_first = covered and intent == "ask_subsidy_amount"
+        if local_first:
+            self.regional(place, reply)
         main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
-        reply.say(templates.subsidy_direct(intent, main))
+        reply.say(templates.subsidy_direct(intent, main, also=bool(reply.lines)))
         reply.cite(main["clause_id"])
         for clause_id in SUBSIDY_CLAUSES.get(intent, SUBSIDY_CLAUSES["ask_subsidy_amount"]):
             reply.say(templates.clause_bullet(ka.cite(clause_id)["text"]))
             reply.cite(clause_id)
-        if place:
-            if ka.region_of(place) is None:
-                reply.say(templates.not_covered(ka.display_name(place)))
-            else:
-                self.regional(place, reply)
-                reply.events.append(SlotSet("region", place))
+        if place and not covered:
+            reply.say(templates.not_covered(ka.display_name(place)))
+        elif covered and not local_first:
+            self.regional(place, reply)
+        if covered:
+            reply.events.append(SlotSet("region", place))
 
     def regional(self, place: str, reply: Answer, only: Optional[str] = None) -> None:
         for kind in ([only] if only else REGIONAL_SUBSIDIES):

@@ -40,6 +40,12 @@ LEAVE_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriag
 LEAVE_TYPE_OF_TOPIC = {"maternity_leave": "产假", "paternity_leave": "护理假", "parental_leave": "育儿假",
                        "marriage_leave": "婚假", "only_child_leave": "独生子女照护假", "miscarriage_leave": "流产假"}
 TOPIC_OF_LEAVE_TYPE = {v: k for k, v in LEAVE_TYPE_OF_TOPIC.items()}
+# How a topic is named, to give a short follow-up ("要多久") the words of its topic.
+TOPIC_LABEL = {**LEAVE_TYPE_OF_TOPIC, "childcare_subsidy": "育儿补贴", "local_subsidy": "生育补贴",
+               "maternity_allowance": "生育津贴", "maternity_insurance": "生育保险", "tax_deduction": "个税扣除",
+               "housing": "住房公积金", "childcare_service": "托育", "education": "入学",
+               "health_service": "妇幼健康", "employment_rights": "女职工权益", "family_support": "独生子女家庭",
+               "marriage_custom": "婚俗"}
 # Rasa intents as a hint when the words say nothing.
 TOPIC_OF_INTENT = {
     "ask_leave": "maternity_leave", "ask_leave_dates": "maternity_leave",
@@ -54,7 +60,8 @@ FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
 
 # facet -> patterns, checked in this order (the first match wins).
 FACET_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("source", r"哪个文件|哪份文件|什么文件|原文|出处|依据是|依据什么|哪条规定|哪一条|文件号|政策依据|根据什么|条款"),
+    ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
+               r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
     ("rights", r"不给|不批|不让|拒绝|违法|违规|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
     ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续"),
@@ -85,8 +92,7 @@ CHILD_ORDER_WORDS = (
 # A follow-up leans on the question before it: short, opens with 那/那么/还有 or ends
 # with 呢, and names no topic of its own.
 _FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|还有|另外|再问下?)|呢[?？。!！]*$|^(要|得|需要)?多久|^在哪|^去哪|^怎么(办|申请|领)")
-_SPLIT = re.compile(r"[?？;；\n]+|[，,、。]\s*(?=还有|另外|以及|然后|顺便|再问|再就是)|(?:还有|另外|以及|顺便问一?下?)")
-_PARTS_SOFT = re.compile(r"[，,、。]")
+_PIECES = re.compile(r"[?？;；\n，,、。!！]+|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])|还有|另外|以及|顺便问一?下?")
 
 
 @dataclass(frozen=True)
@@ -166,32 +172,50 @@ def read(text: str, *, intent: str = "") -> Question:
 
 
 def split_parts(text: str) -> list[str]:
-    """A message cut into its question parts (at most 4); a part that names no topic
-    stays with the part before it ("产假多少天，包括周末吗" is one question)."""
-    pieces = [p.strip(" ，,、。") for p in _SPLIT.split(text or "") if p and p.strip(" ，,、。")]
-    # "产假多少天、生育津贴谁发、3600能不能领": soft separators count when each side names a topic.
-    refined: list[str] = []
-    for piece in pieces:
-        soft = [p.strip() for p in _PARTS_SOFT.split(piece) if p.strip()]
-        if len(soft) > 1 and sum(topic_of(p) is not None for p in soft) >= 2:
-            refined.extend(soft)
-        else:
-            refined.append(piece)
+    """A message cut into its question parts (at most 4).
+
+    Pieces are cut at question marks, semicolons, commas and the spaces people type
+    between questions. A piece naming a topic starts a part; a piece without one starts
+    a part when it asks another point of the part before ("育儿补贴多少钱 审核多久"), else
+    it belongs to its neighbour ("离婚了孩子跟我，补贴谁领" is one question)."""
+    pieces = [p.strip() for p in _PIECES.split(text or "") if p and p.strip(" ，,、。")]
     parts: list[str] = []
-    for piece in refined:
-        if parts and topic_of(piece) is None:
+    facets: list[str] = []
+    context = ""
+    for piece in pieces:
+        piece = piece.strip(" ，,、。")
+        topic, facet = topic_of(piece), facet_of(piece)
+        if topic is not None:
+            parts.append(context + piece)
+            facets.append(facet)
+            context = ""
+        elif parts and facet not in ("general", facets[-1]) and not context:
+            parts.append(piece)
+            facets.append(facet)
+        elif parts:
             parts[-1] = parts[-1] + "，" + piece
         else:
-            parts.append(piece)
+            context += piece + "，"
+    if not parts:
+        return [text]
+    if context:
+        parts[-1] = parts[-1] + "，" + context.rstrip("，")
     return parts[:4]
 
 
 def read_message(text: str, *, intent: str = "") -> list[Question]:
-    """The questions of one message: one per part that asks something distinct."""
+    """The questions of one message: one per part that asks something distinct; a part
+    that names no topic is about the topic of the part before it."""
     parts = split_parts(text)
     if len(parts) <= 1:
         return [read(text, intent=intent)]
-    questions = [read(part, intent=intent) for part in parts]
+    questions: list[Question] = []
+    for part in parts:
+        question = read(part, intent=intent)
+        if topic_of(part) is None and questions:
+            question = replace(question, topic=questions[-1].topic,
+                               child_order=question.child_order or questions[-1].child_order)
+        questions.append(question)
     distinct: list[Question] = []
     for q in questions:
         if not any((q.topic, q.facet) == (d.topic, d.facet) for d in distinct):
@@ -272,3 +296,12 @@ def is_general(text: str) -> bool:
     """A question about one topic that asks nothing more specific than its amount or
     whether it applies ("育儿补贴能不能领", "包头生三孩产假多少天")."""
     return not specific_terms(text) and len(topics_named(text)) <= 1
+
+
+_SOURCE_WORDS = re.compile(r"(是|在|出自|来自|依据|根据|按照)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"
+                           r"(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
+
+
+def without_source_words(text: str) -> str:
+    """A source request with the asking removed: "98天产假是哪个法规规定的" → "98天产假"."""
+    return _SOURCE_WORDS.sub("", text).strip(" ，,")

@@ -117,8 +117,17 @@ def leave_label(leave_type: str) -> str:
     return LEAVE_DISPLAY.get(leave_type, leave_type)
 
 
-def leave_direct(place: str, rule: Mapping) -> str:
-    """包头市女职工生育第三个孩子可享受产假188天。"""
+def leave_direct(place: str, rule: Mapping, rule_place: str | None = None) -> str:
+    """包头市女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定，全区适用）。"""
+    text = _leave_sentence(place, rule)
+    if rule_place and rule_place != place:
+        # A region-wide rule is the region's, even where a city's list repeats it.
+        whole = "全省" if rule_place.endswith("省") else "全区" if rule_place.endswith("区") else "全市"
+        text = text[:-1] + f"（按{rule_place}规定，{whole}适用）。"
+    return text
+
+
+def _leave_sentence(place: str, rule: Mapping) -> str:
     who = WHO_WORDS.get(rule["who"], "")
     order = CHILD_ORDER_WORDS.get(rule["child_order"])
     if rule["leave_type"] == "流产假":
@@ -210,8 +219,10 @@ def compare_need_two() -> str:
 
 # ---------------------------------------------------------------- money
 
-def subsidy_direct(intent: str, rule: Mapping) -> str:
-    """The first sentence of a 育儿补贴 answer."""
+def subsidy_direct(intent: str, rule: Mapping, also: bool = False) -> str:
+    """The first sentence of a 育儿补贴 answer (`also`: after the place's own subsidy)."""
+    if also:
+        return f"此外，国家育儿补贴{rule['amount_text']}，发放至孩子满3周岁。"
     if intent == "ask_subsidy_apply":
         return "育儿补贴可以线上或线下申领，由父母一方申请，首次申领后每年续领。"
     if intent == "ask_subsidy_eligibility":
@@ -280,7 +291,9 @@ def department_answer(place: str, topic: str, lead: list[str], other: list[str])
     return text
 
 
-def no_department(topic: str) -> str:
+def no_department(topic: str, office: str | None = None) -> str:
+    if office:
+        return f"文件中没有写明“{topic}”由哪个部门负责。这类问题一般可咨询{office}。"
     return f"文件中没有写明“{topic}”由哪个部门负责。建议拨打{HOTLINE}咨询。"
 
 
@@ -410,7 +423,8 @@ def clause_sentences(title: str, sentences: list[str]) -> str:
 def clause_text(cite: Mapping) -> str:
     """A cited clause shown in full for "给我看原文"."""
     body = cite["text"] if len(cite["text"]) <= 400 else cite["text"][:400] + "…"
-    return f"《{cite['title']}》{cite['heading']}原文：{body}"
+    where = source_line(cite)[len("来源："):].split("，")[0]
+    return f"原文（{where}）：{body}"
 
 
 def more_sources(count: int) -> str:
@@ -449,3 +463,20 @@ def too_fast() -> str:
 def message_too_long(limit: int) -> str:
     """A channel's reply to a message longer than it accepts (bot/channels/limits.py)."""
     return f"您的消息太长了，请把问题缩短到{limit}字以内再发送。"
+
+
+def not_covered_national_follows(place: str) -> str:
+    return (f"知识库暂未收录“{place}”的地方政策，以下是国家层面的规定（当地可能另有规定，"
+            f"请以当地人社、医保或卫生健康部门的解释为准）：")
+
+
+def comes_from(cites: list[Mapping]) -> str:
+    """出自《title》（文号）position — the first sentence of a source request's answer."""
+    parts = []
+    for cite in cites:
+        line = source_line(cite)[len("来源："):]
+        where = line.split("，")[0] if "，" in line else line
+        if cite["status"] == "draft":
+            where += "（征求意见稿，尚未正式施行）"
+        parts.append(where)
+    return "出自" + "和".join(parts) + "。"

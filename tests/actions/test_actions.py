@@ -31,10 +31,10 @@ def slot(events, name):
 # ---------------------------------------------------------------- leave
 
 @pytest.mark.parametrize("place, child_order, direct", [
-    ("baotou", "3", "包头市女职工生育第三个孩子可享受产假188天。"),
-    ("baotou", "1", "包头市女职工生育第一个孩子可享受产假158天。"),
-    ("hohhot", "2", "呼和浩特市女职工生育第二个孩子可享受产假158天。"),
-    ("kundulun", "3", "昆都仑区女职工生育第三个孩子可享受产假188天。"),
+    ("baotou", "3", "包头市女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定，全区适用）。"),
+    ("baotou", "1", "包头市女职工生育第一个孩子可享受产假158天（按内蒙古自治区规定，全区适用）。"),
+    ("hohhot", "2", "呼和浩特市女职工生育第二个孩子可享受产假158天（按内蒙古自治区规定，全区适用）。"),
+    ("kundulun", "3", "昆都仑区女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定，全区适用）。"),
 ])
 def test_maternity_leave_direct_sentence_first(dispatcher, domain, place, child_order, direct):
     tracker = make_tracker(intent="ask_leave", entities=[
@@ -71,7 +71,7 @@ def test_remembered_place_is_used_without_asking(dispatcher, domain):
     tracker = make_tracker(intent="ask_leave", text="育儿假呢", entities=[entity("leave_type", "育儿假")],
                            slots={"region": "ordos"})
     _, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
-    assert "鄂尔多斯市在子女3周岁以前，夫妻双方每人每年可享受育儿假10天。" == text.splitlines()[0]
+    assert "鄂尔多斯市在子女3周岁以前，夫妻双方每人每年可享受育儿假10天（按内蒙古自治区规定，全区适用）。" == text.splitlines()[0]
 
 
 def test_tonghua_draft_is_always_flagged(dispatcher, domain):

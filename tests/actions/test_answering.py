@@ -57,7 +57,7 @@ def test_child_order_follow_up_keeps_the_place_and_topic(domain):
     tracker = make_tracker(intent="follow_up", text="那三胎呢",
                            slots={"region": "hohhot", "last_question": "maternity_leave|amount||"})
     _, text = run(ActionFollowUp(), tracker, domain)
-    assert text.startswith("呼和浩特市女职工生育第三个孩子可享受产假188天")
+    assert text.startswith("呼和浩特市女职工生育第三个孩子可享受产假188天（按内蒙古自治区规定")
 
 
 def test_place_follow_up_changes_only_the_place(domain):
@@ -107,3 +107,13 @@ def test_passed_deadlines_are_recognised(text, passed):
     from actions.answering import passed_deadlines
 
     assert passed == passed_deadlines(text, today=dt.date(2026, 12, 3))
+
+
+@pytest.mark.parametrize("text, document", [
+    ("98天产假是哪个法规规定的", "出自《女职工劳动保护特别规定》（国务院令第619号）第七条"),
+    ("怀孕不能降工资是哪条规定", "出自《女职工劳动保护特别规定》（国务院令第619号）第五条"),
+])
+def test_a_source_request_naming_a_rule_answers_where_it_comes_from(text, document, domain):
+    _, reply = run(ActionFollowUp(), make_tracker(intent="ask_source", text=text), domain)
+    assert reply.startswith(document), reply
+    assert "原文" in reply

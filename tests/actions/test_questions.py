@@ -31,9 +31,17 @@ def test_several_questions_in_one_message_are_split_by_topic():
     assert ["maternity_leave", "maternity_allowance", "childcare_subsidy", "tax_deduction"] == [q.topic for q in parts]
 
 
-def test_a_clarifying_tail_stays_with_its_question():
-    assert 1 == len(qs.read_message("产假多少天，包括周末吗"))
-    assert 1 == len(qs.read_message("育儿补贴审核要多久，多久发一次？"))
+def test_a_piece_asking_another_point_is_its_own_part_about_the_same_topic():
+    parts = qs.read_message("育儿补贴审核要多久，多久发一次？")
+    assert [("childcare_subsidy", "review_time"), ("childcare_subsidy", "payment_time")] == [
+        (q.topic, q.facet) for q in parts]
+    parts = qs.read_message("呼市一胎补贴多少 什么时候发")
+    assert ["amount", "payment_time"] == [q.facet for q in parts]
+
+
+@pytest.mark.parametrize("text", ["离婚了孩子跟我，补贴谁领", "孩子户口在外省，在包头上班，在哪申请", "包头 产假多少天"])
+def test_context_before_a_question_stays_with_it(text):
+    assert 1 == len(qs.read_message(text))
 
 
 def test_at_most_four_parts():

@@ -284,7 +284,7 @@ def test_tonghua_city_hears_jilins_rule_and_the_district_draft_beside_it():
     text = answer(ActionAnswerLeave(), intent="ask_leave",
                   entities=[entity("region", "tonghua"), entity("leave_type", "独生子女照护假")])
     lines = text.splitlines()
-    assert "通化市独生子女每年可享受独生子女照护假15天。" == lines[0]
+    assert "通化市独生子女每年可享受独生子女照护假15天（按吉林省规定，全省适用）。" == lines[0]
     assert f"另：{DRAFT_SCOPE}拟规定独生子女照护假每年15天。" == lines[1]
     assert "《吉林省生育相关休假规定" in text
 
@@ -295,7 +295,7 @@ def test_tonghua_county_hears_no_draft():
 
     text = answer(ActionAnswerLeave(), intent="ask_leave",
                   entities=[entity("region", "tonghua-county"), entity("leave_type", "育儿假")])
-    assert "通化县在子女3周岁以前，夫妻双方每人每年可享受育儿假20天。" == text.splitlines()[0]
+    assert "通化县在子女3周岁以前，夫妻双方每人每年可享受育儿假20天（按吉林省规定，全省适用）。" == text.splitlines()[0]
     assert "征求意见稿" not in text
 
 

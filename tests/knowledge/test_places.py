@@ -160,7 +160,7 @@ def test_a_remembered_place_picks_the_namesake(dispatcher, domain):
     ("成都武侯区育儿补贴", "ask_subsidy_amount", [("benefit", "育儿补贴")], "暂未收录“四川省成都市武侯区”"),
 ])
 def test_places_from_the_raw_text(dispatcher, domain, text, intent, entities, expected):
-    import actions.leave  # noqa: F401
+    import actions.leave
     import actions.money  # noqa: F401  (they register their intents)
     from actions.base import HANDLERS
     from tests.conftest import entity, make_tracker

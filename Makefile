@@ -33,7 +33,7 @@ help: ## list the targets
 
 install: $(STAMP) ## create .venv with Python 3.10 and the pinned dependencies
 
-$(STAMP): requirements.lock requirements-build.txt
+$(STAMP): requirements.lock requirements-build.txt pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "ERROR: Python 3.10 not found. Rasa 3.6 needs Python 3.10: install it (e.g. 'pyenv install 3.10.13') or put python3.10 on PATH."; \
 	  exit 1; fi
@@ -45,6 +45,8 @@ $(STAMP): requirements.lock requirements-build.txt
 	# against the numpy/Cython installed above, hence no build isolation.
 	$(PIP) install -q --no-build-isolation pkuseg==0.0.25
 	$(PIP) install -q -r requirements.lock
+	# The project itself (pyproject.toml): the `fertility-bot` command; code stays editable here.
+	$(PIP) install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 knowledge: $(DB) ## build the SQLite knowledge store (build/knowledge.db)
@@ -52,14 +54,14 @@ knowledge: $(DB) ## build the SQLite knowledge store (build/knowledge.db)
 $(DB): $(STAMP) $(KNOWLEDGE_INPUTS)
 	$(PY) -m knowledge build --db $(DB)
 
-$(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/lookups.py data/nlu/synonyms.yml
-	$(PY) -m bot.nlu.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
+$(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/build_tools/lookups.py data/nlu/synonyms.yml
+	$(PY) -m bot.nlu.build_tools.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
 
-$(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/small_segmenter.py bot/nlu/spacy_pipeline.py $(wildcard bot/nlu/corpus/*.txt) $(wildcard knowledge/sources/*.txt) $(wildcard knowledge/sources/supplementary/*.md)
-	$(PY) -m bot.nlu.small_segmenter --output $(SEGMENTER)
+$(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/build_tools/small_segmenter.py bot/nlu/build_tools/spacy_pipeline.py $(wildcard bot/nlu/build_tools/corpus/*.txt) $(wildcard knowledge/sources/*.txt) $(wildcard knowledge/sources/supplementary/*.md)
+	$(PY) -m bot.nlu.build_tools.small_segmenter --output $(SEGMENTER)
 
-$(SPACY)/meta.json: $(SEGMENTER)/weights.npz $(USER_WORDS) bot/nlu/spacy_pipeline.py
-	$(PY) -m bot.nlu.spacy_pipeline --output $(SPACY) --user-words $(USER_WORDS) --segmenter small --small-dir $(SEGMENTER)
+$(SPACY)/meta.json: $(SEGMENTER)/weights.npz $(USER_WORDS) bot/nlu/build_tools/spacy_pipeline.py
+	$(PY) -m bot.nlu.build_tools.spacy_pipeline --output $(SPACY) --user-words $(USER_WORDS) --segmenter small --small-dir $(SEGMENTER)
 
 nlu: $(SPACY)/meta.json $(LOOKUPS) ## build the spaCy zh pipeline and the generated NLU lookups
 
@@ -109,29 +111,29 @@ bench-tools: $(BENCH_STAMP) ## the load generator (locust) in .venv-bench
 web: $(WEBCHAT) ## install the web chat widget (node_modules/)
 
 run: $(DB) $(MODEL) $(WEBCHAT) ## build what is missing and start the assistant (Ctrl-C stops it)
-	$(PY) -m bot.stack run
+	$(PY) -m bot.ops.stack run
 
 shell: $(DB) $(MODEL) ## staff shell (rasa shell); answers also list the clause ids they used
-	$(PY) -m bot.shell
+	$(PY) -m bot.ops.shell
 
 # EVAL_SET=both|old|citizen; EVAL_URL=http://host:port/webhooks/rest/webhook uses a running server
 # instead of starting the stack for the run.
 EVAL_SET ?= both
 eval: $(DB) $(MODEL) ## old e2e set + citizen set over REST: share correct per facet/topic/kind (reports/eval.md)
-	$(PY) -m bot.eval_e2e --set $(EVAL_SET) $(if $(EVAL_URL),--url $(EVAL_URL),--start)
+	$(PY) -m bot.ops.eval_e2e --set $(EVAL_SET) $(if $(EVAL_URL),--url $(EVAL_URL),--start)
 
 eval-check: $(STAMP) ## no server: the eval scoring tests and the citizen set's isolation from the training data
-	$(PY) -m pytest -q tests/test_eval_isolation.py tests/test_eval_e2e.py
+	$(PY) -m pytest -q tests/bot/ops/test_eval_isolation.py tests/bot/ops/test_eval_e2e.py
 
 test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error
 	ACTION_ENDPOINT_URL=http://localhost:5055/webhook TRACKER_DB=build/test-tracker.db \
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out reports/stories
 
 report: $(STAMP) ## most frequent unanswered / disliked questions from the tracker store (masked)
-	$(PY) -m bot.report --tracker-db build/tracker.db
+	$(PY) -m bot.ops.report --tracker-db build/tracker.db
 
 retention: $(STAMP) ## delete conversations older than TRACKER_RETENTION_DAYS (default 180); ENDPOINTS=endpoints.multi.yml for PostgreSQL
-	$(PY) -m bot.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
+	$(PY) -m bot.ops.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
 
 bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
 	$(PY) -m bot.bench --train --segmenters

@@ -12,7 +12,7 @@ The build refuses an entry (file, line and entry id in the message) when a claus
 not exist, a quote is not in its clause's text (whitespace ignored), a figure of the
 answer (digits, or a Chinese numeral with a unit such as 十五天) is in none of the cited
 clauses, or the topic, facet or jurisdiction is unknown. Service hotlines (12333 …) are
-the only numbers allowed without a clause, as in tests/test_figures.py.
+the only numbers allowed without a clause, as in tests/actions/test_figures.py.
 
 Matching ranks entries for a citizen's question by BM25 over the bigrams of their
 paraphrases (the same tokens as knowledge.search), best paraphrase per entry, with a

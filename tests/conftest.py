@@ -62,7 +62,7 @@ def live_stack(tmp_path_factory, built_store, trained_model):
     Each gets free ports, its own temporary tracker store and log directory, the knowledge
     store built for this session, and no per-sender rate limit (tests send fast) unless
     `extra_env` sets CHANNEL_RATE_PER_MINUTE. Any other Stack field may be given."""
-    from bot.stack import Stack
+    from bot.ops.stack import Stack
 
     stacks = []
 

@@ -1,4 +1,4 @@
-"""Inputs for tests/test_fuzz.py: hypothesis strategies for what citizens (and attackers) type,
+"""Inputs for tests/bot/channels/test_fuzz.py: hypothesis strategies for what citizens (and attackers) type,
 and builders for the WeChat XML around it.
 
 Every text strategy yields (category, text) so the test can report what it covered.
@@ -75,7 +75,7 @@ SLASH = [
     "/" + "a" * 300, "/EXTERNAL_reminder", '/ask_leave{"child_order": "-1"}', '/ask_leave{"child_order": 1e308}',
 ]
 # ...with a non-string entity value (or a date that is no ISO date) the actions fail: known bug,
-# tests/test_fuzz.py::test_known_entity_bugs. Move them into SLASH once actions/ is fixed.
+# tests/bot/channels/test_fuzz.py::test_known_entity_bugs. Move them into SLASH once actions/ is fixed.
 KNOWN_BUG_SLASH = {
     "region-int": '/ask_leave{"region": 12345}',
     "region-float": '/ask_leave{"region": 1.5}',
@@ -85,7 +85,7 @@ KNOWN_BUG_SLASH = {
     "date-dict": '/ask_leave_dates{"region": "包头", "leave_type": "产假", "date": {"x": 1}}',
     "payload-then-text": '/ask_leave{"region": 12345}包头产假多少天',
 }
-# Rasa's own commands: the bot says nothing (known bug, tests/test_fuzz.py::test_known_silent_commands).
+# Rasa's own commands: the bot says nothing (known bug, tests/bot/channels/test_fuzz.py::test_known_silent_commands).
 KNOWN_SILENT_COMMANDS = ["/restart", "/session_start", "/back"]
 EMOJI_SEQUENCES = ["👨‍👩‍👧‍👦", "🤰🏽", "🇨🇳", "👶🏻", "❤️", "🏳️‍🌈", "1️⃣", "🧑‍🍼", "\u200d", "\ufe0f"]
 WEIRD_WHITESPACE = " \t\n\r\x0b\x0c\u00a0\u1680\u2000\u2003\u200a\u2028\u2029\u202f\u205f\u3000\u200b\ufeff"
@@ -191,8 +191,8 @@ def text_message(openid: str, content: str, *, as_cdata: bool = True, msg_id: in
 
 
 # Malformed messages, one field at a time. SAFE shapes are the ones the channel is expected to
-# survive today; KNOWN_BUG shapes (tests/test_fuzz.py::test_known_wechat_bugs) are kept out of the
-# property test until bot/channels/wechat.py handles them — then move them back here.
+# survive today; KNOWN_BUG shapes (tests/bot/channels/test_fuzz.py::test_known_wechat_bugs) are kept out of the
+# property test until bot/channels/wechat/ handles them — then move them back here.
 _junk_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40).map(xml_legal)
 _name_text = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789_-包头 <>&'\""), max_size=40)
 

@@ -16,8 +16,8 @@ configured; no Rasa method body is copied. Full parses (`only_output_properties=
 `rasa test nlu` and the server's /model/test/intents) keep Rasa's single-message path.
 
 A message's parse does not depend on the others in its batch (the NLU graph gets only
-the messages, never the tracker: tests/test_rasa_patches.py checks the graph built from
-config.yml); `tests/test_batch_parse.py` checks that batched and single parses agree. If
+the messages, never the tracker: tests/bot/server/test_rasa_patches.py checks the graph built from
+config.yml); `tests/bot/nlu/test_batch_parse.py` checks that batched and single parses agree. If
 a batch fails, each of its messages is parsed alone, so a bad message fails only its own
 turn.
 """

@@ -9,10 +9,10 @@ the same; fine-tuning (`rasa train --finetune`) still takes Rasa's own path.
 
 `process` predicts a list of messages with one TensorFlow call instead of one call per
 message (bot/nlu/batch_parse.py hands it the messages that arrive together); each
-message gets what predicting it alone gives (tests/test_batch_parse.py).
+message gets what predicting it alone gives (tests/bot/nlu/test_batch_parse.py).
 
 Both reproduce parts of Rasa's DIETClassifier and RasaModel: on a Rasa version other than
-the one they were written for (bot/rasa_version.py) this class is DIETClassifier.
+the one they were written for (bot/server/rasa_version.py) this class is DIETClassifier.
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-from bot import rasa_version
+from bot.server import rasa_version
 
 PATCH = "bot.nlu.lean_diet.LeanDIETClassifier"
 

@@ -183,7 +183,7 @@ def make_server(*, host: str = "127.0.0.1", port: int = 8080, rasa_url: str | No
 
 
 def serve_in_thread(**kwargs) -> ThreadingHTTPServer:
-    """Start a server in a daemon thread (tests, bot.stack); stop it with .shutdown()."""
+    """Start a server in a daemon thread (tests, bot.ops.stack); stop it with .shutdown()."""
     server = make_server(**kwargs)
     threading.Thread(target=server.serve_forever, name="web-page", daemon=True).start()
     return server

@@ -1,0 +1,4 @@
+"""`python -m bot.server run ...`: see bot/server/main.py."""
+from bot.server.main import main
+
+main()

@@ -1,0 +1,370 @@
+"""The patches of Rasa internals cannot rot silently (issue 13.2).
+
+* Every upstream function a patch replaces, wraps, reproduces or relies on is fingerprinted
+  (sha256 of its source as the installed Rasa ships it): a Rasa upgrade that changes one
+  fails here, naming it and the project module to re-check.
+* On another Rasa version (bot/server/rasa_version.py) nothing is patched and Rasa's code runs.
+* The NLU graph built from config.yml never takes the tracker, which the batcher drops.
+"""
+from __future__ import annotations
+
+import ast
+import asyncio
+import hashlib
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import rasa
+
+from bot.server import rasa_version
+from tests.conftest import ROOT
+
+# "module:Class.function": (sha256 of its source in Rasa 3.6.21, which project code depends on it)
+UPSTREAM = {
+    "rasa.core.actions.action:RemoteAction._validate_action_result":
+        ("ce61fe852bba0d78041dccaa58b2b43722f31b27478829fe4d499b2004f202bd", "bot/server/speedups.py (replaced)"),
+    "rasa.shared.core.events:Event.resolve_by_type":
+        ("bcf3fa3847fbd72f63716894b8098f04373996903232a330d059ff92e7a4c8bc", "bot/server/speedups.py (wrapped)"),
+    "rasa.engine.runner.dask:DaskGraphRunner.run":
+        ("f58ed98f29b1bd4da35066a5dddbe7aa92c558566f8a437d0e3f3eb43b8aeae1", "bot/server/speedups.py (replaced)"),
+    "rasa.engine.runner.dask:DaskGraphRunner._add_inputs_to_graph":
+        ("cb4565d3144e99763953f490d27735ecb63ed74a501d86708be39eac4d13914a", "bot/server/speedups.py (relied on)"),
+    "rasa.core.agent:Agent.load_model":
+        ("aea2af2f4bc8be2ebd98e74934c007c143a205b8e20bcd618ac847f8ad960d65", "bot/nlu/batch_parse.py (wrapped)"),
+    "rasa.core.processor:MessageProcessor.parse_message":
+        ("1969e179b22a2e1231df05bf5077634016f98be385d7a47c18079f77bae17a53", "bot/nlu/batch_parse.py (wrapped; its http_interpreter hook)"),
+    "rasa.core.processor:MessageProcessor._parse_message_with_graph":
+        ("fbf31230d2d5ac344ef4bf13e9a04bdd106785ddf5c8b01b8963eec25546fb6d", "bot/nlu/batch_parse.py (reproduced)"),
+    "rasa.nlu.classifiers.diet_classifier:DIETClassifier._load_model_class":
+        ("7e0e2de12646f228786bd54f868a8f80052bb53953ed9c37a548bc94cc8d5972", "bot/nlu/lean_diet.py (replaced)"),
+    "rasa.nlu.classifiers.diet_classifier:DIETClassifier.process":
+        ("f93403e3dbdc947cd6231267033aa17a340524e1f81f6272b791ebe7e283da17", "bot/nlu/lean_diet.py (wrapped)"),
+    "rasa.nlu.classifiers.diet_classifier:DIETClassifier._predict":
+        ("b575924ec83afb04ef135a5c85a005244e285c57789ef2e04ea2abf552a79611", "bot/nlu/lean_diet.py (wrapped)"),
+    "rasa.utils.tensorflow.models:RasaModel.load":
+        ("ab8086f5afcd05add0ab0c4a101456cd35226a8481b8085b35a76c03e6b30643", "bot/nlu/lean_diet.py (reproduced)"),
+    "rasa.core.tracker_store:SQLTrackerStore.__init__":
+        ("25e24e584afa896ac8e294eef37478a7ec21b22eabb2f7acb350ef2a452963cc", "bot/server/tracker_store.py (relied on)"),
+    "rasa.core.tracker_store:SQLTrackerStore.SQLEvent":
+        ("36cc51d98c95a72653bba272532f0c7ccc523624a2e9691f0eb62ef0da19bed9", "bot/server/tracker_store.py (relied on)"),
+    "rasa.core.tracker_store:SQLTrackerStore._event_query":
+        ("3cc03762d3bfb9326b732e2fb04edcb450e83a0618e82a84d64e0d54fa05c800", "bot/server/tracker_store.py (reproduced)"),
+    "rasa.core.tracker_store:SQLTrackerStore._retrieve":
+        ("d0b196352fb58e72291421d2032252c258d2bdd884ef86408e44cb7b67c062f5", "bot/server/tracker_store.py (replaced)"),
+    "rasa.core.tracker_store:SQLTrackerStore.save":
+        ("28635205f0c27ad7d5a1228986050827d2fa31e43d65730fe5f0206ae77a78ae", "bot/server/tracker_store.py (replaced)"),
+    "rasa.core.channels.socketio:SocketIOInput.blueprint":
+        ("afdc837158c6f83986efbee18737972fa06dee6785bf83eebc659a19289eae17", "bot/channels/socketio.py (its session_request handler replaced)"),
+    "rasa.core.lock_store:RedisLockStore.__init__":
+        ("5a066b3181b22dd8cc43f00c74f2908eec879f1e0d858d3620bddd76b874c6da", "bot/server/lock_store.py (relied on)"),
+    "rasa.core.lock_store:RedisLockStore.get_lock":
+        ("6abcadf0833bb25a45181fdac9b49d5f1d41125425c33c98f26b72cfc2bc7722", "bot/server/lock_store.py (same keys and JSON)"),
+    "rasa.core.lock_store:RedisLockStore.save_lock":
+        ("2d7ee866aff2aa4f4cb7b8398be2b4f5a8765ec52594fe7d457b68d63601a9a4", "bot/server/lock_store.py (same keys and JSON)"),
+    "rasa.core.lock_store:LockStore.issue_ticket":
+        ("7523f347c617634d306e0f3148b12c2038830e31370b4fa7afa359933b31cb5d", "bot/server/lock_store.py (replaced)"),
+    "rasa.core.lock_store:LockStore.update_lock":
+        ("5cbea8e4d1c9bbb7159bf6c2f7a70ea26c57e85e5c5cc82692d13145376a003e", "bot/server/lock_store.py (replaced)"),
+    "rasa.core.lock_store:LockStore.finish_serving":
+        ("132bfed9d66046a94549231a02f27cc3ef455655d0741bbb23bd60cb3d871725", "bot/server/lock_store.py (replaced)"),
+    "rasa.core.lock_store:LockStore.cleanup":
+        ("4bbbf242ce7eef5be723a7ed8c1afd2f8ade8abc61e64b0165de8673041a4784", "bot/server/lock_store.py (replaced)"),}
+
+OTHER_VERSION = "3.7.0"
+
+
+def upstream_source(module: str, qualname: str) -> str:
+    """The source of `qualname` in `module` as the installed file has it (decorators
+    included), whatever has been patched in this process since."""
+    text = inspect.getsource(importlib.import_module(module))
+    body, node = ast.parse(text).body, None
+    for name in qualname.split("."):
+        node = next((n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.name == name), None)
+        if node is None:
+            raise LookupError(f"{module}:{qualname} no longer exists")
+        body = node.body
+    start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+    return textwrap.dedent("\n".join(text.splitlines()[start - 1:node.end_lineno]))
+
+
+def fingerprint(module: str, qualname: str) -> str:
+    return hashlib.sha256(upstream_source(module, qualname).encode("utf-8")).hexdigest()
+
+
+def test_the_installed_rasa_is_the_one_the_patches_were_written_for():
+    assert rasa_version.PATCHED_RASA_VERSION == rasa.__version__
+    assert rasa_version.patches_apply(patch="test")
+
+
+def test_upstream_functions_are_the_ones_the_patches_were_written_for():
+    changed = []
+    for path, (expected, patched_by) in UPSTREAM.items():
+        module, qualname = path.split(":")
+        try:
+            actual = fingerprint(module, qualname)
+        except LookupError as missing:
+            changed.append(f"{path} is gone ({missing}); used by {patched_by}")
+            continue
+        if actual != expected:
+            changed.append(f"{path} changed (sha256 {actual}); re-read it against {patched_by}")
+    assert not changed, (f"Rasa {rasa.__version__} differs from what the patches were written for "
+                         f"(Rasa {rasa_version.PATCHED_RASA_VERSION}):\n  " + "\n  ".join(changed))
+
+
+def test_the_fingerprint_is_of_the_upstream_source_and_sees_any_change():
+    source = upstream_source("rasa.core.processor", "MessageProcessor.parse_message")
+    assert source.startswith("async def parse_message(") and "self.http_interpreter" in source
+    assert upstream_source("rasa.shared.core.events", "Event.resolve_by_type").startswith("@staticmethod")
+    changed = source.replace("only_output_properties", "only_output_property", 1)
+    assert hashlib.sha256(changed.encode()).hexdigest() != fingerprint("rasa.core.processor",
+                                                                       "MessageProcessor.parse_message")
+    with pytest.raises(LookupError):
+        upstream_source("rasa.core.processor", "MessageProcessor.no_such_method")
+
+
+# ---------------------------------------------------------------- the gate
+
+GATE_SCRIPT = """
+import json, sys
+import rasa
+from rasa.core import processor
+from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.policies import memoization, rule_policy
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core.events import Event
+
+def current():
+    return {
+        "RemoteAction._validate_action_result": RemoteAction.__dict__["_validate_action_result"],
+        "Event.resolve_by_type": Event.__dict__["resolve_by_type"],
+        "DaskGraphRunner.run": DaskGraphRunner.__dict__["run"],
+        "Agent.load_model": Agent.__dict__["load_model"],
+        "MessageProcessor.parse_message": processor.MessageProcessor.__dict__["parse_message"],
+        "processor.copy": processor.copy,
+        "rule_policy.copy": rule_policy.copy,
+        "memoization.copy": memoization.copy,
+    }
+
+def changed_by_install(version):
+    rasa.__version__ = version
+    before = current()
+    speedups.install()
+    after = current()
+    return sorted(name for name in before if before[name] is not after[name])
+
+from bot.server import speedups
+closed = changed_by_install(sys.argv[1])
+opened = changed_by_install(sys.argv[2])
+print(json.dumps({"closed": closed, "open": opened}))
+"""
+
+
+def test_speedups_patch_nothing_on_another_rasa_version():
+    done = subprocess.run([sys.executable, "-c", GATE_SCRIPT, OTHER_VERSION, rasa_version.PATCHED_RASA_VERSION],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    changed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [] == changed["closed"]
+    # ... and the same install() on the right version patches every one of them.
+    assert ["Agent.load_model", "DaskGraphRunner.run", "Event.resolve_by_type", "MessageProcessor.parse_message",
+            "RemoteAction._validate_action_result", "memoization.copy", "processor.copy",
+            "rule_policy.copy"] == changed["open"]
+
+
+@pytest.fixture()
+def other_rasa_version(monkeypatch):
+    monkeypatch.setattr(rasa, "__version__", OTHER_VERSION)
+
+
+def test_the_gate_warns_once_per_patch(other_rasa_version, caplog, monkeypatch):
+    monkeypatch.setattr(rasa_version, "_warned", set())
+    with caplog.at_level("WARNING", logger="bot.server.rasa_version"):
+        assert not rasa_version.patches_apply(patch="bot.example")
+        assert not rasa_version.patches_apply(patch="bot.example")
+    assert 1 == len(caplog.records)
+    assert "bot.example not applied" in caplog.text and OTHER_VERSION in caplog.text
+
+
+def test_tracker_store_is_rasas_on_another_version(tmp_path, other_rasa_version, monkeypatch):
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.server.tracker_store import FastSQLTrackerStore
+
+    domain = Domain.load(ROOT / "domain.yml")
+    store = FastSQLTrackerStore(domain, db=str(tmp_path / "t.db"))
+    assert not store.fast and not hasattr(store, "_insert")
+    assert "NullPool" == type(store.engine.pool).__name__        # Rasa's engine, not the pooled one
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+              UserUttered("包头产假多少天", {"name": "ask_leave", "confidence": 0.9})]
+    calls = []
+    upstream_save = SQLTrackerStore.save
+
+    async def counted_save(self, tracker):
+        calls.append(tracker.sender_id)
+        return await upstream_save(self, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "save", counted_save)
+    asyncio.run(store.save(DialogueStateTracker.from_events("gate", events, domain.slots)))
+    assert ["gate"] == calls
+    assert ["包头产假多少天"] == [e.text for e in asyncio.run(store.retrieve("gate")).events
+                                 if isinstance(e, UserUttered)]
+
+
+def test_lean_diet_is_diet_on_another_version(other_rasa_version, monkeypatch):
+    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.nlu.constants import TOKENS_NAMES
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.lean_diet import LeanDIETClassifier
+
+    monkeypatch.setattr(DIETClassifier, "_load_model_class", classmethod(lambda cls, *args: "rasa's"))
+    assert "rasa's" == LeanDIETClassifier._load_model_class("f", None, None, [], {}, False)
+
+    class Model:
+        calls = 0
+
+        def run_inference(self, *args, **kwargs):
+            Model.calls += 1
+
+    diet = object.__new__(LeanDIETClassifier)
+    diet.model = Model()
+    monkeypatch.setattr(DIETClassifier, "process", lambda self, messages: ["rasa's"] * len(messages))
+    messages = [Message({TEXT: t, TOKENS_NAMES[TEXT]: [t]}) for t in ("产假", "护理假")]
+    assert ["rasa's", "rasa's"] == diet.process(messages)
+    assert 0 == Model.calls                                   # no batch prediction of its own
+
+
+def web_channel_session_handler():
+    from bot.channels.socketio import SocketIOInput
+
+    channel = SocketIOInput.from_credentials({"session_persistence": True})
+    channel.blueprint(lambda message: None)
+    return channel.sio.handlers["/"]["session_request"]
+
+
+def test_web_channel_keeps_rasas_session_handler_on_another_version(monkeypatch):
+    assert "bot.channels.socketio" == web_channel_session_handler().__module__
+    monkeypatch.setattr(rasa, "__version__", OTHER_VERSION)
+    assert "rasa.core.channels.socketio" == web_channel_session_handler().__module__
+
+
+def test_lock_store_is_rasas_on_another_version(other_rasa_version, monkeypatch):
+    from rasa.core.lock_store import LockStore
+
+    from bot.server.lock_store import AtomicRedisLockStore
+
+    store = AtomicRedisLockStore(host="127.0.0.1", port=1)     # no connection is made here
+    assert not store.atomic
+    monkeypatch.setattr(LockStore, "issue_ticket", lambda self, conversation_id, lock_lifetime=0: "rasa's")
+    assert "rasa's" == store.issue_ticket("c")
+
+
+# ---------------------------------------------------------------- the NLU graph and the tracker
+
+def test_no_node_of_the_nlu_graph_takes_the_tracker():
+    """bot/nlu/batch_parse.py parses without the tracker: fine only while no NLU component
+    of config.yml needs it. The graph is Rasa's own, built by its recipe (no training)."""
+    import rasa.shared.utils.io
+    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+    from rasa.engine.recipes.recipe import Recipe
+    from rasa.shared.data import TrainingType
+
+    config = rasa.shared.utils.io.read_model_configuration(ROOT / "config.yml")
+    graphs = Recipe.recipe_for_name(config.get("recipe")).graph_config_for_recipe(
+        config, cli_parameters={}, training_type=TrainingType.BOTH)
+
+    def tracker_inputs(schema) -> list:
+        return sorted(f"{name}.{param}" for name, node in schema.nodes.items()
+                      for param, source in node.needs.items()
+                      if source == PLACEHOLDER_TRACKER or "tracker" in param.lower())
+
+    nlu = graphs.predict_schema.minimal_graph_schema([graphs.nlu_target])
+    used = {node.uses.__name__ for node in nlu.nodes.values()}
+    assert {"LeanDIETClassifier", "SpacyTokenizer", "FallbackClassifier"} <= used   # the real pipeline
+    assert any(PLACEHOLDER_MESSAGE in node.needs.values() for node in nlu.nodes.values())
+    assert [] == tracker_inputs(nlu)
+    # The check sees tracker inputs where there are some: the dialogue policies.
+    assert "run_RulePolicy0.tracker" in tracker_inputs(graphs.predict_schema)
+
+
+# ---------------------------------------------------------------- batching through Rasa's hook
+
+class FakeProcessor:
+    """What MessageProcessor.parse_message uses of its processor, with a graph runner that
+    classifies every message as `greet` and records how many messages each call got."""
+
+    def __init__(self) -> None:
+        self.http_interpreter = None
+        self.model_metadata = type("Metadata", (), {"nlu_target": "nlu"})()
+        self.runs: list[int] = []
+        self.full_parses: list[str] = []
+        self.graph_runner = self
+
+    def run(self, inputs, targets):
+        from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+        from rasa.shared.nlu.training_data.message import Message
+
+        assert PLACEHOLDER_TRACKER not in inputs
+        self.runs.append(len(inputs[PLACEHOLDER_MESSAGE]))
+        return {targets[0]: [Message({"text": m.text, "intent": {"name": "greet", "confidence": 1.0}},
+                                     output_properties={"intent"}) for m in inputs[PLACEHOLDER_MESSAGE]]}
+
+    def _parse_message_with_graph(self, message, tracker, only_output_properties=True):
+        self.full_parses.append((message.text, tracker.sender_id, only_output_properties))
+        return {"text": message.text, "intent": {"name": "full", "confidence": 1.0}, "entities": []}
+
+    def _update_full_retrieval_intent(self, parse_data) -> None:
+        pass
+
+    def _check_for_unseen_features(self, parse_data) -> None:
+        pass
+
+
+def test_parse_message_batches_through_the_interpreter_hook():
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.processor import MessageProcessor
+
+    from bot.server import speedups
+    from bot.nlu import batch_parse
+
+    speedups.install()
+    processor = FakeProcessor()
+    batch_parse.attach(processor)
+    texts = [f"问题{i}" for i in range(5)]
+
+    async def together():
+        return await asyncio.gather(*(MessageProcessor.parse_message(processor, UserMessage(t, sender_id=t))
+                                      for t in texts))
+
+    parses = asyncio.run(together())
+    assert [(t, "greet") for t in texts] == [(p["text"], p["intent"]["name"]) for p in parses]
+    assert [5] == processor.runs                               # one graph run for the five
+    assert {5: 1} == batch_parse.batcher_of(processor).batch_sizes
+    # A full parse (rasa test nlu, /model/test/intents) takes Rasa's single-message path.
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker.from_events("evaluation", [])
+    full = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("全部", sender_id="t"), tracker,
+                                                      only_output_properties=False))
+    assert ("full", [("全部", "evaluation", False)], [5]) == (full["intent"]["name"], processor.full_parses,
+                                                             processor.runs)
+
+
+def test_a_configured_nlu_server_is_left_alone():
+    from bot.nlu import batch_parse
+
+    processor = FakeProcessor()
+    processor.http_interpreter = server = object()
+    batch_parse.attach(processor)
+    assert processor.http_interpreter is server and batch_parse.batcher_of(processor) is None

@@ -1,0 +1,129 @@
+"""bot.server.speedups changes how often Rasa does some work, never what it answers."""
+from __future__ import annotations
+
+import inspect
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+
+from bot.server import speedups
+
+speedups.install()
+
+RESPONSES = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "region", "value": "包头市"}],
+     "responses": [{"text": "158天", "buttons": [{"title": "有帮助", "payload": "/feedback"}]}]},
+    {"events": [{"event": "followup", "name": "action_listen"}], "responses": [{"text": "x"}]},
+    {},
+    # invalid: what a broken or hostile action server could send
+    {"events": [{"event": "no_such_event"}]},
+    {"events": "not a list"},
+    {"events": [{"event": "slot"}]},
+    {"responses": ["text instead of an object"]},
+    [],
+    "events",
+]
+
+
+def upstream_error(response) -> str | None:
+    try:
+        jsonschema.validate(response, RemoteAction.action_response_format_spec())
+    except jsonschema.ValidationError as error:
+        return error.message
+    return None
+
+
+@pytest.mark.parametrize("response", RESPONSES)
+def test_action_responses_judged_as_jsonschema_validate_judges_them(response):
+    expected = upstream_error(response)
+    try:
+        RemoteAction("action_x", None)._validate_action_result(response)
+        actual = None
+    except jsonschema.ValidationError as error:
+        actual = error.message
+    if expected is None:
+        assert actual is None
+    else:
+        assert actual.startswith(expected) and "Failed to validate Action server response" in actual
+
+
+def test_invalid_examples_are_really_invalid():
+    assert 6 == sum(upstream_error(r) is not None for r in RESPONSES)
+
+
+def all_subclasses(cls):
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub] + all_subclasses(sub)
+    return [c for c in found if not inspect.isabstract(c)]
+
+
+def test_event_types_resolve_to_the_same_classes():
+    classes = all_subclasses(Event)
+    names = {c.type_name for c in classes}
+    assert len(names) > 20
+    for _ in range(2):   # first lookup and remembered lookup
+        for name in names:
+            expected = next(c for c in classes if c.type_name == name)
+            assert expected is Event.resolve_by_type(name)
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("no_such_event")
+    assert Event.resolve_by_type("topic") is None
+
+
+def test_graph_runner_gives_the_same_results_and_keeps_inputs_apart(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    from tests.graph_components import AddInput
+
+    schema = GraphSchema({
+        "add": SchemaNode(needs={"value": "number"}, uses=AddInput, fn="add", constructor_name="create",
+                          config={"amount": 1}, is_target=True),
+        "twice": SchemaNode(needs={"value": "add"}, uses=AddInput, fn="add", constructor_name="create",
+                            config={"amount": 10}, is_target=True),
+    })
+    runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "id"))
+    assert {"add": 2} == runner.run(inputs={"number": 1}, targets=["add"])
+    assert {"add": 6} == runner.run(inputs={"number": 5}, targets=["add"])
+    assert {"add": 6, "twice": 16} == runner.run(inputs={"number": 5})
+    assert {"twice": 13} == runner.run(inputs={"number": 2}, targets=["twice"])
+
+
+def test_log_copies_made_only_when_debug_logging_is_on():
+    import logging
+
+    from rasa.core import processor
+
+    states = [{"user": {"intent": "ask_leave"}}]
+    assert processor.copy.deepcopy(states) is states
+    rasa_logger = logging.getLogger("rasa")
+    level = rasa_logger.level
+    rasa_logger.setLevel(logging.DEBUG)
+    try:
+        copied = processor.copy.deepcopy(states)
+    finally:
+        rasa_logger.setLevel(level)
+    assert states == copied and copied is not states and copied[0] is not states[0]
+
+
+@pytest.mark.parametrize("module", ["rasa.core.processor", "rasa.core.policies.rule_policy",
+                                    "rasa.core.policies.memoization"])
+def test_copy_is_only_used_for_log_arguments_in_the_patched_modules(module):
+    """Guards the patch against a Rasa version that copies for real in these modules."""
+    import ast
+    import importlib
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module)))
+    log_calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
+                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "structlogger"]
+    in_log_calls = {id(n) for call in log_calls for n in ast.walk(call)}
+    uses = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "copy"]
+    assert uses
+    assert all(id(node) in in_log_calls for node in uses)

@@ -1,0 +1,114 @@
+"""bot.server.tracker_store.FastSQLTrackerStore writes the rows Rasa's SQLTrackerStore writes
+and reads them back the same way, on real SQLite files."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
+                                     UserUttered)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.server.tracker_store import FastSQLTrackerStore
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(ROOT / "domain.yml")
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def turn(question: str, answer: str, *, at: float, region: str | None = None) -> list:
+    return [
+        UserUttered(question, {"name": "ask_leave", "confidence": 0.9},
+                    [{"entity": "region", "value": region}] if region else [], timestamp=at),
+        ActionExecuted("action_answer_leave", timestamp=at + 0.1),
+        BotUttered(answer, timestamp=at + 0.2),
+        SlotSet("region", region, timestamp=at + 0.3),
+        ActionExecuted("action_listen", timestamp=at + 0.4),
+    ]
+
+
+def conversation(sender: str, domain: Domain) -> DialogueStateTracker:
+    events = [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.1),
+              ActionExecuted("action_listen", timestamp=1.2)]
+    events += turn("包头产假多少天", "158天", at=2.0, region="包头市")
+    return DialogueStateTracker.from_events(sender, events, domain.slots)
+
+
+def rows(db) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                            "FROM events ORDER BY id").fetchall()
+
+
+def test_writes_the_rows_rasa_writes(tmp_path, domain):
+    fast = FastSQLTrackerStore(domain, db=str(tmp_path / "fast.db"))
+    rasa = SQLTrackerStore(domain, db=str(tmp_path / "rasa.db"))
+    for store in (fast, rasa):
+        run(store.save(conversation("citizen-1", domain)))
+        # The next message, as Rasa's processor handles it: read, add a turn, save.
+        tracker = run(store.retrieve("citizen-1"))
+        for event in turn("护理假几天", "15天", at=5.0):   # only the new events are added
+            tracker.update(event)
+        run(store.save(tracker))
+        run(store.save(run(store.retrieve("citizen-1"))))   # nothing new: nothing written
+    expected = rows(tmp_path / "rasa.db")
+    assert 13 == len(expected)
+    assert expected == rows(tmp_path / "fast.db")
+
+
+def test_reads_what_rasa_wrote_and_the_other_way_round(tmp_path, domain):
+    db = str(tmp_path / "shared.db")
+    rasa, fast = SQLTrackerStore(domain, db=db), FastSQLTrackerStore(domain, db=db)
+    run(rasa.save(conversation("by-rasa", domain)))
+    run(fast.save(conversation("by-fast", domain)))
+    for sender in ("by-rasa", "by-fast"):
+        expected = run(rasa.retrieve(sender))
+        actual = run(fast.retrieve(sender))
+        assert list(expected.events) == list(actual.events)
+        assert "包头市" == actual.get_slot("region")
+    assert run(fast.retrieve("nobody")) is None
+
+
+def test_latest_session_only_unless_all_sessions_are_asked_for(tmp_path, domain):
+    db = str(tmp_path / "sessions.db")
+    fast, rasa = FastSQLTrackerStore(domain, db=db), SQLTrackerStore(domain, db=db)
+    tracker = conversation("returning", domain)
+    for event in [ActionExecuted("action_session_start", timestamp=100.0), SessionStarted(timestamp=100.1),
+                  SlotSet("region", "包头市", timestamp=100.2),
+                  ActionExecuted("action_listen", timestamp=100.3)] + turn("育儿补贴", "3600元", at=101.0):
+        tracker.update(event)
+    run(fast.save(tracker))
+    latest = run(fast.retrieve("returning"))
+    assert list(run(rasa.retrieve("returning")).events) == list(latest.events)
+    assert 8 == len(latest.events)   # from session_started on
+    assert isinstance(latest.events[0], SessionStarted)
+    full = run(fast.retrieve_full_tracker("returning"))
+    assert list(tracker.events) == list(full.events)
+    # A new turn after reading the latest session appends after what is stored.
+    for event in turn("谢谢", "不客气", at=200.0):
+        latest.update(event)
+    run(fast.save(latest))
+    assert 8 + 4 + 5 + 5 == len(rows(db))
+
+
+def test_sqlite_file_in_wal_mode_with_full_sync(tmp_path, domain):
+    db = tmp_path / "wal.db"
+    store = FastSQLTrackerStore(domain, db=str(db))
+    run(store.save(conversation("w", domain)))
+    with sqlite3.connect(db) as conn:
+        assert "wal" == conn.execute("PRAGMA journal_mode").fetchone()[0]
+    with store.engine.connect() as connection:
+        assert 2 == connection.exec_driver_sql("PRAGMA synchronous").scalar()   # FULL
+    # A read-only reader (make report, the load counter) sees every committed event.
+    ro = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    assert 8 == ro.execute("SELECT count(*) FROM events").fetchone()[0]
+    ro.close()

@@ -1,0 +1,271 @@
+"""The cited question-answer table: validation, the build, the matcher."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import build, qa, store
+from knowledge.parsers import SourceError
+
+ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = ROOT / "knowledge"
+CLAUSE = "female-labour-protection:第七条"
+CLAUSE_TEXT = {CLAUSE: "女职工生育享受98天产假，其中产前可以休假15天；难产的，增加产假15天。"}
+REGIONS = {"china", "baotou"}
+
+
+def entry(**changes) -> qa.Entry:
+    raw = {
+        "id": "prenatal", "topic": "maternity_leave", "facet": "counting", "jurisdiction": "china",
+        "questions": ["产前能休几天", "产假能提前休吗", "预产期前可以休假吗", "孕妇几个月可以休产假"],
+        "answer": [{"say": "可以产前休："}, {"quote": "其中产前可以休假15天"}],
+        "clauses": [CLAUSE],
+        **changes,
+    }
+    return qa.parse_entry(raw=raw, file="test.yml")
+
+
+def problems(**changes) -> list[str]:
+    return qa.entry_problems(entry=entry(**changes), clause_text=CLAUSE_TEXT, region_ids=REGIONS)
+
+
+# ---------------------------------------------------------------- validation
+
+def test_a_good_entry_has_no_problem():
+    assert [] == problems()
+
+
+def test_the_answer_renders_quotes_verbatim_inside_quotation_marks():
+    assert "可以产前休：“其中产前可以休假15天”" == entry().answer
+
+
+def test_a_quote_not_in_its_clause_is_refused():
+    found = problems(answer=[{"quote": "其中产前可以休假30天"}])
+    assert any("is not in the text of" in p for p in found)
+
+
+def test_whitespace_does_not_break_a_quote():
+    assert [] == problems(answer=[{"quote": "其中产前 可以休假\n15天"}])
+
+
+@pytest.mark.parametrize("say, figure", [("共休30天。", "30"), ("产前可休十五天。", "十五天"), ("另发一万元。", "一万元")])
+def test_a_figure_in_no_cited_clause_is_refused(say, figure):
+    found = problems(answer=[{"quote": "其中产前可以休假15天"}, {"say": say}])
+    assert [f"figure(s) ['{figure}'] appear in no cited clause"] == found
+
+
+def test_a_figure_from_another_cited_clause_is_accepted():
+    text = {**CLAUSE_TEXT, "other:1": "生育津贴按月平均工资计发，共158天。"}
+    found = qa.entry_problems(
+        entry=entry(answer=[{"quote": "其中产前可以休假15天"}, {"say": "另见158天。"}], clauses=[CLAUSE, "other:1"]),
+        clause_text=text, region_ids=REGIONS)
+    assert [] == found
+
+
+def test_a_hotline_needs_no_clause():
+    assert [] == problems(answer=[{"quote": "其中产前可以休假15天"}, {"say": "有争议请拨打12333。"}])
+
+
+def test_an_unknown_clause_is_refused():
+    assert ["clause 'female-labour-protection:第九十九条' does not exist"] == problems(
+        clauses=["female-labour-protection:第九十九条"])
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("facet", "price", "unknown facet 'price'"),
+    ("topic", "weather", "unknown topic 'weather'"),
+    ("jurisdiction", "guangzhou", "unknown jurisdiction 'guangzhou'"),
+])
+def test_unknown_facet_topic_or_jurisdiction_is_refused(field, value, message):
+    assert [message] == problems(**{field: value})
+
+
+def test_too_few_paraphrases_are_refused():
+    assert ["2 questions, expected 4 to 8 paraphrases"] == problems(questions=["产前能休几天", "产假能提前休吗"])
+
+
+def test_an_answer_without_a_quote_is_refused():
+    assert ["the answer quotes no clause"] == problems(answer=[{"say": "可以。"}])
+
+
+def test_a_malformed_part_names_the_file_and_entry():
+    with pytest.raises(SourceError, match=r"test.yml:0: entry prenatal: answer part"):
+        entry(answer=[{"text": "可以"}])
+
+
+# ---------------------------------------------------------------- the build
+
+@pytest.fixture()
+def knowledge_copy(tmp_path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return root
+
+
+def break_first_quote(root: Path) -> tuple[Path, str]:
+    """Change a figure inside the first quote of leave.yml; return the file and entry id."""
+    path = root / "qa" / "leave.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("不得纳入事假范畴", "不得纳入事假范畴30天", 1), encoding="utf-8")
+    return path, "leave-not-personal-leave"
+
+
+def test_a_bad_entry_fails_the_build_with_file_and_entry_id(knowledge_copy, tmp_path):
+    db_path = tmp_path / "out" / "knowledge.db"
+    build.build(root=knowledge_copy, db_path=db_path)
+    digest = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    path, entry_id = break_first_quote(knowledge_copy)
+    with pytest.raises(SourceError) as err:
+        build.build(root=knowledge_copy, db_path=db_path)
+    assert f"{path}:" in str(err.value) and f"entry {entry_id}:" in str(err.value)
+    assert "is not in the text of" in str(err.value)
+    assert digest == hashlib.sha256(db_path.read_bytes()).hexdigest()
+
+
+def test_a_duplicate_entry_id_fails_the_build(knowledge_copy, tmp_path):
+    path = knowledge_copy / "qa" / "leave.yml"
+    text = path.read_text(encoding="utf-8")
+    first = text[text.index("- id: leave-not-personal-leave"):text.index("- id: paternity-leave-flexible")]
+    (knowledge_copy / "qa" / "zz-copy.yml").write_text(first, encoding="utf-8")
+    with pytest.raises(SourceError, match="entry leave-not-personal-leave: id already used in leave.yml"):
+        build.build(root=knowledge_copy, db_path=tmp_path / "k.db")
+
+
+def test_a_question_of_two_entries_fails_the_build(knowledge_copy, tmp_path):
+    path = knowledge_copy / "qa" / "leave.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    - 陪产假可以分开休吗\n", "    - 陪产假可以分开休吗\n    - 护理假算不算事假\n", 1), encoding="utf-8")
+    with pytest.raises(SourceError, match="entry paternity-leave-flexible: question '护理假算不算事假' is also a question of leave-not-personal-leave"):
+        build.build(root=knowledge_copy, db_path=tmp_path / "k.db")
+
+
+def test_the_build_fills_the_tables(built_store, conn):
+    counts = store.qa_counts(conn=conn)
+    assert built_store.qa == counts["qa"] >= 150
+    assert counts["qa_questions"] >= 4 * counts["qa"]
+    # Every paraphrase and every answer is in the index.
+    assert counts["qa_search"] == counts["qa_questions"] + counts["qa"]
+    assert [] == store.integrity_problems(conn=conn)
+    assert ["female-labour-protection:第五条"] == store.qa_clause_ids(conn=conn, entry_id="no-dismissal-pregnancy")
+
+
+def test_every_topic_of_the_issue_is_covered(conn):
+    rows = set(store.qa_entry_ids(conn=conn))
+    expected = {
+        "leave-not-personal-leave", "paternity-leave-flexible", "siblings-same-school-baotou",
+        "twins-placement-zhongning", "newborn-screening-baotou", "birth-defect-screening-zhongning",
+        "unemployed-insurance", "tax-child-education", "housing-zhongning-fund-withdraw",
+        "nursery-class-age-nm", "only-child-family-baotou", "no-bride-price-zhongning",
+        "subsidy-review-time", "subsidy-payment-frequency", "subsidy-divorce", "subsidy-adoption",
+        "subsidy-orphans", "subsidy-child-death", "subsidy-hukou-elsewhere", "subsidy-twins",
+        "hohhot-conditions", "hohhot-jan-feb-births", "allowance-vs-wage", "miscarriage-leave",
+        "prenatal-leave", "nm-leave-counting-weekends", "no-dismissal-pregnancy", "tax-infant-split",
+    }
+    assert set() == expected - set(rows)
+
+
+# ---------------------------------------------------------------- figures (the rule of tests/actions/test_figures.py)
+
+def digit_figures(text: str) -> set[str]:
+    return {n.replace(",", "") for n in re.findall(r"\d+(?:[.,]\d+)*", build.squash(text))}
+
+
+def stored_entries(conn) -> list:
+    return [store.qa_entry(conn=conn, entry_id=entry_id) for entry_id in store.qa_entry_ids(conn=conn)]
+
+
+def test_every_figure_in_every_answer_is_in_a_cited_clause(conn):
+    offenders = {}
+    for row in stored_entries(conn):
+        cited = build.squash(" ".join(
+            store.clause(conn=conn, clause_id=c)["text"] for c in store.qa_clause_ids(conn=conn, entry_id=row["id"])))
+        found = (digit_figures(row["answer"]) | qa.figures(row["answer"])) - set(qa.SERVICE_NUMBERS)
+        missing = {f for f in found if f not in cited}
+        if missing:
+            offenders[row["id"]] = missing
+    assert {} == offenders
+
+
+def test_every_stored_quote_is_verbatim_in_its_clause(conn):
+    bad = []
+    for row in stored_entries(conn):
+        for part in json.loads(row["parts"]):
+            if part["kind"] == "quote":
+                text = store.clause(conn=conn, clause_id=part["clause"])["text"]
+                if build.squash(part["text"]) not in build.squash(text):
+                    bad.append((row["id"], part["text"]))
+    assert [] == bad
+
+
+def test_answers_are_short_enough_for_wechat(conn):
+    lengths = [len(row["answer"]) for row in stored_entries(conn)]
+    assert max(lengths) <= qa.MAX_ANSWER_CHARS
+    assert sorted(lengths)[len(lengths) // 2] <= 120     # the median answer is short
+
+
+# ---------------------------------------------------------------- the matcher
+
+@pytest.mark.parametrize("question, jurisdictions, expected", [
+    # Wordings that are in no entry's paraphrases.
+    ("双胞胎的育儿补贴是不是能拿两份", None, "subsidy-twins"),
+    ("怀孕了被公司开除，合法吗", ["china"], "no-dismissal-pregnancy"),
+    ("产假包含周末吗", ["baotou", "neimenggu", "china"], "nm-leave-counting-weekends"),
+    ("包头老二上学能和老大一个学校吗", None, "siblings-same-school-baotou"),
+    ("呼市补贴几月发", None, "hohhot-payment-months"),
+    ("育儿补贴审核一般几天", None, "subsidy-review-time"),
+    ("零彩礼在中宁有啥优惠", ["zhongning", "ningxia", "china"], "no-bride-price-zhongning"),
+    ("失业的时候生孩子医保谁来交", None, "unemployed-insurance"),
+])
+def test_the_matcher_finds_entries_from_unseen_wordings(conn, question, jurisdictions, expected):
+    for entry_id in [e.id for e in qa.load_entries(root=KNOWLEDGE)]:
+        assert question not in store.qa_questions(conn=conn, entry_id=entry_id)
+    found = qa.match(conn=conn, text=question, jurisdictions=jurisdictions, limit=3)
+    assert expected == found[0].entry_id
+    assert found[0].answer and found[0].clause_ids
+
+
+def test_jurisdictions_limit_the_entries(conn):
+    found = qa.match(conn=conn, text="二胎能和哥哥上同一所学校吗", jurisdictions=["zhongning", "ningxia", "china"])
+    assert found and {"zhongning", "ningxia", "china"} >= {m.jurisdiction for m in found}
+    assert "twins-placement-zhongning" == found[0].entry_id
+
+
+def test_a_known_facet_lifts_its_entries(conn):
+    question = "呼市育儿补贴几月份"
+    plain = [m.entry_id for m in qa.match(conn=conn, text=question, limit=5)]
+    lifted = qa.match(conn=conn, text=question, facet="review_time", limit=5)
+    assert "hohhot-review-months" in plain
+    assert "hohhot-review-months" == lifted[0].entry_id
+    assert lifted[0].score > qa.match(conn=conn, text=question, limit=5)[plain.index("hohhot-review-months")].score
+
+
+def test_no_terms_no_match(conn):
+    assert [] == qa.match(conn=conn, text="？？")
+
+
+def test_qa_eval_reports_hit_rates(built_store):
+    result = subprocess.run([sys.executable, "-m", "knowledge", "qa-eval", "--db", str(built_store.db_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert 0 == result.returncode, result.stderr
+    hit_at_1 = float(re.search(r"text only:\s+hit@1 ([0-9.]+)", result.stdout).group(1))
+    assert 0.3 < hit_at_1 <= 1.0
+
+
+def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):
+    db_path = tmp_path / "k.db"
+    shutil.copy(built_store.db_path, db_path)
+    assert [] == qa.stored_problems(conn=store.connect(path=db_path))
+    writable = store.connect(path=db_path, read_only=False)
+    parts = json.loads(store.qa_entry(conn=writable, entry_id="subsidy-review-time")["parts"])
+    parts[-1]["text"] = parts[-1]["text"].replace("30", "15")
+    writable.execute("UPDATE qa SET parts = ? WHERE id = ?", (json.dumps(parts, ensure_ascii=False), "subsidy-review-time"))
+    writable.commit()
+    problems = build.check(db_path=db_path)
+    assert any(p.startswith("qa subsidy-review-time: quote") for p in problems)

@@ -24,7 +24,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
                       "100000"),
     "childcare_subsidy": ("育儿补贴", "育儿补助", "育儿津贴", "3600", "三千六", "育儿金", "补贴"),
     "tax_deduction": ("个税", "个人所得税", "专项附加扣除", "附加扣除", "抵扣", "退税", "交税", "缴税", "纳税", "扣税", "税收", "免税", "增值税"),
-    "maternity_insurance": ("生育保险", "产检", "分娩", "住院费", "报销", "医保", "辅助生殖", "试管"),
+    "maternity_insurance": ("生育保险", "产检", "分娩", "住院费", "报销", "医保", "辅助生殖", "试管", "医疗费", "医药费",
+                            "费用谁出", "手术费"),
     "housing": ("公积金", "公租房", "购房", "买房", "房贷", "租房", "住房", "首付"),
     "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
     "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中"),
@@ -218,14 +219,14 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     that names no topic is about the topic of the part before it."""
     parts = split_parts(text)
     if len(parts) <= 1:
-        return [read(text, intent=intent)]
+        return each_leave(read(text, intent=intent))
     questions: list[Question] = []
     for part in parts:
         question = read(part, intent=intent)
         if topic_of(part) is None and questions:
             question = replace(question, topic=questions[-1].topic,
                                child_order=question.child_order or questions[-1].child_order)
-        questions.append(question)
+        questions.extend(each_leave(question))
     distinct: list[Question] = []
     for q in questions:
         if not any((q.topic, q.facet) == (d.topic, d.facet) for d in distinct):
@@ -233,6 +234,16 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     if len(distinct) == 1:
         return [read(text, intent=intent)]
     return distinct
+
+
+def each_leave(question: Question) -> list[Question]:
+    """"赤峰产假 护理假 育儿假各多少天": one question per leave named, in the order named."""
+    named = [t for t in topics_named(question.text) if t in LEAVE_TOPICS]
+    if len(named) < 2:
+        return [question]
+    named.sort(key=lambda t: min(question.text.find(w) for w in TOPIC_WORDS[t] if w in question.text))
+    return [replace(question, topic=t, text=LEAVE_TYPE_OF_TOPIC[t] + ("多少天" if question.facet == "amount" else ""))
+            for t in named]
 
 
 def is_follow_up(text: str) -> bool:
@@ -305,16 +316,30 @@ def specific_terms(text: str) -> list[str]:
 
 
 def topics_named(text: str) -> set[str]:
-    """Every topic whose words appear, a word inside a longer found word not counted
-    (补贴 in 育儿补贴)."""
-    found = [(word, topic) for topic, words in TOPIC_WORDS.items() for word in words if word in text]
-    return {topic for word, topic in found if not any(word != other and word in other for other, _ in found)}
+    """Every topic whose words appear, an occurrence inside a longer found word not
+    counted (补贴 in 育儿补贴; 产假 in 陪产假, but not in "产假 陪产假")."""
+    spans = []
+    for topic, words in TOPIC_WORDS.items():
+        for word in words:
+            start = text.find(word)
+            while start != -1:
+                spans.append((start, start + len(word), topic))
+                start = text.find(word, start + 1)
+    named = {topic for start, end, topic in spans
+             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
+    if "miscarriage_leave" in named:   # 流产产假 is one leave
+        named.discard("maternity_leave")
+    return named
+
+
+GENERAL_FACETS = ("amount", "general", "eligibility")
 
 
 def is_general(text: str) -> bool:
     """A question about one topic that asks nothing more specific than its amount or
     whether it applies ("育儿补贴能不能领", "包头生三孩产假多少天")."""
-    return not specific_terms(text) and len(topics_named(text)) <= 1
+    return (not specific_terms(text) and len(topics_named(text)) <= 1
+            and facet_of(text) in GENERAL_FACETS)
 
 
 _SOURCE_WORDS = re.compile(r"(是|在|出自|来自|依据|根据|按照)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"

@@ -70,3 +70,18 @@ def test_follow_up_after_a_subsidy_application_question(text, facet):
 
 def test_a_full_question_is_not_a_follow_up():
     assert not qs.is_follow_up("包头市昆都仑区生三孩的产假是多少天，护理假又是多少天")
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("赤峰产假 护理假 育儿假各多少天", ["maternity_leave", "paternity_leave", "parental_leave"]),
+    ("通化婚假 产假 陪产假分别几天", ["marriage_leave", "maternity_leave", "paternity_leave"]),
+    ("流产产假几天", ["miscarriage_leave"]),
+    ("老公能休几天陪产假", ["paternity_leave"]),
+])
+def test_each_leave_named_is_its_own_question(text, topics):
+    assert topics == [q.topic for q in qs.read_message(text)]
+
+
+def test_a_specific_facet_is_never_a_general_question():
+    assert qs.is_general("育儿补贴能不能领")
+    assert not qs.is_general("要带什么")

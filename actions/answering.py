@@ -31,6 +31,7 @@ FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage
 # An entry is shown when one of its paraphrases holds this share of the question's
 # terms (more when the entry is about another facet than the one asked).
 MIN_COVERAGE = 0.45
+SAME_FACET_COVERAGE = 0.2
 FACET_MISMATCH_COVERAGE = 0.7
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
@@ -197,6 +198,18 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.say(templates.may_differ_locally())
             finish(reply, first, place)
             return reply
+        if match is None and first.topic in qs.LEAVE_TOPICS and first.facet not in qs.GENERAL_FACETS:
+            # "育儿假能分开休吗": the documents give the days, not this point. Say so, name
+            # who decides, and give the days as context.
+            reply = Answer()
+            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            if place:
+                from actions import leave
+
+                leave.say_leave(reply, place=place, leave_type=first.leave_type, child_order=first.child_order,
+                                brief=True)
+            finish(reply, first, place)
+            return reply
         if match is None:
             return None
         reply = Answer()
@@ -340,7 +353,12 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # is more often wrong than right.
     fitting = []
     for match in candidates[:3]:
-        needed = MIN_COVERAGE if match.facet == question.facet or question.facet == "general" else FACET_MISMATCH_COVERAGE
+        if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS:
+            needed = SAME_FACET_COVERAGE   # same topic and same specific point: little more is needed
+        elif match.facet == question.facet or question.facet == "general":
+            needed = MIN_COVERAGE
+        else:
+            needed = FACET_MISMATCH_COVERAGE
         if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
             fitting.append(match)
     if not fitting:

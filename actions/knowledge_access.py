@@ -75,13 +75,30 @@ def mentioned_places(tracker: Tracker) -> list[str]:
     return values
 
 
+def remembered_region(tracker: Tracker) -> Any:
+    """The `region` slot as it was before this turn. Rasa fills the slot from this turn's
+    entity before the action runs, and that entity (白云区 -> 白云鄂博矿区, a synonym's
+    guess) must not settle which 白云区 was meant."""
+    events = tracker.events or []
+    if not events:   # a tracker built by hand (tests): its slots are the remembered ones
+        return tracker.get_slot("region")
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    value = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == "region":
+            value = event.get("value")
+        elif event.get("event") == "session_started":
+            pass   # carried-over slots are set again as slot events after it
+    return value
+
+
 def place_of_turn(tracker: Tracker) -> places.Resolved:
     """The place this turn is about, as places.Resolved (covered / outside / ambiguous /
     unknown): named in the raw text, else by an NLU entity or a button payload, else the
     place remembered in the `region` slot. A shared name (白云区) stays ambiguous unless the
     same text or the remembered place picks one of its namesakes."""
     index = gazetteer().places
-    remembered_value = tracker.get_slot("region")
+    remembered_value = remembered_region(tracker)
     remembered = index.resolve(remembered_value) if isinstance(remembered_value, str) and remembered_value \
         else places.Resolved(kind="unknown", mention="")
     text = tracker.latest_message.get("text") or ""

@@ -117,3 +117,20 @@ def test_a_source_request_naming_a_rule_answers_where_it_comes_from(text, docume
     _, reply = run(ActionFollowUp(), make_tracker(intent="ask_source", text=text), domain)
     assert reply.startswith(document), reply
     assert "原文" in reply
+
+
+def test_this_turns_entity_does_not_settle_a_shared_place_name(domain):
+    """Rasa fills the region slot from this turn's entity (白云区 -> 白云鄂博矿区) before the
+    action runs: only a place remembered from earlier turns may settle which is meant."""
+    from rasa_sdk import Tracker
+
+    tracker = Tracker(
+        sender_id="t", slots={"region": "baiyunebo"},
+        latest_message={"text": "白云区产假几天", "intent": {"name": "ask_leave", "confidence": 1.0},
+                        "entities": [{"entity": "district", "value": "baiyunebo"}]},
+        events=[{"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "白云区产假几天"},
+                {"event": "slot", "name": "region", "value": "baiyunebo"}],
+        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+    _, text = run(ActionAnswerLeave(), tracker, domain)
+    assert "同名" in text and "广东省广州市白云区" in text, text

@@ -251,7 +251,11 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     from actions import leave, money   # the fact answers live with their actions
 
     general = qs.is_general(question.text) and not question.follow_up
-    if question.facet in FACT_FACETS or general or question.topic in qs.LEAVE_TOPICS and question.facet == "amount":
+    # Whether a leave exists and how long it is, and who gets a local subsidy, are in the
+    # fact tables (with their conditions); other points are not.
+    by_facts = (question.topic in qs.LEAVE_TOPICS or question.topic == "local_subsidy") \
+        and question.facet in qs.GENERAL_FACETS
+    if question.facet in FACT_FACETS or general or by_facts:
         if question.leave_type in leave.LEAVE_TYPES:
             if place:
                 leave.say_leave(reply, place=place, leave_type=question.leave_type,
@@ -351,7 +355,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
-    fitting = []
+    fitting: list[tuple[float, qa.QAMatch]] = []
     for match in candidates[:3]:
         if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS:
             needed = SAME_FACET_COVERAGE   # same topic and same specific point: little more is needed
@@ -359,14 +363,18 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             needed = MIN_COVERAGE
         else:
             needed = FACET_MISMATCH_COVERAGE
-        if coverage(question.text, match.entry_id, topic=question.topic) >= max(needed, least):
-            fitting.append(match)
+        share = coverage(question.text, match.entry_id, topic=question.topic)
+        if share >= max(needed, least):
+            fitting.append((share, match))
     if not fitting:
         return None
-    # The place's own rule before a wider one that also fits (呼和浩特's payment months
-    # before the national "at least quarterly").
+    # The entry that holds most of the question's words; between entries that hold about
+    # as much, the place's own rule before a wider one (呼和浩特's payment months before
+    # the national "at least quarterly").
     order = {region: i for i, region in enumerate(chain or [])}
-    return min(fitting, key=lambda m: (order.get(m.jurisdiction, len(order)), fitting.index(m)))
+    best_share = max(share for share, _ in fitting)
+    close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
+    return min(close, key=lambda sm: (order.get(sm[1].jurisdiction, len(order)), -sm[0]))[1]
 
 
 def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
@@ -410,8 +418,8 @@ def same_topic(entry_topic: str, asked_topic: str) -> bool:
     """An entry answers the topic asked (general leave entries answer every leave)."""
     if entry_topic == asked_topic:
         return True
-    if entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS:
-        return True
+    if entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS | {"maternity_allowance"}:
+        return True   # 产假期间工资照发 is a leave rule too
     return {entry_topic, asked_topic} in ({"miscarriage_leave", "maternity_leave"},
                                           {"local_subsidy", "childcare_subsidy"})
 

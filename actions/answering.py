@@ -38,6 +38,9 @@ STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
 MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
+# Fact topics whose actions list every row: a specific question is better answered by
+# the clause sentence that says it.
+SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
 # The topic each answering action is built for.
@@ -170,6 +173,15 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, first, place)
         return reply
+    if first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS and qs.is_general(text) \
+            and qs.read(text).topic == first.topic:
+        # The leave the words name ("我是男的能休啥假" is 护理假), not every leave.
+        reply = Answer()
+        answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
+        if reply.lines and not (place is None and first.leave_type in ("护理假", "育儿假", "婚假", "独生子女照护假")):
+            finish(reply, first, place)
+            return reply
+        return None
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
         return None   # a general question: the action's fact tables answer it
     if first.topic in FACT_TOPICS:
@@ -188,16 +200,21 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 match = None
         if match is None and place is None and first.topic in qs.LEAVE_TOPICS and first.facet != "amount":
             # "临时工能休产假吗": the State Council's rule answers it for everyone.
-            reply = Answer()
             found = best_sentences(first.text, chain=["china"], topic=first.topic)
-            if found is None:
-                return None
-            clause_id, sentences = found
-            reply.say(templates.clause_sentences(ka.cite(clause_id)["title"], sentences))
-            reply.cite(clause_id)
-            reply.say(templates.may_differ_locally())
-            finish(reply, first, place)
-            return reply
+            if found is not None:
+                reply = Answer()
+                clause_id, sentences = found
+                reply.say(templates.clause_sentences(ka.cite(clause_id)["title"], sentences))
+                reply.cite(clause_id)
+                reply.say(templates.may_differ_locally())
+                finish(reply, first, place)
+                return reply
+        if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
+            # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row.
+            reply = Answer()
+            if answer_facet(first, place=place, reply=reply):
+                finish(reply, first, place)
+                return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and first.facet not in qs.GENERAL_FACETS:
             # "育儿假能分开休吗": the documents give the days, not this point. Say so, name
             # who decides, and give the days as context.
@@ -371,7 +388,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # The entry that holds most of the question's words; between entries that hold about
     # as much, the place's own rule before a wider one (呼和浩特's payment months before
     # the national "at least quarterly").
-    order = {region: i for i, region in enumerate(chain or [])}
+    # Without a place, the national rule is the one that applies to everyone.
+    order = {region: i for i, region in enumerate(chain or ["china"])}
     best_share = max(share for share, _ in fitting)
     close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
     return min(close, key=lambda sm: (order.get(sm[1].jurisdiction, len(order)), -sm[0]))[1]
@@ -448,6 +466,7 @@ DOCUMENT_WORDS = {
     "宝宝": "婴幼儿", "两岁": "2岁", "二岁": "2岁", "三岁": "3岁", "一岁": "1岁", "上学": "就读",
     "同一个学校": "同一所学校", "哥哥": "兄", "姐姐": "姐", "户口": "户籍", "托儿所": "托育",
     "医保": "医疗保险", "失业": "失业保险", "离婚": "离婚", "收养": "收养", "领养": "收养",
+    "无痛": "分娩镇痛", "试管": "辅助生殖", "喂奶": "哺乳", "夜班": "夜班劳动", "产检": "产前检查",
 }
 
 

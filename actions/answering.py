@@ -20,7 +20,7 @@ from actions import knowledge_access as ka
 from actions import questions as qs
 from actions import templates
 from actions.base import Answer
-from knowledge import qa, search, store
+from knowledge import qa, regions, search, store
 
 # Facets the fact tables answer well (the actions' own logic); every other facet is
 # answered from the question-answer table or the clauses.
@@ -190,8 +190,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         # 产前15天, not the days by place). Clause sentences never replace the facts here.
         strict = first.facet in FACT_FACETS
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
-        if match is not None and match.facet in FACT_FACETS:
-            match = None
+        if match is not None and (match.facet in FACT_FACETS or is_draft(match)):
+            match = None   # the fact tables answer it (a draft's rows flagged beside the rule in force)
         if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"):
             # No place, and the point is national (生育保险 个人交不交钱): answer it rather
             # than ask where the citizen lives.
@@ -369,7 +369,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         return entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
-    candidates = [m for m in matches if not question.topic or same_topic(m.topic, question.topic)]
+    candidates = [m for m in matches if (not question.topic or same_topic(m.topic, question.topic))
+                  and within_scope(m, place=chain[0] if chain else None)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
@@ -389,10 +390,24 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # as much, the place's own rule before a wider one (呼和浩特's payment months before
     # the national "at least quarterly").
     # Without a place, the national rule is the one that applies to everyone.
+    # A draft never goes before a rule in force.
     order = {region: i for i, region in enumerate(chain or ["china"])}
     best_share = max(share for share, _ in fitting)
     close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
-    return min(close, key=lambda sm: (order.get(sm[1].jurisdiction, len(order)), -sm[0]))[1]
+    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0]))[1]
+
+
+def is_draft(match: qa.QAMatch) -> bool:
+    """An entry that rests on a draft for comment (not yet in force)."""
+    return any(ka.cite(c)["status"] == "draft" for c in match.clause_ids)
+
+
+def within_scope(match: qa.QAMatch, *, place: Optional[str]) -> bool:
+    """An entry quoting a district's draft is not given for the county next door."""
+    if place is None:
+        return True
+    return all(regions.document_reaches(conn=ka.connection(), doc_id=ka.cite(c)["doc_id"], place=place)
+               for c in match.clause_ids)
 
 
 def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:

@@ -226,3 +226,14 @@ def _negated_date(date: str | None) -> str:
     if not date:
         return "\uffff"   # after every negated date (their characters are below U+0100)
     return "".join(chr(255 - ord(ch)) for ch in date)
+
+
+def document_reaches(*, conn: sqlite3.Connection, doc_id: str, place: str) -> bool:
+    """Whether a document may be applied to a place (its `applies_to` scope, as for facts)."""
+    gaz = gazetteer(conn=conn)
+    region = gaz.lookup(place)
+    scope = store.document_scopes(conn=conn).get(doc_id)
+    if not scope or region is None:
+        return True
+    inside = {r.id for r in gaz.chain(region.id)}
+    return bool(scope & inside) or any(region.id in {r.id for r in gaz.chain(s)} for s in scope)

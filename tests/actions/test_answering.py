@@ -134,3 +134,14 @@ def test_this_turns_entity_does_not_settle_a_shared_place_name(domain):
         paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
     _, text = run(ActionAnswerLeave(), tracker, domain)
     assert "同名" in text and "广东省广州市白云区" in text, text
+
+
+def test_a_districts_draft_is_not_given_for_a_county_of_the_same_city():
+    from actions import answering
+    from knowledge import qa
+
+    draft_entry = qa.QAMatch(entry_id="x", topic="housing", facet="eligibility", jurisdiction="tonghua",
+                             answer="…", clause_ids=("tonghua-draft:二/（一）/4",), score=1.0)
+    assert answering.is_draft(draft_entry)
+    assert answering.within_scope(draft_entry, place="dongchang")
+    assert not answering.within_scope(draft_entry, place="tonghua-county")

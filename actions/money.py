@@ -86,7 +86,7 @@ def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optio
     found = False
     if place and ka.region_of(place) is not None:
         before = len(reply.lines)
-        ActionAnswerSubsidy().regional(place, reply)
+        ActionAnswerSubsidy().regional(place, reply, child_order=child_order)
         found = len(reply.lines) > before
         if not found:
             reply.say(templates.no_local_subsidy(ka.display_name(place)))

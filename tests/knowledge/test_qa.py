@@ -269,3 +269,47 @@ def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):
     writable.commit()
     problems = build.check(db_path=db_path)
     assert any(p.startswith("qa subsidy-review-time: quote") for p in problems)
+
+
+# ---------------------------------------------------------------- facets and special cases
+
+THIN_FACETS = ("review_time", "materials", "split_transfer", "payment_time", "deadline", "counting")
+
+
+def test_every_facet_once_thin_has_entries_of_its_own(conn):
+    facets = [store.qa_entry(conn=conn, entry_id=e)["facet"] for e in store.qa_entry_ids(conn=conn)]
+    counts = {facet: facets.count(facet) for facet in THIN_FACETS}
+    assert {facet: True for facet in THIN_FACETS} == {facet: n >= 8 for facet, n in counts.items()}
+
+
+@pytest.mark.parametrize("question, jurisdictions, expected", [
+    # Wordings that are in no entry's paraphrases; each names a point beyond its topic.
+    ("劳务派遣工怀孕了有没有产假", None, "dispatch-worker-maternity"),
+    ("临时工有没有98天产假", None, "temporary-worker-maternity"),
+    ("试用期员工怀孕公司能开除吗", None, "probation-maternity"),
+    ("剖宫产是难产吗", None, "caesarean-counts-as-difficult"),
+    ("流产期间有没有生育津贴", None, "miscarriage-allowance"),
+    ("哺乳期单位安排我上夜班合法吗", None, "breastfeeding-no-night-shift"),
+    ("生育津贴要准备什么材料", None, "allowance-materials"),
+    ("婴幼儿照护扣除爸爸妈妈各扣一半可以吗", None, "tax-infant-half-each"),
+    ("双胞胎婴幼儿照护能一个孩子归我一个归老公吗", None, "tax-infant-twins-split"),
+    ("育儿补贴30个工作日算不算周末", None, "subsidy-review-workdays"),
+    ("育儿补贴卡号填错了", None, "subsidy-materials-wrong-info"),
+    ("孩子户口迁到别的省了补贴怎么续领", None, "subsidy-hukou-moved-renewal"),
+    ("2025年出生的宝宝补贴最迟哪年申请", None, "subsidy-deadline-2025-births"),
+    ("单位不给缴社保怎么处理", ["china"], "social-insurance-not-paid"),
+    ("呼市审核通过以后几月份发钱", ["hohhot", "neimenggu", "china"], "hohhot-payment-after-review"),
+    ("呼市二孩的五万分几年给", ["hohhot", "neimenggu", "china"], "hohhot-second-child-instalments"),
+])
+def test_the_matcher_finds_the_point_asked(conn, question, jurisdictions, expected):
+    for entry_id in [e.id for e in qa.load_entries(root=KNOWLEDGE)]:
+        assert question not in store.qa_questions(conn=conn, entry_id=entry_id)
+    found = qa.match(conn=conn, text=question, jurisdictions=jurisdictions, limit=3)
+    assert expected == found[0].entry_id
+
+
+def test_where_the_material_is_silent_the_answer_names_the_office(conn):
+    # 生育津贴 details are decided by the 医保经办机构; leave disputes by 人社部门.
+    for entry_id, office in (("allowance-materials", "医保经办机构"), ("allowance-paid-to-whom", "12393"),
+                             ("caesarean-counts-as-difficult", "人社部门"), ("maternity-leave-start-day", "12333")):
+        assert office in store.qa_entry(conn=conn, entry_id=entry_id)["answer"]

@@ -265,41 +265,48 @@ def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
 def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tracker: Tracker,
                brief: bool) -> None:
     """Answer one question into `reply`: facts for amounts, else the facet's answer."""
-    from actions import leave, money   # the fact answers live with their actions
-
     general = qs.is_general(question.text) and not question.follow_up
     # Whether a leave exists and how long it is, and who gets a local subsidy, are in the
-    # fact tables (with their conditions); other points are not.
+    # fact tables (with their conditions); a more specific point ("能提前休吗") is asked
+    # of the question-answer table first.
     by_facts = (question.topic in qs.LEAVE_TOPICS or question.topic == "local_subsidy") \
         and question.facet in qs.GENERAL_FACETS
-    if question.facet in FACT_FACETS or general or by_facts:
-        if question.leave_type in leave.LEAVE_TYPES:
-            if place:
-                leave.say_leave(reply, place=place, leave_type=question.leave_type,
-                                child_order=question.child_order, brief=brief)
-            else:
-                leave.say_leave_without_place(reply, leave_type=question.leave_type)
+    if (question.facet in FACT_FACETS or general or by_facts) and (general or not qs.specific_terms(question.text)
+                                                                  or question.facet == "amount"):
+        if say_facts(question, place=place, reply=reply, brief=brief):
             return
-        if question.topic == "childcare_subsidy":
-            money.say_subsidy_amount(reply, place=place, brief=brief, child_order=question.child_order)
-            return
-        if question.topic == "local_subsidy":
-            money.say_local_subsidy(reply, place=place, child_order=question.child_order)
-            return
-        if question.topic == "tax_deduction":
-            money.say_tax_deduction(reply, place=place)
-            return
-        if question.topic in ("housing", "maternity_insurance") and place:
-            money.say_benefits(reply, place=place, topic=question.topic)
-            if reply.lines:
-                return
     if answer_facet(question, place=place, reply=reply):
         return
-    if question.topic in ("tax_deduction", "housing", "maternity_insurance") and place:
-        money.say_benefits(reply, place=place, topic=question.topic)
-        if reply.lines:
-            return
+    if (by_facts or question.facet in FACT_FACETS) and say_facts(question, place=place, reply=reply, brief=brief):
+        return
     reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(question.topic or ""))))
+
+
+def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, brief: bool) -> bool:
+    """The fact tables' answer for the question's topic; False when they have none."""
+    from actions import leave, money   # the fact answers live with their actions
+
+    if question.leave_type in leave.LEAVE_TYPES:
+        if place:
+            leave.say_leave(reply, place=place, leave_type=question.leave_type,
+                            child_order=question.child_order, brief=brief)
+        else:
+            leave.say_leave_without_place(reply, leave_type=question.leave_type)
+        return True
+    if question.topic == "childcare_subsidy":
+        money.say_subsidy_amount(reply, place=place, brief=brief, child_order=question.child_order)
+        return True
+    if question.topic == "local_subsidy":
+        money.say_local_subsidy(reply, place=place, child_order=question.child_order)
+        return True
+    if question.topic == "tax_deduction":
+        money.say_tax_deduction(reply, place=place)
+        return True
+    if question.topic in ("housing", "maternity_insurance") and place:
+        before = len(reply.lines)
+        money.say_benefits(reply, place=place, topic=question.topic)
+        return len(reply.lines) > before
+    return False
 
 
 def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) -> bool:

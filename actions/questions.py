@@ -29,7 +29,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
                             "费用谁出", "手术费"),
     "housing": ("公积金", "公租房", "购房", "买房", "房贷", "租房", "住房", "首付"),
     "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
-    "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中"),
+    "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中", "学校", "分班", "派位",
+                  "就读"),
     "health_service": ("筛查", "孕检", "孕前", "出生缺陷", "新生儿", "体检", "母婴", "妇幼"),
     "employment_rights": ("辞退", "开除", "解除合同", "解除劳动", "降薪", "降工资", "调岗", "劳动合同", "夜班", "加班",
                           "哺乳期", "哺乳时间", "三期", "孕期", "裁员", "禁忌", "重活", "骚扰", "劳动时间", "工作时间",
@@ -69,7 +70,8 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("rights", r"不给|不批|不让|拒绝|违法|违规|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
     ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续"),
-    ("review_time", r"审核.{0,4}(多久|几天|多长|时间|时限|要多)|审批.{0,4}(多久|几天)|多久.{0,3}审|审多久|审核期"),
+    ("review_time", r"审核.{0,4}(多久|几天|多长|时间|时限|要多)|审批.{0,4}(多久|几天)|多久.{0,3}审|审多久|审核期|"
+                    r"(几月|几号|什么时候|啥时候|哪个月).{0,2}审"),
     ("payment_time", r"到账|多久.{0,3}(发|到|下来|打)|什么时候(发|到|打|给)|几月.{0,2}发|发放时间|发几次|一次性|按月|按季|按年|"
                      r"多久发一次|分几次|每年.{0,2}发|发到哪|打到|钱.{0,3}(什么时候|多久)|啥时候(发|到)"),
     ("deadline", r"截止|截至|最晚|过期|错过|逾期|期限|补领|补申|还能(申请|领|办)|晚了|来得及|什么时候之前|几号之前|过了"),
@@ -199,7 +201,9 @@ def split_parts(text: str) -> list[str]:
         if topic is not None:
             parts.append(context + piece)
             facets.append(facet)
-        elif parts and facet not in ("general", facets[-1]) and not context:
+        elif parts and not context and (facet not in ("general", facets[-1])
+                                        or child_order_of(piece) not in (None, child_order_of(parts[-1]))):
+            # Another point, or another child ("二孩多少 三孩多少"), of the same topic.
             parts.append(piece)
             facets.append(facet)
         elif parts:
@@ -230,10 +234,10 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
         questions.extend(each_leave(question))
     distinct: list[Question] = []
     for q in questions:
-        if not any((q.topic, q.facet) == (d.topic, d.facet) for d in distinct):
+        if not any((q.topic, q.facet, q.child_order) == (d.topic, d.facet, d.child_order) for d in distinct):
             distinct.append(q)
     if len(distinct) == 1:
-        return [read(text, intent=intent)]
+        return each_leave(read(text, intent=intent))
     return distinct
 
 

@@ -209,7 +209,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 reply.say(templates.may_differ_locally())
                 finish(reply, first, place)
                 return reply
-        if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
+        if match is None and place is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
             # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row.
             reply = Answer()
             if answer_facet(first, place=place, reply=reply):
@@ -275,7 +275,8 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
                                                                   or question.facet == "amount"):
         if say_facts(question, place=place, reply=reply, brief=brief):
             return
-    if answer_facet(question, place=place, reply=reply):
+    # Where the fact tables know the topic, a stray clause sentence is worse than the facts.
+    if answer_facet(question, place=place, reply=reply, sentences=not by_facts):
         return
     if (by_facts or question.facet in FACT_FACETS) and say_facts(question, place=place, reply=reply, brief=brief):
         return
@@ -309,14 +310,14 @@ def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, bri
     return False
 
 
-def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer) -> bool:
+def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer, sentences: bool = True) -> bool:
     """The question-answer table's entry for this facet, else the best clause sentences."""
     chain = place_chain(place)
     match = best_qa(question, chain=chain)
     if match is not None:
         say_entry(match, question=question, place=place, reply=reply)
         return True
-    found = best_sentences(question.text, chain=chain, topic=question.topic)
+    found = best_sentences(question.text, chain=chain, topic=question.topic) if sentences else None
     if found is not None:
         clause_id, sentences = found
         cited = ka.cite(clause_id)

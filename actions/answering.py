@@ -321,9 +321,10 @@ def answer_facet(question: qs.Question, *, place: Optional[str], reply: Answer, 
     if found is not None:
         clause_id, sentences = found
         cited = ka.cite(clause_id)
+        line = templates.clause_sentences(cited["title"], sentences)
         if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
-            reply.say(templates.applies_only_to(ka.display_name(cited["jurisdiction"])))
-        reply.say(templates.clause_sentences(cited["title"], sentences))
+            line = templates.applies_only_to(ka.display_name(cited["jurisdiction"]), line)
+        reply.say(line)
         reply.cite(clause_id)
         return True
     return False
@@ -334,8 +335,9 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
     chain = place_chain(place)
     local = match.jurisdiction != "china"
     if local and (chain is None or match.jurisdiction not in chain):
-        reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction)))
-    reply.say(match.answer)
+        reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction), match.answer))
+    else:
+        reply.say(match.answer)
     reply.cite(*match.clause_ids)
     for deadline in passed_deadlines(match.answer, today=dt.date.today()):
         reply.say(templates.deadline_passed(deadline))

@@ -36,13 +36,12 @@ def show(reply: Answer, clause_id: str, snippet: str, more: bool, query: str = "
          place: Optional[str] = None) -> None:
     cited = ka.cite(clause_id)
     chain = answering.place_chain(place)
-    if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
-        reply.say(templates.applies_only_to(ka.display_name(cited["jurisdiction"])))
     sentences = answering.matching_sentences(cited["text"], query) if query else []
-    if sentences:
-        reply.say(templates.clause_sentences(cited["title"], sentences))
-    else:
-        reply.say(templates.search_answer(cited["heading"], snippet))
+    line = templates.clause_sentences(cited["title"], sentences) if sentences else \
+        templates.search_answer(cited["heading"], snippet)
+    if cited["jurisdiction"] != "china" and (chain is None or cited["jurisdiction"] not in chain):
+        line = templates.applies_only_to(ka.display_name(cited["jurisdiction"]), line)
+    reply.say(line)
     reply.cite(clause_id)
     if more:
         reply.buttons.append(templates.NEXT_RESULT_BUTTON)

@@ -406,8 +406,9 @@ def numbered_part(number: int, question: str, lines: list[str]) -> str:
     return f"{label}{question.strip('？?。 ')}：{body}"
 
 
-def applies_only_to(place: str) -> str:
-    return f"以下是{place}的规定，仅适用于{place}："
+def applies_only_to(place: str, text: str) -> str:
+    """Another place's rule: the answer first, its scope attached to it."""
+    return f"{text}（这是{place}的规定，仅适用于{place}）"
 
 
 def may_differ_locally() -> str:

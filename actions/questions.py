@@ -67,7 +67,7 @@ FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
 FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
                r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
-    ("rights", r"不给|不批|不让|拒绝|违法|违规|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
+    ("rights", r"不给|不批|不让|拒绝|违法|违规|合法|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
     ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续|"
                  r"分开|拆开|分段|分次|分几次|一次性(请|休)|攒着|合并"),
@@ -118,6 +118,12 @@ class Question:
         return LEAVE_TYPE_OF_TOPIC.get(self.topic or "")
 
 
+# An employer doing something to a pregnant or nursing worker.
+_EMPLOYER_WRONG = re.compile(
+    r"(公司|单位|老板|领导|用人单位).{0,12}(怀孕|孕期|哺乳|三期|产检|产假期间)|(怀孕|孕期|哺乳|三期).{0,12}(公司|单位|老板)")
+_EMPLOYER_ACTS = re.compile(r"辞退|开除|裁|降|扣|调岗|不让|不给|加班|夜班|合法|违法|赔偿|补偿|解除")
+
+
 def topic_of(text: str) -> Optional[str]:
     """The topic the words name, or None."""
     best: Optional[tuple[int, int, str]] = None
@@ -129,6 +135,8 @@ def topic_of(text: str) -> Optional[str]:
                 key = (-len(word), rank, topic)
                 if best is None or key < best:
                     best = key
+    if _EMPLOYER_WRONG.search(text) and _EMPLOYER_ACTS.search(text):
+        return "employment_rights"   # "公司因为我怀孕降我工资": the employer's duty, whatever else is named
     if best is None:
         return None
     topic = best[2]

@@ -79,6 +79,11 @@ TARGETS = [
 ]
 
 
+#: The locust runs of a report.
+LOAD_RUNS = ("one_user", "concurrent", "endless", "nlu_one_user", "nlu_concurrent", "long", "stock_one_user",
+             "stock_concurrent")
+
+
 def durations(env: dict) -> dict:
     """Seconds of each timed run (and the long-conversation users) from BENCH_* variables."""
     return {name: int(env.get(variable, default)) for name, (variable, default) in DURATIONS.items()}
@@ -109,6 +114,10 @@ def ratios(report: dict) -> dict:
     result["p95_1_user_stock_vs_project"] = {"what": "turn p95 at 1 user: stock Rasa / project",
                                              "value": ratio(get("stock_one_user", "p95_ms"), get("one_user", "p95_ms")),
                                              "target": "", "met": None}
+    result["long_p50_turn40_vs_turn3"] = {"what": "40-turn conversations: p50 at turn 40 / p50 at turn 3",
+                                          "value": ratio(get("long", "by_turn", "40", "p50_ms"),
+                                                         get("long", "by_turn", "3", "p50_ms")),
+                                          "target": "", "met": None}
     result["p95_n_users_vs_nlu"] = {"what": "turn p95 at N users / NLU-only p95 at N users",
                                     "value": ratio(get("concurrent", "p95_ms"), get("nlu_concurrent", "p95_ms")),
                                     "target": "", "met": None}
@@ -330,8 +339,8 @@ def markdown(report: dict) -> str:
         (f"worst case: {endless.get('users')} users, one endless conversation each, {endless.get('seconds')} s: "
          "p50 / p95, messages / s", f"{endless.get('p50_ms')} / {endless.get('p95_ms')} ms, "
          f"{endless.get('messages_per_s')}", ""),
-        ("errors (failed requests)",
-         f"{one.get('failures', 0) + many.get('failures', 0) + endless.get('failures', 0)}", "0"),
+        ("errors (failed requests, every load run)",
+         f"{sum((report.get(run) or {}).get('failures', 0) for run in LOAD_RUNS)}", "0"),
         (f"load {many.get('seconds')} s: messages sent / stored ({many.get('citizens')} citizens)",
          f"{many.get('messages_sent')} / {many.get('messages_stored')}", "all stored"),
         ("WeChat reply p50 / p95", f"{report.get('wechat', {}).get('p50_ms')} / "
@@ -367,6 +376,8 @@ def ratio_lines(report: dict) -> list[str]:
         "long_turn40_vs_turn3": f"{get('long', 'by_turn', '40', 'p95_ms')} / {get('long', 'by_turn', '3', 'p95_ms')} ms",
         "p95_1_user_stock_vs_project": f"{get('stock_one_user', 'p95_ms')} / {get('one_user', 'p95_ms')} ms",
         "p95_n_users_vs_nlu": f"{get('concurrent', 'p95_ms')} / {get('nlu_concurrent', 'p95_ms')} ms",
+        "long_p50_turn40_vs_turn3": f"{get('long', 'by_turn', '40', 'p50_ms')} / "
+                                    f"{get('long', 'by_turn', '3', 'p50_ms')} ms",
     }
     lines = ["## Ratios (same run, same load)", "",
              "| ratio | measured | value | target | |", "|---|---|---|---|---|"]
@@ -376,7 +387,9 @@ def ratio_lines(report: dict) -> list[str]:
                      f"{met[entry['met']] if entry['target'] else ''} |")
     long = report.get("long") or {}
     lines += ["", f"NLU only: `POST /model/parse` with the same questions on the project's server. "
-              f"Long conversations: {long.get('users')} users, 40-turn conversations, {long.get('seconds')} s. "
+              f"Long conversations: {long.get('users')} users, 40-turn conversations, {long.get('seconds')} s "
+              f"({_dig(long, ('by_turn', '3', 'requests'))} / {_dig(long, ('by_turn', '40', 'requests'))} "
+              "samples of turn 3 / turn 40). "
               f"Stock means {report.get('stock_means', STOCK)}."]
     return lines
 

@@ -71,3 +71,10 @@ def test_locust_rows_give_the_run_and_the_named_turns():
                 "by_turn": {"3": {"requests": 25, "p50_ms": 30.0, "p95_ms": 45.0},
                             "40": {"requests": 24, "p50_ms": 60.0, "p95_ms": 90.0}}}
     assert expected == summary(rows, users=2, seconds=60, turns="40", mode="rest")
+
+
+def test_errors_of_every_load_run_are_counted():
+    report = measured_report()
+    report["stock_concurrent"]["failures"] = 2
+    report["nlu_one_user"]["failures"] = 1
+    assert "| errors (failed requests, every load run) | 3 | 0 |" in bench.markdown(report)

@@ -135,8 +135,11 @@ report: $(STAMP) ## most frequent unanswered / disliked questions from the track
 retention: $(STAMP) ## delete conversations older than TRACKER_RETENTION_DAYS (default 180); ENDPOINTS=endpoints.multi.yml for PostgreSQL
 	$(PY) -m bot.ops.retention --endpoints $(or $(ENDPOINTS),endpoints.yml)
 
-bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side: build, training, ready time, RSS, latency (reports/bench.md)
-	$(PY) -m bot.bench --train --segmenters
+# BENCH_ARGS= (empty) leaves out the two trainings; BENCH_*_SECONDS set the run lengths
+# (bot/bench/bench.py), e.g. BENCH_LOAD_SECONDS=20 for a quick look.
+BENCH_ARGS ?= --train --segmenters
+bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side and as ratios to the NLU alone and stock Rasa (reports/bench.md)
+	$(PY) -m bot.bench $(BENCH_ARGS)
 
 bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries
 	$(PY) -m knowledge.bench_search --db $(DB)

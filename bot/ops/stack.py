@@ -34,6 +34,9 @@ class Stack:
     knowledge_db: Path = ROOT / "build" / "knowledge.db"
     log_dir: Path = ROOT / "build" / "logs"
     credentials: Path = ROOT / "credentials.yml"
+    endpoints: Path = ROOT / "endpoints.yml"
+    # The Rasa server's command; `make bench` also runs stock `rasa` ([VENV_BIN / "rasa"]).
+    rasa_command: list = field(default_factory=lambda: list(RASA))
     # Protects Rasa's HTTP API (trackers, injected events); None: no token (tests).
     auth_token: str | None = None
     extra_env: dict = field(default_factory=dict)
@@ -84,9 +87,9 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        args = [*RASA, "run", "--enable-api", "--cors", "*",
+        args = [*self.rasa_command, "run", "--enable-api", "--cors", "*",
                 "--port", str(self.rasa_port), "--model", str(self.model),
-                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials)]
+                "--endpoints", str(self.endpoints), "--credentials", str(self.credentials)]
         if self.auth_token:
             args += ["--auth-token", self.auth_token]
         self._spawn("rasa", args)

@@ -112,3 +112,29 @@ def test_sqlite_file_in_wal_mode_with_full_sync(tmp_path, domain):
     ro = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     assert 8 == ro.execute("SELECT count(*) FROM events").fetchone()[0]
     ro.close()
+
+
+def test_many_conversations_saved_at_once_store_what_rasa_stores(tmp_path, domain):
+    """Saves of several conversations in flight together (the server under load) leave each
+    conversation's rows exactly as Rasa's store leaves them, saved one after the other."""
+    fast = FastSQLTrackerStore(domain, db=str(tmp_path / "fast.db"))
+    rasa = SQLTrackerStore(domain, db=str(tmp_path / "rasa.db"))
+    senders = [f"citizen-{number}" for number in range(12)]
+
+    async def two_turns(store, sender):
+        await store.save(conversation(sender, domain))
+        tracker = await store.retrieve(sender)
+        for event in turn("护理假几天", "15天", at=5.0):
+            tracker.update(event)
+        await store.save(tracker)
+
+    async def all_at_once():
+        await asyncio.gather(*(two_turns(fast, sender) for sender in senders))
+
+    run(all_at_once())
+    for sender in senders:
+        run(two_turns(rasa, sender))
+    per_sender = lambda db: sorted(rows(db), key=lambda row: row[0])   # stable: keeps id order
+    assert per_sender(tmp_path / "rasa.db") == per_sender(tmp_path / "fast.db")
+    assert 12 * 13 == len(rows(tmp_path / "fast.db"))
+

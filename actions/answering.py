@@ -404,7 +404,21 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     order = {region: i for i, region in enumerate(chain or ["china"])}
     best_share = max(share for share, _ in fitting)
     close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
-    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0]))[1]
+    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0],
+                                      -similarity(question.text, sm[1].entry_id)))[1]
+
+
+def similarity(text: str, entry_id: str) -> float:
+    """How close the question is to the entry's nearest paraphrase as a whole (bigram
+    Jaccard): "生育津贴怎么算" is one entry's own wording, not a neighbour's."""
+    asked = set(search.tokens(text))
+    if not asked:
+        return 0.0
+    best = 0.0
+    for paraphrase in store.qa_questions(conn=ka.connection(), entry_id=entry_id):
+        said = set(search.tokens(paraphrase))
+        best = max(best, len(asked & said) / len(asked | said))
+    return best
 
 
 def is_draft(match: qa.QAMatch) -> bool:

@@ -292,7 +292,7 @@ def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, bri
             leave.say_leave(reply, place=place, leave_type=question.leave_type,
                             child_order=question.child_order, brief=brief)
         else:
-            leave.say_leave_without_place(reply, leave_type=question.leave_type)
+            leave.say_leave_without_place(reply, leave_type=question.leave_type, ask=not brief)
         return True
     if question.topic == "childcare_subsidy":
         money.say_subsidy_amount(reply, place=place, brief=brief, child_order=question.child_order)
@@ -553,7 +553,9 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
 def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
     """Where a rule the citizen names comes from: the documents first, then the rule."""
     inner = Answer()
-    answer_one(question, place=place, reply=inner, tracker=tracker, brief=True)
+    # A rule with its figure ("包头产假158天") is a fact row; the fact tables cite its source.
+    if not (re.search(r"\d", question.text) and say_facts(question, place=place, reply=inner, brief=True)):
+        answer_one(question, place=place, reply=inner, tracker=tracker, brief=True)
     if not inner.clause_ids:
         return None
     reply = Answer()

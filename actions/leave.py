@@ -79,21 +79,22 @@ def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_ord
             reply.cite(*[r["clause_id"] for r in extras])
 
 
-def say_leave_without_place(reply: Answer, *, leave_type: Optional[str]) -> None:
+def say_leave_without_place(reply: Answer, *, leave_type: Optional[str], ask: bool = True) -> None:
     """No place known: the national 产假 baseline where there is one, and what to tell us."""
     if leave_type in (None, "产假"):
         rule = national_maternity_rule()
         if rule is not None:
             reply.say(templates.national_baseline(rule["days"]))
             reply.cite(rule["clause_id"])
-        reply.say(templates.leave_depends_on_place(leave_type or "产假"))
+        # Inside a longer answer the offer to narrow it, not a question.
+        reply.say(templates.leave_depends_on_place(leave_type or "产假") if ask else templates.may_differ_locally())
         return
     national = store.facts_in(conn=ka.connection(), table="leave_rules", jurisdictions=["china"], leave_type=leave_type)
     for rule in national:   # 流产假 is the State Council's: the same everywhere
         reply.say(templates.leave_direct("国家规定", rule))
         reply.cite(rule["clause_id"])
     if not national:
-        reply.say(templates.leave_depends_on_place(leave_type))
+        reply.say(templates.leave_depends_on_place(leave_type) if ask else templates.may_differ_locally())
 
 
 @answers("ask_leave")

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import re
-from typing import Callable, Optional
+from typing import Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -43,8 +43,6 @@ MAX_PARTS = 4
 SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
-# The topic each answering action is built for.
-TOPIC_OF_ACTION_INTENT = qs.TOPIC_OF_INTENT
 OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
 
 # Who decides when the material is silent, by topic.
@@ -167,7 +165,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, first, place)
         return reply
     words_topic = qs.topic_of(text)
-    if words_topic in qs.LEAVE_TOPICS and TOPIC_OF_ACTION_INTENT.get(intent, words_topic) not in qs.LEAVE_TOPICS:
+    if words_topic in qs.LEAVE_TOPICS and qs.TOPIC_OF_INTENT.get(intent, words_topic) not in qs.LEAVE_TOPICS:
         # The words name a leave, the intent another topic: the words win.
         reply = Answer()
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
@@ -578,5 +576,3 @@ def show_sources(clause_ids: list[str]) -> Answer:
         reply.say(templates.more_sources(len(clause_ids) - 3))
     return reply
 
-
-AnswerFunction = Callable[[qs.Question, Optional[str], Answer], None]

@@ -115,11 +115,6 @@ class AnswerAction:
             return []
 
 
-def place_events(tracker: Tracker) -> List[EventType]:
-    """Remember the place named in this turn for the rest of the conversation."""
-    place = ka.current_place(tracker)
-    return [SlotSet("region", place)] if place else []
-
 
 def ask_which_place(dispatcher: CollectingDispatcher, place: Any) -> bool:
     """Ask back when a name is shared (白云区: 广州 / 贵阳 / 包头白云鄂博矿区), one button per

@@ -131,14 +131,6 @@ def current_place(tracker: Tracker) -> str | None:
     return None
 
 
-def most_specific(places: list[str]) -> str:
-    """Of several places in one message (包头昆区), the deepest covered one."""
-    gaz = gazetteer()
-    found = [(gaz.lookup(p), p) for p in places]
-    covered = [(r.depth, p) for r, p in found if r is not None]
-    return max(covered)[1] if covered else places[0]
-
-
 def region_of(place: str) -> Region | None:
     return gazetteer().lookup(place)
 

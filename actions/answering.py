@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+from functools import lru_cache
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -173,19 +174,21 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         return reply
     if first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS and qs.is_general(text) \
             and qs.read(text).topic == first.topic:
-        # The leave the words name ("我是男的能休啥假" is 护理假), not every leave.
+        # The leave the words name ("我是男的能休啥假" is 护理假), not every leave; without a
+        # place, a leave the provinces set is the action's (it asks where).
+        if place is None and first.leave_type in ("护理假", "育儿假", "婚假", "独生子女照护假"):
+            return None
         reply = Answer()
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
-        if reply.lines and not (place is None and first.leave_type in ("护理假", "育儿假", "婚假", "独生子女照护假")):
-            finish(reply, first, place)
-            return reply
-        return None
+        finish(reply, first, place)
+        return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
         return None   # a general question: the action's fact tables answer it
     if first.topic in FACT_TOPICS:
         # The fact tables answer amounts and overviews of these topics; a question-answer
         # entry answers only a point of its own that fits plainly ("产前能休几天" is about
-        # 产前15天, not the days by place). Clause sentences never replace the facts here.
+        # 产前15天, not the days by place); a clause sentence only where no place is known
+        # and the action would list every row (SENTENCE_TOPICS).
         strict = first.facet in FACT_FACETS
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
         if match is not None and (match.facet in FACT_FACETS or is_draft(match)):
@@ -413,7 +416,7 @@ def similarity(text: str, entry_id: str) -> float:
     if not asked:
         return 0.0
     best = 0.0
-    for paraphrase in store.qa_questions(conn=ka.connection(), entry_id=entry_id):
+    for paraphrase in paraphrases_of(ka.connection(), entry_id):
         said = set(search.tokens(paraphrase))
         best = max(best, len(asked & said) / len(asked | said))
     return best
@@ -450,6 +453,12 @@ def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[
     return None
 
 
+@lru_cache(maxsize=2048)
+def paraphrases_of(conn, entry_id: str) -> tuple[str, ...]:
+    """An entry's paraphrases, read once per store connection (every turn ranks several)."""
+    return tuple(store.qa_questions(conn=conn, entry_id=entry_id))
+
+
 def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
     """How well an entry fits: the share of the question's specific words (what it asks
     beyond topic, place and asking) found in the entry's paraphrases. A question with no
@@ -462,7 +471,7 @@ def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
     # so characters count half.
     # The paraphrases together are the entry's vocabulary.
     characters = set("".join(terms))
-    paraphrases = "\n".join(store.qa_questions(conn=ka.connection(), entry_id=entry_id))
+    paraphrases = "\n".join(paraphrases_of(ka.connection(), entry_id))
     present = set(search.tokens(paraphrases))
     bigram_share = sum(t in present for t in terms) / len(terms)
     character_share = sum(c in paraphrases for c in characters) / len(characters)

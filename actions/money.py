@@ -82,33 +82,40 @@ def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = Fal
 
 def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optional[int]) -> None:
     """A local birth/childcare subsidy: the place's own rows; without a place, every
-    covered place's scheme, each labelled with where it applies."""
-    found = False
+    covered place's scheme, each with where it applies and its conditions."""
     if place and ka.region_of(place) is not None:
         before = len(reply.lines)
         ActionAnswerSubsidy().regional(place, reply, child_order=child_order)
-        found = len(reply.lines) > before
-        if not found:
+        if len(reply.lines) == before:
             reply.say(templates.no_local_subsidy(ka.display_name(place)))
     elif place:
         reply.say(templates.not_covered(ka.display_name(place)))
     else:
         from knowledge import store
 
-        for kind in REGIONAL_SUBSIDIES:
-            for row in store.all_facts(conn=ka.connection(), table="benefits"):
-                if row["kind"] != kind or row["jurisdiction"] == "china":
-                    continue
-                if child_order and row["child_order"] not in (None, child_order):
-                    continue
-                order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
-                reply.say(templates.regional_subsidy_elsewhere(ka.display_name(row["jurisdiction"]), kind, order,
-                                                                row["amount_text"]))
-                reply.cite(row["clause_id"])
-                found = True
+        rows = [r for r in store.all_facts(conn=ka.connection(), table="benefits")
+                if r["kind"] in REGIONAL_SUBSIDIES and r["jurisdiction"] != "china"]
+        say_regional_rows(reply, rows=rows, child_order=child_order, elsewhere=True)
     main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
-    reply.say(templates.subsidy_direct("ask_subsidy_amount", main))
+    reply.say(templates.subsidy_direct("ask_subsidy_amount", main, also=bool(reply.lines)))
     reply.cite(main["clause_id"])
+
+
+def say_regional_rows(reply: Answer, *, rows, child_order: Optional[int], elsewhere: bool = False) -> None:
+    """Local subsidy rows, each followed by the clauses of its conditions (who, from
+    when, hukou): an amount is never shown without what excludes a family from it."""
+    for row in rows:
+        if child_order and row["child_order"] not in (None, child_order):
+            continue
+        order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
+        render = templates.regional_subsidy_elsewhere if elsewhere else templates.regional_subsidy
+        reply.say(render(ka.display_name(row["jurisdiction"]), row["kind"], order, row["amount_text"]))
+        reply.cite(row["clause_id"])
+        doc_id = row["clause_id"].split(":", 1)[0]
+        for condition in CONDITION_CLAUSES.get(doc_id, (f"{doc_id}:1",)):
+            if condition != row["clause_id"] and condition not in reply.clause_ids:
+                reply.say(templates.clause_bullet(ka.cite(condition)["text"]))
+                reply.cite(condition)
 
 
 def say_tax_deduction(reply: Answer, *, place: Optional[str]) -> None:
@@ -123,18 +130,24 @@ def say_tax_deduction(reply: Answer, *, place: Optional[str]) -> None:
                 reply.cite(row["clause_id"])
 
 
+def say_benefit_rows(reply: Answer, *, place: str, kinds: tuple[str, ...]) -> bool:
+    """The place's benefit rows of these kinds (drafts and goals marked as such)."""
+    found = False
+    for kind in kinds:
+        resolution = resolve(place, kind)
+        for row in resolution.rules + resolution.drafts:
+            found = True
+            reply.say(templates.benefit_answer(row))
+            reply.cite(row["clause_id"])
+    return found
+
+
 def say_benefits(reply: Answer, *, place: str, topic: str) -> None:
     """The place's benefit rows of a topic (tax, housing, insurance)."""
     intent = {"tax_deduction": "ask_tax_deduction", "housing": "ask_housing",
               "maternity_insurance": "ask_maternity_insurance"}[topic]
-    region = ka.region_of(place)
-    if region is None:
-        return
-    for kind in KINDS_FOR_INTENT[intent]:
-        resolution = resolve(place, kind)
-        for row in resolution.rules + resolution.drafts:
-            reply.say(templates.benefit_line(row) + ("（征求意见稿）" if row["doc_status"] == "draft" else ""))
-            reply.cite(row["clause_id"])
+    if ka.region_of(place) is not None:
+        say_benefit_rows(reply, place=place, kinds=KINDS_FOR_INTENT[intent])
 
 
 @answers("ask_subsidy_apply", "ask_subsidy_amount", "ask_subsidy_eligibility")
@@ -183,20 +196,8 @@ class ActionAnswerSubsidy(AnswerAction, Action):
     def regional(self, place: str, reply: Answer, only: Optional[str] = None,
                  child_order: Optional[int] = None) -> None:
         for kind in ([only] if only else REGIONAL_SUBSIDIES):
-            for row in resolve(place, kind).rules:
-                if row["jurisdiction"] == "china":
-                    continue
-                if child_order and row["child_order"] not in (None, child_order):
-                    continue
-                order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
-                reply.say(templates.regional_subsidy(ka.display_name(row["jurisdiction"]), kind, order,
-                                                     row["amount_text"]))
-                reply.cite(row["clause_id"])
-                # The conditions (who, from when, hukou) come with the amount.
-                for condition in CONDITION_CLAUSES.get(row["doc_id"], (f"{row['doc_id']}:1",)):
-                    if condition != row["clause_id"] and condition not in reply.clause_ids:
-                        reply.say(templates.clause_bullet(ka.cite(condition)["text"]))
-                        reply.cite(condition)
+            say_regional_rows(reply, rows=[r for r in resolve(place, kind).rules if r["jurisdiction"] != "china"],
+                              child_order=child_order)
         local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
         for row in local:
             reply.say(templates.local_implementation(ka.display_name(row["jurisdiction"]), row["quote"]))
@@ -234,14 +235,7 @@ class ActionAnswerBenefit(AnswerAction, Action):
             if intent == "ask_tax_deduction":
                 self.national(reply, "个税扣除")
             return
-        found = False
-        for kind in kinds:
-            resolution = resolve(place, kind)
-            for row in resolution.rules + resolution.drafts:
-                found = True
-                reply.say(templates.benefit_answer(row))
-                reply.cite(row["clause_id"])
-        if not found:
+        if not say_benefit_rows(reply, place=place, kinds=kinds):
             reply.say(templates.no_benefit(region.name, "、".join(kinds) or "这项待遇"))
 
     def national(self, reply: Answer, kind: str) -> None:

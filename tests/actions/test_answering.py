@@ -145,3 +145,11 @@ def test_a_districts_draft_is_not_given_for_a_county_of_the_same_city():
     assert answering.is_draft(draft_entry)
     assert answering.within_scope(draft_entry, place="dongchang")
     assert not answering.within_scope(draft_entry, place="tonghua-county")
+
+
+def test_a_local_subsidy_without_a_place_comes_with_its_conditions(domain):
+    """呼和浩特's 10000 元 shown to someone who named no place carries the hukou condition."""
+    _, text = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text="一孩能拿一万吗"), domain)
+    first = text.splitlines()[0]
+    assert "呼和浩特" in first and "10000" in first
+    assert "首次落户在呼和浩特市" in text and "2025年3月1日" in text

@@ -37,7 +37,8 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 MAX_SENDERS = 100_000
 
 
-def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+def setting_number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """A non-negative number setting from the environment (or a credentials mapping)."""
     value = environ.get(name, "").strip()
     if not value:
         return default
@@ -107,9 +108,9 @@ class ChannelGuard:
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, *,
                  clock: Callable[[], float] = time.monotonic) -> "ChannelGuard":
         env = os.environ if environ is None else environ
-        limiter = SenderRateLimiter(per_minute=_number(env, "CHANNEL_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE),
-                                    burst=int(_number(env, "CHANNEL_RATE_BURST", DEFAULT_BURST)), clock=clock)
-        max_text = int(_number(env, "CHANNEL_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
+        limiter = SenderRateLimiter(per_minute=setting_number(env, "CHANNEL_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE),
+                                    burst=int(setting_number(env, "CHANNEL_RATE_BURST", DEFAULT_BURST)), clock=clock)
+        max_text = int(setting_number(env, "CHANNEL_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
         return cls(limiter=limiter, max_text_chars=max_text or DEFAULT_MAX_TEXT_CHARS)
 
     def refusal(self, sender: Any, text: Any) -> Optional[Refusal]:

@@ -6,21 +6,16 @@ import os
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from bot.channels.limits import setting_number
+
 DEFAULT_API_BASE_URL = "https://api.weixin.qq.com/cgi-bin/"
 DEFAULT_REPLY_DEADLINE = 4.5
 DEFAULT_MAX_CLOCK_SKEW = 300.0
 
 
 def _seconds(value: str, default: float, name: str) -> float:
-    if not value:
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"WECHAT_{name.upper()} must be a number of seconds, not {value!r}") from None
-    if seconds < 0:
-        raise ValueError(f"WECHAT_{name.upper()} must not be negative ({value!r})")
-    return seconds
+    variable = f"WECHAT_{name.upper()}"
+    return setting_number({variable: value or ""}, variable, default)
 
 
 @dataclass(frozen=True)

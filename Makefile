@@ -116,13 +116,13 @@ run: $(DB) $(MODEL) $(WEBCHAT) ## build what is missing and start the assistant 
 shell: $(DB) $(MODEL) ## staff shell (rasa shell); answers also list the clause ids they used
 	$(PY) -m bot.ops.shell
 
-# EVAL_SET=both|old|citizen; EVAL_URL=http://host:port/webhooks/rest/webhook uses a running server
-# instead of starting the stack for the run.
+# EVAL_SET=both|old|citizen|dev (both = old + citizen; dev = the dev set tuned against, tests/e2e/dev);
+# EVAL_URL=http://host:port/webhooks/rest/webhook uses a running server instead of starting the stack.
 EVAL_SET ?= both
-eval: $(DB) $(MODEL) ## old e2e set + citizen set over REST: share correct per facet/topic/kind (reports/eval.md)
+eval: $(DB) $(MODEL) ## old e2e + citizen set over REST (EVAL_SET=dev: the dev set): share correct per facet/topic/kind (reports/eval.md)
 	$(PY) -m bot.ops.eval_e2e --set $(EVAL_SET) $(if $(EVAL_URL),--url $(EVAL_URL),--start)
 
-eval-check: $(STAMP) ## no server: the eval scoring tests and the citizen set's isolation from the training data
+eval-check: $(STAMP) ## no server: the eval scoring tests; citizen and dev sets kept apart from the training data and each other
 	$(PY) -m pytest -q tests/bot/ops/test_eval_isolation.py tests/bot/ops/test_eval_e2e.py
 
 test-stories: $(MODEL) ## rasa test on the test stories, failing on any prediction error

@@ -165,3 +165,34 @@ def test_main_runs_both_sets_and_fails_below_the_minimum_shares(tmp_path, monkey
     assert 0 == eval_e2e.main(args + ["--min-share", "0", "--min-citizen-share", "0"])
     assert 0 == eval_e2e.main(["--set", "old", "--min-share", "0"] + args)
     assert None is json.loads((tmp_path / "reports" / "eval.json").read_text(encoding="utf-8"))["citizen"]
+
+
+def write_dev_set(tmp_path: Path) -> Path:
+    """A small dev set laid out like tests/e2e/dev (its own named patterns)."""
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    (dev / "_patterns.yml").write_text(yaml.safe_dump({"nurse25": "护理假.{0,10}25"}, allow_unicode=True),
+                                       encoding="utf-8")
+    (dev / "leave.yml").write_text(yaml.safe_dump([
+        {"id": "d1", "facet": "amount", "topic": "leave", "origin": "x", "text": "乌海护理假几天", "must": ["@nurse25"]},
+        {"id": "d2", "facet": "amount", "topic": "leave", "origin": "x", "text": "乌海产假几天", "must": ["158"]},
+    ], allow_unicode=True), encoding="utf-8")
+    return dev
+
+
+def test_set_dev_runs_only_the_dev_set_with_its_own_patterns_and_reports_it(tmp_path, monkeypatch):
+    old, citizen = write_sets(tmp_path)
+    dev = write_dev_set(tmp_path)
+    bot = FakeBot({"乌海护理假几天": "男方护理假25天。", "乌海产假几天": "请问您在哪个地区？"})
+    monkeypatch.setattr(eval_e2e, "rest_reply", lambda url: bot)
+    args = ["--url", "http://fake", "--set", "dev", "--questions", str(old), "--citizen-dir", str(citizen),
+            "--dev-dir", str(dev), "--out-dir", str(tmp_path / "reports")]
+    assert 1 == eval_e2e.main(args)                        # 1/2 is below the dev set's minimum share
+    assert ["乌海护理假几天", "乌海产假几天"] == [message for _, message in bot.calls]
+    data = json.loads((tmp_path / "reports" / "eval.json").read_text(encoding="utf-8"))
+    assert (None, None, 1, 2) == (data["old"], data["citizen"], data["dev"]["correct"], data["dev"]["items"])
+    report = (tmp_path / "reports" / "eval.md").read_text(encoding="utf-8")
+    assert "## Dev set (tests/e2e/dev/): 1/2 = 50.0%" in report
+    assert "Citizen set" not in report
+    assert "`d2` (amount) 乌海产假几天 — missing /158/" in report
+    assert 0 == eval_e2e.main(args + ["--min-dev-share", "0.5"])

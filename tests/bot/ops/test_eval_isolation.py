@@ -31,11 +31,14 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in text.lower() if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
-def nlu_examples(path: Path) -> list[str]:
-    """Every example of every intent (and synonym / lookup / regex block) in a Rasa NLU file."""
+def nlu_examples(path: Path, *, intents_only: bool = False) -> list[str]:
+    """Every example of every intent (and synonym / lookup / regex block unless `intents_only`)
+    in a Rasa NLU file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     examples = []
     for block in data.get("nlu") or []:
+        if intents_only and "intent" not in block:
+            continue
         for line in str(block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
@@ -95,7 +98,11 @@ def test_no_old_e2e_question_is_in_the_training_data(trained):
     assert [] == leaked
 
 
-def test_no_heldout_nlu_example_is_in_the_training_data(trained):
+def test_no_heldout_nlu_example_is_in_the_training_data():
+    # Intent examples only: a held-out bare place name ("[包头市](region)") is bound to be in
+    # the place lookup table, which is a list of names, not a training sentence.
+    trained = {normalise(e) for path in sorted(NLU_DIR.rglob("*.yml"))
+               for e in nlu_examples(path, intents_only=True)} - {""}
     leaked = [e for e in nlu_examples(HELDOUT) if normalise(e) in trained]
     assert [] == leaked
 
@@ -136,8 +143,6 @@ def test_no_dev_question_is_a_citizen_question():
     assert [] == [(item_id, text) for item_id, text in dev_texts() if normalise(text) in citizen]
 
 
-@pytest.mark.xfail(strict=True, reason="known: some citizen questions are question-answer paraphrases "
-                                       "(found when the dev set's checks were added); remove this mark once fixed")
 def test_no_citizen_question_is_a_question_answer_paraphrase(paraphrased):
     leaked = [(item_id, text) for item_id, text in citizen_texts() if normalise(text) in paraphrased]
     assert [] == leaked

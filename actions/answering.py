@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 from functools import lru_cache
@@ -34,6 +35,9 @@ FACT_TOPICS = {"maternity_leave", "paternity_leave", "parental_leave", "marriage
 MIN_COVERAGE = 0.45
 SAME_FACET_COVERAGE = 0.2
 FACET_MISMATCH_COVERAGE = 0.7
+# A best entry whose match score is this many times the next one's needs only this coverage.
+CLEAR_LEAD = 1.6
+LEADER_COVERAGE = 0.4
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
@@ -138,6 +142,9 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 return reply
         if tracker.get_slot("cited_clauses"):
             return show_sources(tracker.get_slot("cited_clauses"))
+    if intent == "ask_leave_dates" and not has_date(tracker, text):
+        # "怀孕以后最早什么时候可以请产假" asks the rule, not dates counted from a birth.
+        intent = "ask_leave"
     if intent in OWN_LOGIC_INTENTS:
         return None
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
@@ -159,6 +166,18 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    if place is None and first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS \
+            and (first.leave_type == "流产假" or qs.asks_national(text)
+                 and not [t for t in qs.specific_terms(qs.NATIONAL_WORDS.sub("", text)) if not t.isdigit()]):
+        # The State Council's rule is the answer (流产假 is the same everywhere; "国家规定的
+        # 产假" asks for it): give it and offer to narrow it, not ask where first.
+        from actions import leave
+
+        reply = Answer()
+        leave.say_leave_without_place(reply, leave_type=first.leave_type, ask=False)
+        if reply.clause_ids:
+            finish(reply, first, place)
+            return reply
     if first.topic == "local_subsidy":
         # "包头有没有一孩一万的补贴": whose scheme it is decides the answer.
         reply = Answer()
@@ -193,7 +212,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
         if match is not None and (match.facet in FACT_FACETS or is_draft(match)):
             match = None   # the fact tables answer it (a draft's rows flagged beside the rule in force)
-        if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"):
+        if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"
+                                                    and not qs.specific_terms(first.text)):
             # No place, and the point is national (生育保险 个人交不交钱): answer it rather
             # than ask where the citizen lives.
             match = best_qa(first, chain=["china"])
@@ -243,6 +263,15 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         return None
     finish(reply, first, place)
     return reply
+
+
+_DATE_WORDS = re.compile(r"\d+\s*[月号日]|[一二三四五六七八九十]+月|预产期|出生日期|生日")
+
+
+def has_date(tracker: Tracker, text: str) -> bool:
+    """A date (or the words that bring one) in this message: dates counted from it are asked."""
+    return bool(_DATE_WORDS.search(text)) or any(
+        e.get("entity") == "date" for e in tracker.latest_message.get("entities") or [])
 
 
 def say_outside(place: Optional[str], reply: Answer) -> None:
@@ -385,13 +414,18 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
-    for match in candidates[:3]:
+    for rank, match in enumerate(candidates[:3]):
         if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS:
             needed = SAME_FACET_COVERAGE   # same topic and same specific point: little more is needed
         elif match.facet == question.facet or question.facet == "general":
             needed = MIN_COVERAGE
         else:
             needed = FACET_MISMATCH_COVERAGE
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if rank == 0 and match.score >= CLEAR_LEAD * runner_up:
+            # Far ahead of every other entry: the words point at it even where the point
+            # read from them ("几天") is not the entry's ("产前能休几天" is about 产前15天).
+            needed = min(needed, LEADER_COVERAGE)
         share = coverage(question.text, match.entry_id, topic=question.topic)
         if share >= max(needed, least):
             fitting.append((share, match))
@@ -461,21 +495,41 @@ def paraphrases_of(conn, entry_id: str) -> tuple[str, ...]:
 
 def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
     """How well an entry fits: the share of the question's specific words (what it asks
-    beyond topic, place and asking) found in the entry's paraphrases. A question with no
+    beyond topic, place and asking) found in the entry's paraphrases, each word weighted by
+    how rare it is among the entries ("低保" says more than "会不"). A question with no
     specific words fits any entry of its own topic."""
     terms = qs.specific_terms(text)
     if not terms:
         entry = store.qa_entry(conn=ka.connection(), entry_id=entry_id)
         return 1.0 if topic and entry is not None and same_topic(entry["topic"], topic) else 0.0
+    conn = ka.connection()
+    rarity = term_rarity(conn)
     # Bigrams that straddle two words ("孕妇产前" → 妇产) rarely recur in another wording,
     # so characters count half.
     # The paraphrases together are the entry's vocabulary.
     characters = set("".join(terms))
-    paraphrases = "\n".join(paraphrases_of(ka.connection(), entry_id))
+    paraphrases = "\n".join(paraphrases_of(conn, entry_id))
     present = set(search.tokens(paraphrases))
-    bigram_share = sum(t in present for t in terms) / len(terms)
+    weights = [rarity.get(t, UNSEEN_WEIGHT) for t in terms]
+    bigram_share = sum(w for t, w in zip(terms, weights) if t in present) / sum(weights)
     character_share = sum(c in paraphrases for c in characters) / len(characters)
     return (bigram_share + character_share) / 2
+
+
+# A word no entry uses may be a typo or a word straddling two words: it weighs like a
+# word most entries use, not like a rare one.
+UNSEEN_WEIGHT = 1.0
+
+
+@lru_cache(maxsize=4)
+def term_rarity(conn) -> dict[str, float]:
+    """Each paraphrase word's inverse entry frequency, log(entries / entries using it)."""
+    entry_ids = store.qa_entry_ids(conn=conn)
+    used_by: dict[str, int] = {}
+    for entry_id in entry_ids:
+        for term in set(search.tokens("\n".join(paraphrases_of(conn, entry_id)))):
+            used_by[term] = used_by.get(term, 0) + 1
+    return {term: math.log(len(entry_ids) / n) + 0.1 for term, n in used_by.items()}
 
 
 def same_topic(entry_topic: str, asked_topic: str) -> bool:

@@ -65,7 +65,7 @@ FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
 
 # facet -> patterns, checked in this order (the first match wins).
 FACET_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
+    ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)[里中上]?(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
                r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
     ("rights", r"不给|不批|不让|拒绝|违法|违规|合法|辞退|开除|炒|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
@@ -181,8 +181,10 @@ def read(text: str, *, intent: str = "") -> Question:
         topic = "childcare_subsidy"   # money handed out without a name is, in practice, 育儿补贴
     facet = facet_of(text)
     # The intent's point only for its own topic ("生育津贴谁发" in an ask_leave message is
-    # not about an amount).
-    if facet == "general" and intent in FACET_OF_INTENT and topic == TOPIC_OF_INTENT.get(intent):
+    # not about an amount), and only when the words ask nothing more specific: an intent is
+    # a catch-all ("领了育儿补贴会影响低保吗" lands in ask_subsidy_apply).
+    if facet == "general" and intent in FACET_OF_INTENT and topic == TOPIC_OF_INTENT.get(intent) \
+            and not specific_terms(text):
         facet = FACET_OF_INTENT[intent]
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
 
@@ -363,7 +365,15 @@ def is_general(text: str) -> bool:
 
 
 _SOURCE_WORDS = re.compile(r"(是|在|出自|来自|依据|根据|按照)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"
-                           r"(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
+                           r"[里中上]?(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
+
+
+NATIONAL_WORDS = _NATIONAL = re.compile(r"国家(层面|统一|规定|标准|法规|法律|基准|的)|全国(统一|性|都|的)|国务院|全国范围")
+
+
+def asks_national(text: str) -> bool:
+    """The question asks for the national rule ("国家规定的产假是几天"), not a place's."""
+    return bool(_NATIONAL.search(text))
 
 
 def without_source_words(text: str) -> str:

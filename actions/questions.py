@@ -75,10 +75,13 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
                     r"(几月|几号|什么时候|啥时候|哪个月).{0,2}审"),
     ("payment_time", r"到账|多久.{0,3}(发|到|下来|打)|什么时候(发|到|打|给)|几月.{0,2}发|发放时间|发几次|一次性|按月|按季|按年|"
                      r"多久发一次|分几次|每年.{0,2}发|发到哪|打到|钱.{0,3}(什么时候|多久)|啥时候(发|到)"),
-    ("deadline", r"截止|截至|最晚|过期|错过|逾期|期限|补领|补申|还能(申请|领|办)|晚了|来得及|什么时候之前|几号之前|过了"),
-    ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么|要什么|手续|结婚证|户口本|户口簿|身份证|出生证"),
+    ("deadline", r"截止|截至|最晚|过期|错过|逾期|期限|补领|补申|还能(申请|领|办)|晚了|来得及|什么时候之前|几号之前|过了|"
+                 r"每年.{0,3}(都|还)?(要|得|需要)?(办|申请|申领|续)"),
+    # Where something is handed in is how to apply, though it names the materials.
+    ("apply", r"(交|送|递|提交|上传)到?哪|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
+    ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
     ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
-    ("special_case", r"双胞胎|多胞胎|龙凤胎|三胞胎|离婚|离异|抚养权|跟我|收养|领养|继子|再婚|去世|死亡|夭折|孤儿|户口在|户籍在|"
+    ("special_case", r"双胞胎|多胞胎|龙凤胎|三胞胎|难产|剖腹产|剖宫产|早产|离婚|离异|抚养权|跟我|收养|领养|继子|再婚|去世|死亡|夭折|孤儿|户口在|户籍在|"
                      r"外地|异地|流动人口|外省|派遣|临时工|灵活就业|个体|未婚|非婚|没结婚|没领证|二婚|辞职|失业|没工作|无业"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
               r"现场|线下|窗口|柜台|不会用手机|"
@@ -86,7 +89,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("eligibility", r"能不能|能否|可不可以|可以.{0,6}吗|能.{0,6}吗|条件|符合|资格|谁能|哪些人|享受吗|有没有|算不算|是不是.{0,8}都"),
     ("amount", r"多少|几天|多久|多长|几个月|几年|标准|金额|几千|几万|多少钱|天数"),
 )
-FACETS = tuple(f for f, _ in FACET_PATTERNS) + ("general",)
+FACETS = tuple(dict.fromkeys(f for f, _ in FACET_PATTERNS)) + ("general",)
 _FACET_RE = tuple((facet, re.compile(pattern, re.I)) for facet, pattern in FACET_PATTERNS)
 
 # Who a follow-up turns the question to.
@@ -170,11 +173,19 @@ def who_of(text: str) -> Optional[str]:
     return None
 
 
+_LEAVE_WORDS = re.compile(r"(休|放).{0,3}假|假期|几天假|产前|孕期|怀孕.{0,6}休|多休")
+
+
+def leave_of_words(text: str) -> Optional[str]:
+    """A leave asked about without its name ("产前能休几天", "老公能休几天假")."""
+    if _LEAVE_WORDS.search(text):
+        return "paternity_leave" if FATHER_WORDS.search(text) else "maternity_leave"
+    return None
+
+
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
-    topic = topic_of(text)
-    if topic is None and re.search(r"(休|放).{0,3}假|假期|几天假|产前|孕期|怀孕.{0,6}休", text):
-        topic = "paternity_leave" if FATHER_WORDS.search(text) else "maternity_leave"
+    topic = topic_of(text) or leave_of_words(text)
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
     if topic is None and re.search(r"领|发钱|给钱|补助|到账|审核", text):
@@ -209,7 +220,7 @@ def split_parts(text: str) -> list[str]:
         if not _ASKS.search(piece):
             context += piece + "，"
             continue
-        topic, facet = topic_of(piece), facet_of(piece)
+        topic, facet = topic_of(piece) or leave_of_words(piece), facet_of(piece)
         if topic is not None:
             parts.append(context + piece)
             facets.append(facet)

@@ -230,7 +230,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 reply.say(templates.may_differ_locally())
                 finish(reply, first, place)
                 return reply
-        if match is None and place is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
+        if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
             # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row.
             reply = Answer()
             if answer_facet(first, place=place, reply=reply):

@@ -144,11 +144,25 @@ def topic_of(text: str) -> Optional[str]:
     if best is None:
         return None
     topic = best[2]
+    if topic == "tax_deduction" and is_taxation(text):
+        # "育儿补贴要交个税吗" asks whether money received is taxed: the money's topic.
+        money = [t for t in ("local_subsidy", "childcare_subsidy", "maternity_allowance")
+                 if any(w in text for w in TOPIC_WORDS[t])]
+        return money[0] if money else topic
     # "老公能休几天" / "男方有几天假": a father's leave is 护理假.
     if topic in (None, "maternity_leave") and FATHER_WORDS.search(text) and re.search(r"假|休", text) \
             and "产假" not in text:
         return "paternity_leave"
     return topic
+
+
+_TAXATION = re.compile(r"(交|缴|纳|扣|收|征)(个人所得|个)?税|免税|免征|要税|税吗")
+_DEDUCTION = re.compile(r"扣除|抵扣|专项|附加|退税|照护|子女教育|房贷利息")
+
+
+def is_taxation(text: str) -> bool:
+    """Whether money received is taxed ("要交个税吗"), not the 个税 deductions."""
+    return bool(_TAXATION.search(text)) and not _DEDUCTION.search(text)
 
 
 def facet_of(text: str) -> str:
@@ -183,13 +197,19 @@ def leave_of_words(text: str) -> Optional[str]:
     return None
 
 
+def money_of_words(text: str) -> Optional[str]:
+    """Money handed out without a name is, in practice, 育儿补贴 ("呼市生一胎给多少钱")."""
+    return "childcare_subsidy" if _MONEY_WORDS.search(text) else None
+
+
+_MONEY_WORDS = re.compile(r"领|发钱|给钱|给多少|补多少|奖励多少|补助|到账|审核")
+
+
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
-    topic = topic_of(text) or leave_of_words(text)
+    topic = topic_of(text) or leave_of_words(text) or money_of_words(text)
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
-    if topic is None and re.search(r"领|发钱|给钱|补助|到账|审核", text):
-        topic = "childcare_subsidy"   # money handed out without a name is, in practice, 育儿补贴
     facet = facet_of(text)
     # The intent's point only for its own topic ("生育津贴谁发" in an ask_leave message is
     # not about an amount), and only when the words ask nothing more specific: an intent is
@@ -205,6 +225,9 @@ _ASKS = re.compile(r"[吗呢?？]|多少|几|怎么|怎样|什么|啥|咋|谁|�
                    r"多久|多长|可以|能否|合法|违法|如何|行不行|对不对|有用|管不管")
 
 
+_EACH_ASKED = re.compile(r"(分别|各自|各)(是|有|能)?(多少钱|多少天|多少|几天|什么|怎么样)")
+
+
 def split_parts(text: str) -> list[str]:
     """A message cut into its question parts (at most 4).
 
@@ -213,6 +236,12 @@ def split_parts(text: str) -> list[str]:
     A question naming a topic starts a part; one without a topic starts a part when it
     asks another point of the part before ("育儿补贴多少钱 审核多久"), else it belongs to it."""
     pieces = [p.strip(" ，,、。") for p in _PIECES.split(text or "") if p and p.strip(" ，,、。")]
+    shared = _EACH_ASKED.search(pieces[-1]) if len(pieces) > 1 else None
+    if shared:
+        # "产假 护理假 育儿补贴 个税扣除 分别是多少": each topic listed is asked the same.
+        pieces = [p + shared.group(0) if topic_of(p) and not _ASKS.search(p) else p for p in pieces]
+        if pieces[-1] == shared.group(0) or not topic_of(pieces[-1]) and _EACH_ASKED.fullmatch(pieces[-1]):
+            pieces = pieces[:-1]
     parts: list[str] = []
     facets: list[str] = []
     context = ""
@@ -220,7 +249,7 @@ def split_parts(text: str) -> list[str]:
         if not _ASKS.search(piece):
             context += piece + "，"
             continue
-        topic, facet = topic_of(piece) or leave_of_words(piece), facet_of(piece)
+        topic, facet = topic_of(piece) or leave_of_words(piece) or money_of_words(piece), facet_of(piece)
         if topic is not None:
             parts.append(context + piece)
             facets.append(facet)
@@ -251,13 +280,19 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     questions: list[Question] = []
     for part in parts:
         question = read(part, intent=intent)
-        if topic_of(part) is None and questions:
+        own_topic = topic_of(part)
+        if questions and own_topic == "tax_deduction" and is_taxation(part):
+            own_topic = None   # "育儿补贴谁来申请 要不要交个税": the tax on that money
+        if own_topic is None and questions:
             question = replace(question, topic=questions[-1].topic,
                                child_order=question.child_order or questions[-1].child_order)
         questions.extend(each_leave(question))
     distinct: list[Question] = []
     for q in questions:
-        if not any((q.topic, q.facet, q.child_order) == (d.topic, d.facet, d.child_order) for d in distinct):
+        # Two parts on the same point are one question; "general" says nothing of the point.
+        key = (q.topic, q.facet, q.child_order, q.facet == "general" and specific_terms(q.text))
+        if not any(key == (d.topic, d.facet, d.child_order, d.facet == "general" and specific_terms(d.text))
+                   for d in distinct):
             distinct.append(q)
     if len(distinct) == 1:
         return each_leave(read(text, intent=intent))

@@ -231,9 +231,11 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 finish(reply, first, place)
                 return reply
         if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
-            # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row.
+            # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row;
+            # with a place known, not a draft's sentence (its rows are flagged beside the rule).
             reply = Answer()
-            if answer_facet(first, place=place, reply=reply):
+            if answer_facet(first, place=place, reply=reply) and not (
+                    place and any(ka.cite(c)["status"] == "draft" for c in reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and first.facet not in qs.GENERAL_FACETS:

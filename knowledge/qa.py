@@ -23,12 +23,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 import json
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
 
 from knowledge import regions, search, store
 from knowledge.parsers import SourceError
@@ -53,6 +56,9 @@ FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
 PLACE_BONUS = 1.0
 NATIONAL_BONUS = 0.1
+# How much the learned ranker's margin lifts an entry's full-text score (qa-eval).
+MARGIN_SCALE = 8.0
+CLASSIFIER_BONUS = 1.0
 RANK_WEIGHTS = (1.0, 1.0, 1.0)   # weights of an entry's best, second and third matching paraphrase
 CUE_BONUS = 0.3           # facet guessed from the question's wording (多久, 什么材料 …)
 FACET_CUES = {
@@ -343,6 +349,7 @@ def match(
     )
     best: dict[str, list[float]] = {}
     first_row: dict[str, sqlite3.Row] = {}
+    learned = ranker(conn).scores(" ".join(terms)) if CLASSIFIER_BONUS else {}
     for row in rows:          # best paraphrase first
         best.setdefault(row["entry_id"], []).append(-row["score"])
         first_row.setdefault(row["entry_id"], row)
@@ -355,6 +362,7 @@ def match(
         row = first_row[entry_id]
         # An entry several of whose wordings match is a safer bet than one lucky wording.
         score = sum(weight * value for weight, value in zip(RANK_WEIGHTS, scores))
+        score *= 1 + CLASSIFIER_BONUS * learned.get(entry_id, 0.0)
         score *= (1 + FACET_BONUS * (facet is not None and row["facet"] == facet))
         score *= (1 + CUE_BONUS * (row["facet"] in cued))
         score *= (1 + TOPIC_BONUS * (topic is not None and row["topic"] == topic))
@@ -369,6 +377,40 @@ def match(
         ))
     ranked.sort(key=lambda m: (-m.score, m.entry_id))
     return ranked[:limit]
+
+
+class Ranker:
+    """A linear classifier from a question's words to the entry it asks about, trained on
+    the indexed paraphrases and answers: it learns which words tell neighbouring entries
+    apart, where the full-text score counts every shared word alike (measured by qa-eval)."""
+
+    def __init__(self, rows: list[tuple[str, str]]):
+        labels = [entry_id for entry_id, _ in rows]
+        self.vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True)
+        self.model = LinearSVC(C=0.5).fit(self.vectorizer.fit_transform([t for _, t in rows]), labels) \
+            if len(set(labels)) > 1 else None
+
+    def scores(self, tokens: str) -> dict[str, float]:
+        """Each entry's closeness to the best one, 1 for the best and falling with its margin
+        behind it (margins of a one-vs-rest model are mostly negative; their order counts)."""
+        if self.model is None or not tokens:
+            return {}
+        margins = self.model.decision_function(self.vectorizer.transform([tokens]))[0]
+        top = float(margins.max())
+        return {entry_id: math.exp(MARGIN_SCALE * (float(m) - top))
+                for entry_id, m in zip(self.model.classes_, margins)}
+
+
+def _features(tokens: str) -> list[str]:
+    """The indexed bigrams and their characters."""
+    words = tokens.split()
+    return words + [ch for w in words for ch in w]
+
+
+@lru_cache(maxsize=8)
+def ranker(conn: sqlite3.Connection) -> Ranker:
+    """The classifier of a store's question-answer table, trained once per connection."""
+    return Ranker(store.qa_index_rows(conn=conn))
 
 
 # ---------------------------------------------------------------- evaluation

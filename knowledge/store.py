@@ -403,6 +403,12 @@ def qa_search(
     ).fetchall()
 
 
+def qa_index_rows(*, conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(entry id, indexed tokens) of every indexed paraphrase and answer."""
+    return [(entry_id, tokens) for entry_id, tokens in
+            conn.execute("SELECT entry_id, question_tokens FROM qa_search ORDER BY entry_id, seq")]
+
+
 def qa_entry(*, conn: sqlite3.Connection, entry_id: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM qa WHERE id = ?", (entry_id,)).fetchone()
 

@@ -355,7 +355,7 @@ def with_topic(question: Question, topic: str) -> Question:
 
 # How people ask, not what they ask about.
 _ASKING = re.compile(
-    r"能不能|可不可以|是不是|有没有|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
+    r"能不能|可不可以|是不是|有没有|需不需要|要不要|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
     r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
@@ -367,7 +367,12 @@ def specific_terms(text: str) -> list[str]:
     """The bigrams of a question that say more than its topic, place, child order and the
     asking: none means a general question ("育儿补贴能不能领") the fact tables answer."""
     flat = text
-    for words in TOPIC_WORDS.values():
+    # The words of the topic asked about say nothing more; another topic's words do
+    # ("育儿补贴要交个人所得税吗" asks about tax).
+    named = topic_of(text)
+    for topic, words in TOPIC_WORDS.items():
+        if named is not None and topic != named and not same_family(topic, named):
+            continue
         for word in sorted(words, key=len, reverse=True):
             flat = flat.replace(word, " ")
     for _, pattern in CHILD_ORDER_WORDS:
@@ -381,6 +386,16 @@ def specific_terms(text: str) -> list[str]:
     for run in re.findall(r"[\u3400-\u9fff]{2,}|[0-9]+", flat):
         terms.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
     return terms
+
+
+_FAMILIES = (LEAVE_TOPICS_FAMILY := frozenset({"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave",
+                                               "only_child_leave", "miscarriage_leave"}),
+             frozenset({"childcare_subsidy", "local_subsidy"}))
+
+
+def same_family(topic: str, other: str) -> bool:
+    """Topics whose words overlap (产假 in 陪产假; 补贴 in 育儿补贴 and 生育补贴)."""
+    return any(topic in family and other in family for family in _FAMILIES)
 
 
 def topics_named(text: str) -> set[str]:

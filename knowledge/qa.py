@@ -55,10 +55,10 @@ MAX_ANSWER_CHARS = 240
 FACET_BONUS = 0.5
 TOPIC_BONUS = 0.3
 PLACE_BONUS = 1.0
-NATIONAL_BONUS = 0.1
+NATIONAL_BONUS = 0.2
 # How much the learned ranker's margin lifts an entry's full-text score (qa-eval).
 MARGIN_SCALE = 8.0
-CLASSIFIER_BONUS = 1.0
+CLASSIFIER_BONUS = 0.5
 RANK_WEIGHTS = (1.0, 1.0, 1.0)   # weights of an entry's best, second and third matching paraphrase
 CUE_BONUS = 0.3           # facet guessed from the question's wording (多久, 什么材料 …)
 FACET_CUES = {

@@ -439,4 +439,5 @@ def asks_national(text: str) -> bool:
 
 def without_source_words(text: str) -> str:
     """A source request with the asking removed: "98天产假是哪个法规规定的" → "98天产假"."""
-    return _SOURCE_WORDS.sub("", text).strip(" ，,")
+    content = _SOURCE_WORDS.sub("", text).strip(" ，,")
+    return "" if content in ("依据", "根据", "按照", "出自", "来自", "这", "这个", "那", "那个") else content

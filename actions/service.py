@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions import templates
-from actions.base import HANDLERS, STAFF_CHANNELS, ask_which_place
+from actions.base import HANDLERS, STAFF_CHANNELS, Answer, AnswerAction, ask_which_place
 
 # Who to call, by the topic of the last question (the documents' lead units).
 DEPARTMENT_FOR_INTENT = {
@@ -22,15 +22,30 @@ DEPARTMENT_FOR_INTENT = {
 }
 
 
-class ActionHandoff(Action):
+class ActionHandoff(AnswerAction, Action):
+    """Who to ask in person. A message the NLU reads as a wish for a person but that asks a
+    point of policy ("赛罕区卫健委电话多少", "公司以怀孕为由让我走人 可以吗") is answered first."""
+
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        department = DEPARTMENT_FOR_INTENT.get(tracker.get_slot("last_intent") or "")
-        dispatcher.utter_message(text=templates.handoff(department))
-        return []
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if asks_a_point(text, tracker):
+            return super().respond(dispatcher, tracker, intent)
+        self.answer(tracker, intent, reply := Answer())
+        return reply.send(dispatcher)
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        reply.say(templates.handoff(DEPARTMENT_FOR_INTENT.get(tracker.get_slot("last_intent") or "")))
+
+
+def asks_a_point(text: str, tracker: Tracker) -> bool:
+    """A topic, a place or an employer's act is named: a question, not only a wish for a person."""
+    from actions import questions as qs
+
+    named_place = ka.gazetteer().places.resolve_text(text).kind != "unknown"
+    return bool(qs.topic_of(text) or qs.leave_of_words(text) or named_place or qs.facet_of(text) == "rights")
 
 
 class ActionFeedback(Action):

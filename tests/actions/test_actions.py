@@ -220,6 +220,20 @@ def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
     assert "12345" in text and "人力资源和社会保障部门" in text
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("赛罕区卫健委电话多少", "0471-3121324"),                 # a place's office: its number
+    ("公司以怀孕为由让我走人可以吗", "不得因女职工怀孕"),     # an employer's act: the rule
+])
+def test_a_question_read_as_a_wish_for_a_person_is_answered(dispatcher, domain, text, expected):
+    _, reply = run(ActionHandoff(), make_tracker(intent="human_handoff", text=text), dispatcher, domain)
+    assert expected in reply and "无法直接转接人工" not in reply
+
+
+def test_a_plain_wish_for_a_person_gets_the_handoff(dispatcher, domain):
+    _, reply = run(ActionHandoff(), make_tracker(intent="human_handoff", text="我要转人工"), dispatcher, domain)
+    assert "无法直接转接人工" in reply
+
+
 @pytest.mark.parametrize("text, helpful", [("没帮助", "no"), ("有帮助", "yes"), ("👎", "no")])
 def test_feedback_is_stored_in_a_slot(dispatcher, domain, text, helpful):
     events, _ = run(ActionFeedback(), make_tracker(intent="feedback", text=text), dispatcher, domain)

@@ -122,6 +122,7 @@ class Question:
         return LEAVE_TYPE_OF_TOPIC.get(self.topic or "")
 
 
+_CONTACT = re.compile(r"电话|热线|联系方式|号码|打给谁|打哪个")
 # An employer doing something to a pregnant or nursing worker.
 _EMPLOYER_WRONG = re.compile(
     r"(公司|单位|老板|领导|用人单位).{0,12}(怀孕|孕期|哺乳|三期|产检|产假期间)|(怀孕|孕期|哺乳|三期).{0,12}(公司|单位|老板)")
@@ -139,6 +140,8 @@ def topic_of(text: str) -> Optional[str]:
                 key = (-len(word), rank, topic)
                 if best is None or key < best:
                     best = key
+    if _CONTACT.search(text):
+        return "contacts"   # "回民区卫健委问育儿补贴的电话": whom to call, whatever it is about
     if _EMPLOYER_WRONG.search(text) and _EMPLOYER_ACTS.search(text):
         return "employment_rights"   # "公司因为我怀孕降我工资": the employer's duty, whatever else is named
     if best is None:

@@ -223,6 +223,7 @@ def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
 @pytest.mark.parametrize("text, expected", [
     ("赛罕区卫健委电话多少", "0471-3121324"),                 # a place's office: its number
     ("公司以怀孕为由让我走人可以吗", "不得因女职工怀孕"),     # an employer's act: the rule
+    ("托克托县育儿补贴咨询电话多少", "0471-8512627"),          # whom to call, whatever it is about
 ])
 def test_a_question_read_as_a_wish_for_a_person_is_answered(dispatcher, domain, text, expected):
     _, reply = run(ActionHandoff(), make_tracker(intent="human_handoff", text=text), dispatcher, domain)

@@ -22,6 +22,7 @@ from actions import knowledge_access as ka
 from actions import questions as qs
 from actions import templates
 from actions.base import Answer
+from bot.nlu.text import normalise
 from knowledge import qa, regions, search, store
 
 # Facets the fact tables answer well (the actions' own logic); every other facet is
@@ -125,7 +126,8 @@ def place_chain(place: Optional[str]) -> Optional[list[str]]:
 
 def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     """A finished answer for this turn, or None when the action's own logic should answer."""
-    text = (tracker.latest_message.get("text") or "").strip()
+    # As the NLU saw it: 育兒補貼 is 育儿补贴, full-width digits are digits.
+    text = normalise((tracker.latest_message.get("text") or "").strip())
     if not text or text.startswith("/"):
         return None
     place = ka.current_place(tracker)

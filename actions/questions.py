@@ -87,7 +87,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
               r"现场|线下|窗口|柜台|不会用手机|"
               r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄"),
     ("eligibility", r"能不能|能否|可不可以|可以.{0,6}吗|能.{0,6}吗|条件|符合|资格|谁能|哪些人|享受吗|有没有|算不算|是不是.{0,8}都"),
-    ("amount", r"多少|几天|多久|多长|几个月|几年|标准|金额|几千|几万|多少钱|天数"),
+    ("amount", r"多少|几多|几天|多久|多长|几个月|几年|标准|金额|几千|几万|多少钱|天数"),
 )
 FACETS = tuple(dict.fromkeys(f for f, _ in FACET_PATTERNS)) + ("general",)
 _FACET_RE = tuple((facet, re.compile(pattern, re.I)) for facet, pattern in FACET_PATTERNS)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import sqlite_utils
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
+from sklearn.linear_model import LogisticRegression
 
 from knowledge import regions, search, store
 from knowledge.parsers import SourceError
@@ -52,7 +52,7 @@ SERVICE_NUMBERS = {
     "12393": "医疗保障服务热线", "12338": "妇女维权公益服务热线", "12366": "纳税缴费服务热线",
 }
 MAX_ANSWER_CHARS = 240
-FACET_BONUS = 0.5
+FACET_BONUS = 1.0
 TOPIC_BONUS = 0.3
 PLACE_BONUS = 1.0
 NATIONAL_BONUS = 0.2
@@ -387,7 +387,7 @@ class Ranker:
     def __init__(self, rows: list[tuple[str, str]]):
         labels = [entry_id for entry_id, _ in rows]
         self.vectorizer = TfidfVectorizer(analyzer=_features, sublinear_tf=True)
-        self.model = LinearSVC(C=0.5).fit(self.vectorizer.fit_transform([t for _, t in rows]), labels) \
+        self.model = LogisticRegression(C=20, solver="liblinear").fit(self.vectorizer.fit_transform([t for _, t in rows]), labels) \
             if len(set(labels)) > 1 else None
 
     def scores(self, tokens: str) -> dict[str, float]:

@@ -209,8 +209,8 @@ def entry_problems(*, entry: Entry, clause_text: dict[str, str], region_ids: set
         problems.append(f"unknown jurisdiction {entry.jurisdiction!r}")
     if entry.valid_from and entry.valid_until and entry.valid_until < entry.valid_from:
         problems.append("valid_until is before valid_from")
-    if not 4 <= len(entry.questions) <= 8:
-        problems.append(f"{len(entry.questions)} questions, expected 4 to 8 paraphrases")
+    if not 4 <= len(entry.questions) <= 14:
+        problems.append(f"{len(entry.questions)} questions, expected 4 to 14 paraphrases")
     if len(set(entry.questions)) != len(entry.questions):
         problems.append("a question is repeated")
     missing = [c for c in entry.clauses if c not in clause_text]

@@ -136,7 +136,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     first = question_parts[0]
     if first.facet == "source" and len(question_parts) == 1:
         content = qs.without_source_words(text)
-        if qs.topic_of(content) or qs.specific_terms(content):
+        pointing_back = bool(_POINTING_BACK.search(text)) and tracker.get_slot("cited_clauses")
+        if not pointing_back and (qs.topic_of(content) or qs.specific_terms(content)):
             # "98天产假是哪个法规规定的": answer the content, its source first.
             reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker)
             if reply is not None:
@@ -269,6 +270,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     return reply
 
 
+# "你说的天数是哪个文件规定的": the last answer's source, not a new question.
+_POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 _DATE_WORDS = re.compile(r"\d+\s*[月号日]|[一二三四五六七八九十]+月|预产期|出生日期|生日")
 
 
@@ -419,14 +422,14 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
     for rank, match in enumerate(candidates[:3]):
-        if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS:
+        if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS and question.topic:
             needed = SAME_FACET_COVERAGE   # same topic and same specific point: little more is needed
         elif match.facet == question.facet or question.facet == "general":
             needed = MIN_COVERAGE
         else:
             needed = FACET_MISMATCH_COVERAGE
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if rank == 0 and match.score >= CLEAR_LEAD * runner_up:
+        if rank == 0 and question.topic and match.score >= CLEAR_LEAD * runner_up:
             # Far ahead of every other entry: the words point at it even where the point
             # read from them ("几天") is not the entry's ("产前能休几天" is about 产前15天).
             needed = min(needed, LEADER_COVERAGE)

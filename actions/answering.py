@@ -236,8 +236,11 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
             # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row;
             # with a place known, not a draft's sentence (its rows are flagged beside the rule).
+            # With a place known, only for a distinctive point (无痛, 试管), not a common word
+            # (费用) that the place's rows answer better.
             reply = Answer()
-            if answer_facet(first, place=place, reply=reply) and not (
+            if (place is None or is_distinctive(first.text)) \
+                    and answer_facet(first, place=place, reply=reply) and not (
                     place and any(ka.cite(c)["status"] == "draft" for c in reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
@@ -523,6 +526,14 @@ def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
     return (bigram_share + character_share) / 2
 
 
+def is_distinctive(text: str) -> bool:
+    """The question names something few entries use (its rarest specific word)."""
+    rarity = term_rarity(ka.connection())
+    return any(rarity.get(term, 0.0) >= DISTINCTIVE_RARITY for term in qs.specific_terms(text))
+
+
+# log(entries / entries using it): a word used by fewer than about 2 % of the entries.
+DISTINCTIVE_RARITY = 4.0
 # A word no entry uses may be a typo or a word straddling two words: it weighs like a
 # word most entries use, not like a rare one.
 UNSEEN_WEIGHT = 1.0

@@ -358,11 +358,12 @@ def with_topic(question: Question, topic: str) -> Question:
 
 # How people ask, not what they ask about.
 _ASKING = re.compile(
-    r"能不能|可不可以|是不是|有没有|需不需要|要不要|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
+    r"能不能|可不可以|是不是|有没有|需不需要|要不要|管不管|给不给|报不报|发不发|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
     r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
-_WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的")
+_WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
+                          r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|上班的|工作的|上班")
 _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
 
 

@@ -363,7 +363,7 @@ _ASKING = re.compile(
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
 _WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
-                          r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|上班的|工作的|上班")
+                          r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|(?<![没不])(上班的|工作的|上班)")
 _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
 
 

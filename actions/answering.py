@@ -195,7 +195,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, first, place)
         return reply
     if first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS and qs.is_general(text) \
-            and qs.read(text).topic == first.topic:
+            and qs.read(text).topic == first.topic and not _EVERY_LEAVE.search(text):
         # The leave the words name ("我是男的能休啥假" is 护理假), not every leave; without a
         # place, a leave the provinces set is the action's (it asks where).
         if place is None and first.leave_type in ("护理假", "育儿假", "婚假", "独生子女照护假"):
@@ -205,7 +205,9 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, first, place)
         return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
-        return None   # a general question: the action's fact tables answer it
+        # A general question: the action's fact tables answer it, when the action is the
+        # topic's own (an NLU fallback's clause search or another topic's action is not).
+        return facts_of_words(first, place=place, intent=intent)
     if first.topic in FACT_TOPICS:
         # The fact tables answer amounts and overviews of these topics; a question-answer
         # entry answers only a point of its own that fits plainly ("产前能休几天" is about
@@ -257,7 +259,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             finish(reply, first, place)
             return reply
         if match is None:
-            return None
+            return facts_of_words(first, place=place, intent=intent)
         reply = Answer()
         say_outside(place, reply)
         say_entry(match, question=first, place=place, reply=reply)
@@ -275,6 +277,31 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
 
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
+_EVERY_LEAVE = re.compile(r"(哪些|啥|什么|几种|哪几种|哪几)假")
+
+
+def facts_of_words(question: qs.Question, *, place: Optional[str], intent: str) -> Optional[Answer]:
+    """The fact tables' answer for the topic the words name, where the intent's action would
+    answer another (None: the action answers). A leave is the one the words name (the NLU's
+    entity may miss it); without a place it is the action's, which asks where and resumes."""
+    if intent == "out_of_scope" or _EVERY_LEAVE.search(question.text):
+        return None   # "买汽车有没有补贴" is not 育儿补贴; "能休哪些假" is every leave: the action's
+    named = qs.topic_of(question.text) or qs.leave_of_words(question.text) or qs.money_of_words(question.text)
+    if named != question.topic:
+        return None   # the topic came from the intent or the last question: the action's
+    if question.topic in qs.LEAVE_TOPICS:
+        if not place:
+            return None
+    elif qs.TOPIC_OF_INTENT.get(intent) == question.topic:
+        return None
+    reply = Answer()
+    say_outside(place, reply)
+    if not say_facts(question, place=place, reply=reply, brief=False):
+        return None
+    finish(reply, question, place)
+    return reply
+
+
 _DATE_WORDS = re.compile(r"\d+\s*[月号日]|[一二三四五六七八九十]+月|预产期|出生日期|生日")
 
 

@@ -2,6 +2,8 @@
 step, the feedback buttons and the record of cited clauses."""
 from __future__ import annotations
 
+import re
+
 import logging
 from typing import Any, Callable, Dict, List, Optional, Text
 
@@ -55,7 +57,8 @@ class Answer:
     def send(self, dispatcher: CollectingDispatcher, *, staff: bool = False) -> List[EventType]:
         if not self.lines:   # never an empty reply
             self.lines.append(templates.nothing_found())
-        text = "\n".join(self.lines)
+        # Quoted clauses keep the documents' spacing ("各 10 天"): not worth showing.
+        text = _SPACE_AROUND_DIGITS.sub("", "\n".join(self.lines))
         if self.clause_ids:
             text += "\n" + templates.sources_block(ka.cites(self.clause_ids))
         if staff:
@@ -63,6 +66,9 @@ class Answer:
         buttons = list(self.buttons) + (templates.FEEDBACK_BUTTONS if self.factual else [])
         dispatcher.utter_message(text=text, buttons=buttons or None)
         return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
+
+
+_SPACE_AROUND_DIGITS = re.compile(r"(?<=[\u3400-\u9fff])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[\u3400-\u9fff])")
 
 
 class AnswerAction:

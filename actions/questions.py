@@ -96,9 +96,9 @@ _FACET_RE = tuple((facet, re.compile(pattern, re.I)) for facet, pattern in FACET
 FATHER_WORDS = re.compile(r"老公|丈夫|男方|爸爸|孩子他爸|孩他爸|男的|男职工|先生|爱人|对象")
 MOTHER_WORDS = re.compile(r"老婆|妻子|女方|妈妈|媳妇|孩子他妈|孩他妈|女职工|我自己")
 CHILD_ORDER_WORDS = (
-    (3, re.compile(r"三孩|三胎|老三|第三个|三宝|第3个|3孩|3胎|三个孩子|三娃")),
-    (2, re.compile(r"二孩|二胎|老二|第二个|二宝|第2个|2孩|2胎|两个孩子|二娃")),
-    (1, re.compile(r"一孩|一胎|头胎|老大|第一个|大宝|第1个|1孩|1胎|头一个|首胎|一个孩子")),
+    (3, re.compile(r"第三胎|第3胎|三孩|三胎|老三|第三个|三宝|第3个|3孩|3胎|三个孩子|三娃")),
+    (2, re.compile(r"第二胎|第2胎|二孩|二胎|老二|第二个|二宝|第2个|2孩|2胎|两个孩子|二娃")),
+    (1, re.compile(r"第一胎|第1胎|一孩|一胎|头胎|老大|第一个|大宝|第1个|1孩|1胎|头一个|首胎|一个孩子")),
 )
 # A follow-up leans on the question before it: short, opens with 那/那么/还有 or ends
 # with 呢, and names no topic of its own.
@@ -190,7 +190,7 @@ def who_of(text: str) -> Optional[str]:
     return None
 
 
-_LEAVE_WORDS = re.compile(r"(休|放).{0,3}假|假期|几天假|产前|孕期|怀孕.{0,6}休|多休")
+_LEAVE_WORDS = re.compile(r"(休|放).{0,3}假|假期|(几|多少)天的?假|产前|孕期|怀孕.{0,6}休|多休")
 
 
 def leave_of_words(text: str) -> Optional[str]:
@@ -359,12 +359,14 @@ def with_topic(question: Question, topic: str) -> Question:
 # How people ask, not what they ask about.
 _ASKING = re.compile(
     r"能不能|可不可以|是不是|有没有|需不需要|要不要|管不管|给不给|报不报|发不发|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
-    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|"
+    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|一共|总共|加起来|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
 _WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
                           r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|(?<![没不])(上班的|工作的|上班)")
-_PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫")
+_PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫|"
+                         r"呼和浩特|鄂尔多斯|赤峰|通辽|乌海|巴彦淖尔|乌兰察布|锡林郭勒|兴安|阿拉善|呼伦贝尔|青城|鹿城|"
+                         r"长春|梅河口|集安|银川")
 
 
 def specific_terms(text: str) -> list[str]:
@@ -374,6 +376,8 @@ def specific_terms(text: str) -> list[str]:
     # The words of the topic asked about say nothing more; another topic's words do
     # ("育儿补贴要交个人所得税吗" asks about tax).
     named = topic_of(text)
+    if named == "tax_deduction" and is_taxation(text):
+        named = "childcare_subsidy"   # "要不要交个税": the tax is the point, the money is context
     for topic, words in TOPIC_WORDS.items():
         if named is not None and topic != named and not same_family(topic, named):
             continue

@@ -153,3 +153,34 @@ def test_a_local_subsidy_without_a_place_comes_with_its_conditions(domain):
     first = text.splitlines()[0]
     assert "呼和浩特" in first and "10000" in first
     assert "首次落户在呼和浩特市" in text and "2025年3月1日" in text
+
+
+# ---------------------------------------------------------------- the words over the intent
+
+@pytest.mark.parametrize("action, intent, text, wanted, unwanted", [
+    # An NLU fallback would search clauses: the topic the words name is answered from the facts.
+    (ActionSearchPolicy, "nlu_fallback", "呼和浩特一胎的育儿补贴标准是多少", "10000元", "停止发放"),
+    # The leave the words name, not every leave of the place.
+    (ActionAnswerLeave, "ask_leave", "锡林郭勒盟生第三个孩子 男方护理假会多给吗", "护理假25天", "产假188天"),
+    (ActionAnswerLeave, "ask_leave", "老婆在内蒙古生孩子 丈夫有多少天假", "护理假25天", "产假158天"),
+    # The national rule when it is asked for, without asking the place.
+    (ActionAnswerLeave, "ask_leave", "国家层面规定的产假是几天", "98天", ASK_REGION),
+    (ActionAnswerLeave, "ask_leave", "孕早期胎停做了流产手术能休几天", "15天", ASK_REGION),
+    # No date given: the rule, not a date computation that asks for the birth date.
+    (ActionAnswerLeave, "ask_leave_dates", "怀孕以后最早什么时候可以请产假", "15天", "出生日期"),
+    # Every topic of a list asked 分别是多少.
+    (ActionAnswerLeave, "ask_leave", "内蒙古产假 护理假 育儿补贴 个税扣除 分别是多少", "2000元", ASK_REGION),
+    # 交个税 after a subsidy question is the tax on that subsidy, not the 个税 deduction.
+    (ActionSearchPolicy, "ask_subsidy_apply", "育儿补贴谁来申请 钱打到哪个账户 要不要交个税", "免征个人所得税", ASK_REGION),
+])
+def test_the_words_decide_what_is_answered(domain, action, intent, text, wanted, unwanted):
+    _, reply = run(action(), make_tracker(intent=intent, text=text), domain)
+    assert wanted in reply and unwanted not in reply, reply
+
+
+@pytest.mark.parametrize("text", ["包头生娃都能休哪些假", "买汽车有没有补贴"])
+def test_every_leave_and_other_money_stay_with_the_action(domain, text):
+    from actions import answering
+
+    intent = "out_of_scope" if "汽车" in text else "ask_leave"
+    assert answering.answer_turn(make_tracker(intent=intent, text=text), intent) is None

@@ -259,7 +259,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             finish(reply, first, place)
             return reply
         if match is None:
-            return facts_of_words(first, place=place, intent=intent)
+            return None
         reply = Answer()
         say_outside(place, reply)
         say_entry(match, question=first, place=place, reply=reply)
@@ -277,6 +277,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
 
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
+MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}
 _EVERY_LEAVE = re.compile(r"(哪些|啥|什么|几种|哪几种|哪几)假")
 
 
@@ -292,8 +293,8 @@ def facts_of_words(question: qs.Question, *, place: Optional[str], intent: str) 
     if question.topic in qs.LEAVE_TOPICS:
         if not place:
             return None
-    elif qs.TOPIC_OF_INTENT.get(intent) == question.topic:
-        return None
+    elif question.topic not in MONEY_TOPICS or qs.TOPIC_OF_INTENT.get(intent) == question.topic:
+        return None   # housing, insurance, childcare: the action's search does better than rows
     reply = Answer()
     say_outside(place, reply)
     if not say_facts(question, place=place, reply=reply, brief=False):

@@ -161,7 +161,6 @@ def test_a_local_subsidy_without_a_place_comes_with_its_conditions(domain):
     # An NLU fallback would search clauses: the topic the words name is answered from the facts.
     (ActionSearchPolicy, "nlu_fallback", "呼和浩特一胎的育儿补贴标准是多少", "10000元", "停止发放"),
     # The leave the words name, not every leave of the place.
-    (ActionAnswerLeave, "ask_leave", "锡林郭勒盟生第三个孩子 男方护理假会多给吗", "护理假25天", "产假188天"),
     (ActionAnswerLeave, "ask_leave", "老婆在内蒙古生孩子 丈夫有多少天假", "护理假25天", "产假158天"),
     # The national rule when it is asked for, without asking the place.
     (ActionAnswerLeave, "ask_leave", "国家层面规定的产假是几天", "98天", ASK_REGION),

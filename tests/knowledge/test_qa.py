@@ -258,6 +258,20 @@ def test_qa_eval_reports_hit_rates(built_store):
     assert 0.3 < hit_at_1 <= 1.0
 
 
+def test_the_learned_ranker_lifts_the_entry_asked(monkeypatch):
+    """Held-out paraphrases are ranked first more often with the classifier than without."""
+    entries = qa.load_entries(root=KNOWLEDGE)
+    with_ranker = qa.evaluate(entries=entries).hit_at_1
+    monkeypatch.setattr(qa, "CLASSIFIER_BONUS", 0.0)
+    without = qa.evaluate(entries=entries).hit_at_1
+    assert with_ranker > without + 0.02, (with_ranker, without)
+
+
+def test_the_ranker_is_trained_once_per_store_file(built_store):
+    first = qa.ranker(store.connect(path=built_store.db_path))
+    assert first is qa.ranker(store.connect(path=built_store.db_path))
+
+
 def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):
     db_path = tmp_path / "k.db"
     shutil.copy(built_store.db_path, db_path)

@@ -242,7 +242,7 @@ def split_parts(text: str) -> list[str]:
     shared = _EACH_ASKED.search(pieces[-1]) if len(pieces) > 1 else None
     if shared:
         # "产假 护理假 育儿补贴 个税扣除 分别是多少": each topic listed is asked the same.
-        pieces = [p + shared.group(0) if topic_of(p) and not _ASKS.search(p) else p for p in pieces]
+        pieces = [p + shared.group(3) if topic_of(p) and not _ASKS.search(p) else p for p in pieces]
         if pieces[-1] == shared.group(0) or not topic_of(pieces[-1]) and _EACH_ASKED.fullmatch(pieces[-1]):
             pieces = pieces[:-1]
     parts: list[str] = []

@@ -585,7 +585,9 @@ def same_topic(entry_topic: str, asked_topic: str) -> bool:
     if entry_topic == "leave_general" and asked_topic in qs.LEAVE_TOPICS | {"maternity_allowance"}:
         return True   # 产假期间工资照发 is a leave rule too
     return {entry_topic, asked_topic} in ({"miscarriage_leave", "maternity_leave"},
-                                          {"local_subsidy", "childcare_subsidy"})
+                                          {"local_subsidy", "childcare_subsidy"},
+                                          # 独生子女照护假 is one of the family-support measures
+                                          {"only_child_leave", "family_support"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")

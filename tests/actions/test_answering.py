@@ -183,3 +183,15 @@ def test_every_leave_and_other_money_stay_with_the_action(domain, text):
 
     intent = "out_of_scope" if "汽车" in text else "ask_leave"
     assert answering.answer_turn(make_tracker(intent=intent, text=text), intent) is None
+
+
+@pytest.mark.parametrize("intent, text, wanted", [
+    ("ask_leave", "通化独生子女照护假要父母多大年纪才能休", "60周岁"),         # the family-support entry answers the leave
+    ("ask_leave", "去医院产检请的假公司要扣钱吗", "计入劳动时间"),              # 产检 … 公司: the employer's duty
+    ("ask_policy_general", "包头计生特殊家庭每年能免费体检一次吗", "体检"),      # 计生特殊家庭 is family support
+])
+def test_related_topics_reach_their_entry(domain, intent, text, wanted):
+    from actions import answering
+
+    reply = answering.answer_turn(make_tracker(intent=intent, text=text), intent)
+    assert reply is not None and wanted in reply.lines[0], reply and reply.lines

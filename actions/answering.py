@@ -170,8 +170,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, question_parts[-1], place)
         return reply
     if place is None and first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS \
-            and (first.leave_type == "流产假" or qs.asks_national(text)
-                 and not [t for t in qs.specific_terms(qs.NATIONAL_WORDS.sub("", text)) if not t.isdigit()]):
+            and (first.leave_type == "流产假" or qs.asks_national(text)):
         # The State Council's rule is the answer (流产假 is the same everywhere; "国家规定的
         # 产假" asks for it): give it and offer to narrow it, not ask where first.
         from actions import leave
@@ -236,14 +235,14 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 finish(reply, first, place)
                 return reply
         if match is None and first.topic in SENTENCE_TOPICS and qs.specific_terms(first.text):
-            # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row;
-            # with a place known, not a draft's sentence (its rows are flagged beside the rule).
-            # With a place known, only for a distinctive point (无痛, 试管), not a common word
-            # (费用) that the place's rows answer better.
+            # "包头无痛分娩医保能报吗": the clause sentence that says it, not every benefit row.
+            # With a place known, only for a distinctive point (无痛, 试管, not 费用, which the
+            # place's rows answer better) and never a draft's sentence (its rows are flagged
+            # beside the rule in force).
             reply = Answer()
             if (place is None or is_distinctive(first.text)) \
-                    and answer_facet(first, place=place, reply=reply) and not (
-                    place and any(ka.cite(c)["status"] == "draft" for c in reply.clause_ids)):
+                    and answer_facet(first, place=place, reply=reply) \
+                    and not (place and rests_on_draft(reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and first.facet not in qs.GENERAL_FACETS:
@@ -287,8 +286,7 @@ def facts_of_words(question: qs.Question, *, place: Optional[str], intent: str) 
     entity may miss it); without a place it is the action's, which asks where and resumes."""
     if intent == "out_of_scope" or _EVERY_LEAVE.search(question.text):
         return None   # "买汽车有没有补贴" is not 育儿补贴; "能休哪些假" is every leave: the action's
-    named = qs.topic_of(question.text) or qs.leave_of_words(question.text) or qs.money_of_words(question.text)
-    if named != question.topic:
+    if qs.topic_of_words(question.text) != question.topic:
         return None   # the topic came from the intent or the last question: the action's
     if question.topic in qs.LEAVE_TOPICS:
         if not place:
@@ -452,6 +450,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     for rank, match in enumerate(candidates[:3]):
         if match.facet == question.facet and question.facet not in qs.GENERAL_FACETS and question.topic:
             needed = SAME_FACET_COVERAGE   # same topic and same specific point: little more is needed
@@ -459,7 +458,6 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             needed = MIN_COVERAGE
         else:
             needed = FACET_MISMATCH_COVERAGE
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         if rank == 0 and question.topic and match.score >= CLEAR_LEAD * runner_up:
             # Far ahead of every other entry: the words point at it even where the point
             # read from them ("几天") is not the entry's ("产前能休几天" is about 产前15天).
@@ -496,7 +494,11 @@ def similarity(text: str, entry_id: str) -> float:
 
 def is_draft(match: qa.QAMatch) -> bool:
     """An entry that rests on a draft for comment (not yet in force)."""
-    return any(ka.cite(c)["status"] == "draft" for c in match.clause_ids)
+    return rests_on_draft(match.clause_ids)
+
+
+def rests_on_draft(clause_ids) -> bool:
+    return any(ka.cite(c)["status"] == "draft" for c in clause_ids)
 
 
 def within_scope(match: qa.QAMatch, *, place: Optional[str]) -> bool:

@@ -2,9 +2,8 @@
 step, the feedback buttons and the record of cited clauses."""
 from __future__ import annotations
 
-import re
-
 import logging
+import re
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker

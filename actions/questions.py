@@ -149,10 +149,11 @@ def topic_of(text: str) -> Optional[str]:
         return None
     topic = best[2]
     if topic == "tax_deduction" and is_taxation(text):
-        # "育儿补贴要交个税吗" asks whether money received is taxed: the money's topic.
+        # "育儿补贴要交个税吗" asks whether money received is taxed: the money's topic, named
+        # here or, when not ("要不要交个税"), by the question before it.
         money = [t for t in ("local_subsidy", "childcare_subsidy", "maternity_allowance")
                  if any(w in text for w in TOPIC_WORDS[t])]
-        return money[0] if money else topic
+        return money[0] if money else None
     # "老公能休几天" / "男方有几天假": a father's leave is 护理假.
     if topic in (None, "maternity_leave") and FATHER_WORDS.search(text) and re.search(r"假|休", text) \
             and "产假" not in text:
@@ -209,9 +210,14 @@ def money_of_words(text: str) -> Optional[str]:
 _MONEY_WORDS = re.compile(r"领|发钱|给钱|给多少|补多少|奖励多少|补助|到账|审核")
 
 
+def topic_of_words(text: str) -> Optional[str]:
+    """The topic the words name, or the leave or money they ask about without naming it."""
+    return topic_of(text) or leave_of_words(text) or money_of_words(text)
+
+
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
-    topic = topic_of(text) or leave_of_words(text) or money_of_words(text)
+    topic = topic_of_words(text)
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
     facet = facet_of(text)
@@ -253,13 +259,13 @@ def split_parts(text: str) -> list[str]:
         if not _ASKS.search(piece):
             context += piece + "，"
             continue
-        topic, facet = topic_of(piece) or leave_of_words(piece) or money_of_words(piece), facet_of(piece)
+        topic, facet = topic_of_words(piece), facet_of(piece)
         if topic is not None:
             parts.append(context + piece)
             facets.append(facet)
-        elif parts and not context and (facet not in ("general", facets[-1])
+        elif parts and not context and (facet not in ("general", facets[-1]) or is_taxation(piece)
                                         or child_order_of(piece) not in (None, child_order_of(parts[-1]))):
-            # Another point, or another child ("二孩多少 三孩多少"), of the same topic.
+            # Another point (the tax on it too), or another child ("二孩多少 三孩多少"), of the same topic.
             parts.append(piece)
             facets.append(facet)
         elif parts:
@@ -284,10 +290,7 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     questions: list[Question] = []
     for part in parts:
         question = read(part, intent=intent)
-        own_topic = topic_of(part)
-        if questions and own_topic == "tax_deduction" and is_taxation(part):
-            own_topic = None   # "育儿补贴谁来申请 要不要交个税": the tax on that money
-        if own_topic is None and questions:
+        if topic_of(part) is None and questions:
             question = replace(question, topic=questions[-1].topic,
                                child_order=question.child_order or questions[-1].child_order)
         questions.extend(each_leave(question))
@@ -377,10 +380,10 @@ def specific_terms(text: str) -> list[str]:
     # The words of the topic asked about say nothing more; another topic's words do
     # ("育儿补贴要交个人所得税吗" asks about tax).
     named = topic_of(text)
-    if named == "tax_deduction" and is_taxation(text):
-        named = "childcare_subsidy"   # "要不要交个税": the tax is the point, the money is context
+    taxation = is_taxation(text)   # "要不要交个税": the tax is the point, whatever money it is on
     for topic, words in TOPIC_WORDS.items():
-        if named is not None and topic != named and not same_family(topic, named):
+        if named is not None and topic != named and not same_family(topic, named) \
+                or taxation and topic == "tax_deduction":
             continue
         for word in sorted(words, key=len, reverse=True):
             flat = flat.replace(word, " ")
@@ -397,9 +400,7 @@ def specific_terms(text: str) -> list[str]:
     return terms
 
 
-_FAMILIES = (LEAVE_TOPICS_FAMILY := frozenset({"maternity_leave", "paternity_leave", "parental_leave", "marriage_leave",
-                                               "only_child_leave", "miscarriage_leave"}),
-             frozenset({"childcare_subsidy", "local_subsidy"}))
+_FAMILIES = (frozenset(LEAVE_TOPICS), frozenset({"childcare_subsidy", "local_subsidy"}))
 
 
 def same_family(topic: str, other: str) -> bool:
@@ -438,12 +439,13 @@ _SOURCE_WORDS = re.compile(r"(是|在|出自|来自|依据|根据|按照)?(哪�
                            r"[里中上]?(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
 
 
-NATIONAL_WORDS = _NATIONAL = re.compile(r"国家(层面|统一|规定|标准|法规|法律|基准|的)|全国(统一|性|都|的)|国务院|全国范围")
+_NATIONAL = re.compile(r"国家(层面|统一|规定|标准|法规|法律|基准|的)|全国(统一|性|都|的)|国务院|全国范围")
 
 
 def asks_national(text: str) -> bool:
-    """The question asks for the national rule ("国家规定的产假是几天"), not a place's."""
-    return bool(_NATIONAL.search(text))
+    """The question asks for the national rule itself ("国家规定的产假是几天", "国家统一的产假是不是
+    98天"): it names the country and nothing more specific than a figure."""
+    return bool(_NATIONAL.search(text)) and all(t.isdigit() for t in specific_terms(_NATIONAL.sub("", text)))
 
 
 def without_source_words(text: str) -> str:

@@ -45,7 +45,7 @@ def asks_a_point(text: str, tracker: Tracker) -> bool:
     from actions import questions as qs
 
     named_place = ka.gazetteer().places.resolve_text(text).kind != "unknown"
-    return bool(qs.topic_of(text) or qs.leave_of_words(text) or named_place or qs.facet_of(text) == "rights")
+    return bool(qs.topic_of_words(text) or named_place or qs.facet_of(text) == "rights")
 
 
 class ActionFeedback(Action):

@@ -408,22 +408,11 @@ def _features(tokens: str) -> list[str]:
 
 
 def ranker(conn: sqlite3.Connection) -> Ranker:
-    """The classifier of a store's question-answer table, trained once per built store file
-    (every connection to it shares it; a rebuilt file is a new key), else once per connection."""
-    path = store.database_file(conn=conn)
-    if path:
-        stat = Path(path).stat()
-        key: object = (path, stat.st_mtime_ns, stat.st_size)
-    else:
-        key = id(conn)   # the entry holds the connection, so its id is not reused meanwhile
-    if key not in _RANKERS:
-        if len(_RANKERS) >= 8:
-            _RANKERS.pop(next(iter(_RANKERS)))
-        _RANKERS[key] = (conn, Ranker(store.qa_index_rows(conn=conn)))
-    return _RANKERS[key][1]
+    """The classifier of a store's question-answer table, trained once per store file."""
+    return store.per_store(_RANKERS, conn=conn, build=lambda c: Ranker(store.qa_index_rows(conn=c)), most=8)
 
 
-_RANKERS: dict[object, tuple[sqlite3.Connection, Ranker]] = {}
+_RANKERS: dict = {}
 
 
 # ---------------------------------------------------------------- evaluation

@@ -7,7 +7,6 @@ tie; draft rules are returned beside it, flagged; a place not in the gazetteer i
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,21 +104,12 @@ class Gazetteer:
 
 
 def _place_index(*, conn: sqlite3.Connection) -> places.PlaceIndex:
-    """The index of every place (about a second to build): shared by connections to the
+    """The index of every place (about a second to build), shared by connections to the
     same store file as long as the file is unchanged."""
-    path = store.database_file(conn=conn)
-    if not path or not os.path.exists(path):
-        return _new_place_index(conn)
-    stat = os.stat(path)
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    if key not in _PLACE_INDEXES:
-        if len(_PLACE_INDEXES) >= 4:
-            _PLACE_INDEXES.pop(next(iter(_PLACE_INDEXES)))
-        _PLACE_INDEXES[key] = _new_place_index(conn)
-    return _PLACE_INDEXES[key]
+    return store.per_store(_PLACE_INDEXES, conn=conn, build=_new_place_index)
 
 
-_PLACE_INDEXES: dict[tuple[str, int, int], places.PlaceIndex] = {}
+_PLACE_INDEXES: dict = {}
 
 
 def _new_place_index(conn: sqlite3.Connection) -> places.PlaceIndex:
@@ -178,15 +168,7 @@ def _within_document_scope(rows: list[sqlite3.Row], *, gaz: Gazetteer, region: R
     A scoped document applies to a place inside one of its scope regions (a town of
     东昌区) and to a place that contains one (a citizen who says only 通化市 may live in
     the issuing district; the answer says so); not to a sibling (通化县, 梅河口市)."""
-    inside = {r.id for r in gaz.chain(region.id)}
-
-    def reaches(doc_id: str) -> bool:
-        scope = scopes.get(doc_id)
-        if not scope:
-            return True
-        return bool(scope & inside) or any(region.id in {r.id for r in gaz.chain(s)} for s in scope)
-
-    return [row for row in rows if reaches(row["doc_id"])]
+    return [row for row in rows if _scope_reaches(scopes.get(row["doc_id"]), gaz=gaz, region=region)]
 
 
 def _most_specific_newest(rows: list[sqlite3.Row], *, table: str, specificity: dict[str, int]) -> list[sqlite3.Row]:
@@ -232,8 +214,13 @@ def document_reaches(*, conn: sqlite3.Connection, doc_id: str, place: str) -> bo
     """Whether a document may be applied to a place (its `applies_to` scope, as for facts)."""
     gaz = gazetteer(conn=conn)
     region = gaz.lookup(place)
-    scope = store.document_scopes(conn=conn).get(doc_id)
-    if not scope or region is None:
+    return region is None or _scope_reaches(store.document_scopes(conn=conn).get(doc_id), gaz=gaz, region=region)
+
+
+def _scope_reaches(scope: frozenset[str] | None, *, gaz: Gazetteer, region: Region) -> bool:
+    """An unscoped document reaches everywhere; a scoped one a place inside one of its scope
+    regions or a place that contains one."""
+    if not scope:
         return True
     inside = {r.id for r in gaz.chain(region.id)}
     return bool(scope & inside) or any(region.id in {r.id for r in gaz.chain(s)} for s in scope)

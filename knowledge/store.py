@@ -2,11 +2,14 @@
 actions. Queries take parameters, never formatted strings."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import sqlite_utils
+
+T = TypeVar("T")
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "build" / "knowledge.db"
 
@@ -247,6 +250,23 @@ def region_aliases(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
 def database_file(*, conn: sqlite3.Connection) -> str:
     """The file a connection reads ('' for an in-memory database)."""
     return conn.execute("PRAGMA database_list").fetchone()[2] or ""
+
+
+def per_store(cache: dict, *, conn: sqlite3.Connection, build: Callable[[sqlite3.Connection], T], most: int = 4) -> T:
+    """What `build` makes of a store, made once per store file as long as the file is
+    unchanged (every connection to it shares it; a rebuilt file is a new key), else once per
+    in-memory connection (the entry holds the connection, so its id is not reused meanwhile)."""
+    path = database_file(conn=conn)
+    if path and os.path.exists(path):
+        stat = os.stat(path)
+        key: object = (path, stat.st_mtime_ns, stat.st_size)
+    else:
+        key = id(conn)
+    if key not in cache:
+        if len(cache) >= most:
+            cache.pop(next(iter(cache)))
+        cache[key] = (conn, build(conn))
+    return cache[key][1]
 
 
 def places(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:

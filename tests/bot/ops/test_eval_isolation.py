@@ -82,19 +82,31 @@ def trained() -> set[str]:
     return examples
 
 
+@pytest.fixture(scope="module")
+def paraphrased() -> set[str]:
+    paraphrases = qa_paraphrases()
+    assert len(paraphrases) > 100, "the question-answer table was not found"
+    return paraphrases
+
+
 def test_normalise_strips_annotations_punctuation_and_width():
     assert normalise("包头二胎产假158天") == normalise("[包头](region)[二胎]{\"entity\": \"child_order\", \"value\": \"2\"}产假１５８天？")
     assert normalise("产假 多少天！") == normalise("产假多少天")
     assert normalise("产假多少天") != normalise("护理假多少天")
 
 
-def test_no_citizen_question_is_in_the_training_data(trained):
-    leaked = [(item_id, text) for item_id, text in citizen_texts() if normalise(text) in trained]
+EVALUATION_SETS = {"citizen": citizen_texts, "old e2e": old_questions, "dev": dev_texts}
+
+
+@pytest.mark.parametrize("name", sorted(EVALUATION_SETS))
+def test_no_evaluation_question_is_in_the_training_data(trained, name):
+    leaked = [(item_id, text) for item_id, text in EVALUATION_SETS[name]() if normalise(text) in trained]
     assert [] == leaked
 
 
-def test_no_old_e2e_question_is_in_the_training_data(trained):
-    leaked = [(item_id, text) for item_id, text in old_questions() if normalise(text) in trained]
+@pytest.mark.parametrize("name", ["citizen", "dev"])
+def test_no_evaluation_question_is_a_question_answer_paraphrase(paraphrased, name):
+    leaked = [(item_id, text) for item_id, text in EVALUATION_SETS[name]() if normalise(text) in paraphrased]
     assert [] == leaked
 
 
@@ -114,23 +126,6 @@ def test_the_check_would_catch_a_leak(trained):
 
 # ------------------------------------------------------------------ the dev set stays apart
 
-@pytest.fixture(scope="module")
-def paraphrased() -> set[str]:
-    paraphrases = qa_paraphrases()
-    assert len(paraphrases) > 100, "the question-answer table was not found"
-    return paraphrases
-
-
-def test_no_dev_question_is_in_the_training_data(trained):
-    leaked = [(item_id, text) for item_id, text in dev_texts() if normalise(text) in trained]
-    assert [] == leaked
-
-
-def test_no_dev_question_is_a_question_answer_paraphrase(paraphrased):
-    leaked = [(item_id, text) for item_id, text in dev_texts() if normalise(text) in paraphrased]
-    assert [] == leaked
-
-
 def test_no_dev_question_is_an_old_e2e_or_held_out_nlu_question():
     others = {normalise(text) for _, text in old_questions()} | {normalise(e) for e in nlu_examples(HELDOUT)}
     assert [] == [(item_id, text) for item_id, text in dev_texts() if normalise(text) in others]
@@ -141,11 +136,6 @@ def test_no_dev_question_is_a_citizen_question():
     citizen = {normalise(text) for _, text in citizen_texts()}
     assert len(citizen) > 100, "the citizen set was not found"
     assert [] == [(item_id, text) for item_id, text in dev_texts() if normalise(text) in citizen]
-
-
-def test_no_citizen_question_is_a_question_answer_paraphrase(paraphrased):
-    leaked = [(item_id, text) for item_id, text in citizen_texts() if normalise(text) in paraphrased]
-    assert [] == leaked
 
 
 def test_the_paraphrase_check_would_catch_a_leak(paraphrased):

@@ -20,9 +20,13 @@ class StoreUnavailable(RuntimeError):
     """The knowledge store is missing or unreadable."""
 
 
+def store_path() -> Path:
+    return Path(os.environ.get("KNOWLEDGE_DB", store.DEFAULT_DB))
+
+
 @lru_cache(maxsize=1)
 def connection():
-    path = Path(os.environ.get("KNOWLEDGE_DB", store.DEFAULT_DB))
+    path = store_path()
     try:
         conn = store.connect(path=path)
         conn.execute("SELECT count(*) FROM clauses").fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
@@ -263,10 +264,15 @@ def per_store(cache: dict, *, conn: sqlite3.Connection, build: Callable[[sqlite3
     else:
         key = id(conn)
     if key not in cache:
-        if len(cache) >= most:
-            cache.pop(next(iter(cache)))
-        cache[key] = (conn, build(conn))
+        with _BUILDING:   # a start-up warm-up and the first request build it once, not twice
+            if key not in cache:
+                if len(cache) >= most:
+                    cache.pop(next(iter(cache)))
+                cache[key] = (conn, build(conn))
     return cache[key][1]
+
+
+_BUILDING = threading.RLock()
 
 
 def places(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:

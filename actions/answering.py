@@ -39,6 +39,10 @@ FACET_MISMATCH_COVERAGE = 0.7
 # A best entry whose match score is this many times the next one's needs only this coverage.
 CLEAR_LEAD = 1.6
 LEADER_COVERAGE = 0.4
+# The ranker's first entry is kept among the fitting ones when it holds nearly as much of
+# the question (this far below the best share) and scores this many times each of them.
+LEADER_SHARE_GAP = 0.2
+LEADER_SCORE_RATIO = 1.2
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
@@ -69,18 +73,26 @@ DEPARTMENT_OF_TOPIC = {
 # ---------------------------------------------------------------- turn state
 
 def last_question(tracker: Tracker) -> Optional[qs.Question]:
-    """The question the last answer was about (slot `last_question`: topic|facet|order|who)."""
+    """The question the last answer was about (slot `last_question`:
+    topic|facet|order|who|words, the words those of the question a follow-up leans on)."""
     value = tracker.get_slot("last_question")
-    if not isinstance(value, str) or value.count("|") != 3:
+    if not isinstance(value, str) or value.count("|") not in (3, 4):
         return None
-    topic, facet, order, who = value.split("|")
-    return qs.Question(text="", topic=topic or None, facet=facet or "general",
+    topic, facet, order, who, *words = value.split("|")
+    return qs.Question(text=words[0] if words else "", topic=topic or None, facet=facet or "general",
                        child_order=int(order) if order.isdigit() else None, who=who or None)
 
 
+# The anchor words kept for follow-ups: a question's opening is its point.
+MAX_CONTEXT_CHARS = 40
+
+
 def remember(question: qs.Question) -> SlotSet:
+    # A follow-up keeps the anchor it leaned on ("双胞胎呢" then "三胞胎呢" both lean on 哺乳).
+    words = (question.context if question.follow_up else question.text) or ""
+    words = words.replace("|", " ").replace("\n", " ")[:MAX_CONTEXT_CHARS]
     return SlotSet("last_question", "|".join([question.topic or "", question.facet,
-                                              str(question.child_order or ""), question.who or ""]))
+                                              str(question.child_order or ""), question.who or "", words]))
 
 
 def question_of_intent(tracker: Tracker, intent: str) -> qs.Question:
@@ -434,6 +446,12 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     if os.environ.get("ANSWER_TABLE") == "off":   # `make eval` measures the table's worth
         return None
     conn = ka.connection()
+    if question.follow_up and question.context and qs.specific_terms(question.text, keep_topic_words=True):
+        # "双胞胎呢" after 哺乳时间, "居民医保呢" after 产检报销: what the follow-up names,
+        # looked for within the point it leans on; the entry must hold the new words.
+        found = follow_up_entry(question, chain=chain)
+        if found is not None:
+            return found
     if question.follow_up:
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
@@ -446,7 +464,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if (not question.topic or same_topic(m.topic, question.topic))
-                  and within_scope(m, place=chain[0] if chain else None)]
+                  and within_scope(m, place=chain[0] if chain else None)
+                  and names_key_of(question.text, m.entry_id)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
@@ -475,8 +494,60 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     order = {region: i for i, region in enumerate(chain or ["china"])}
     best_share = max(share for share, _ in fitting)
     close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
-    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0],
+    # Shares differ by a word straddling two ("期间被"): the ranker's clear leader, holding
+    # nearly as much, goes before the entries of its own place that hold a little more.
+    leader = candidates[0]
+    leader_share = next((share for share, m in fitting if m is leader), None)
+    if leader_share is not None and leader_share >= best_share - LEADER_SHARE_GAP \
+            and all(leader.score >= LEADER_SCORE_RATIO * m.score for _, m in close if m is not leader):
+        close = [(leader_share, leader)] + [(share, m) for share, m in close
+                                            if m is not leader and m.jurisdiction != leader.jurisdiction]
+    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)),
+                                      sm[1].facet != question.facet, -sm[0],
                                       -similarity(question.text, sm[1].entry_id)))[1]
+
+
+def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+    """The entry for a follow-up's own words read with the question it leans on."""
+    matches = qa.match(conn=ka.connection(), text=question.context + " " + question.text, topic=question.topic,
+                       facet=question.facet, jurisdictions=chain, limit=8)
+    for match in matches[:3]:
+        if question.topic and not same_topic(match.topic, question.topic) \
+                or not names_key_of(question.context + " " + question.text, match.entry_id):
+            continue
+        if within_scope(match, place=chain[0] if chain else None) \
+                and coverage(question.text, match.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE:
+            return match
+    return None
+
+
+# A word in this share of an entry's paraphrases, and rare among the entries, is what
+# the entry is about (福利 for the welfare institutions' subsidy).
+KEY_TERM_SHARE = 0.8
+
+
+def key_terms(entry_id: str) -> frozenset[str]:
+    """The rare words nearly every paraphrase of an entry uses (place names aside)."""
+    return _key_terms(ka.connection(), entry_id)
+
+
+@lru_cache(maxsize=2048)
+def _key_terms(conn, entry_id: str) -> frozenset[str]:
+    paraphrases = paraphrases_of(conn, entry_id)
+    rarity = term_rarity(conn)
+    used: dict[str, int] = {}
+    for paraphrase in paraphrases:
+        for term in set(search.tokens(qs.without_places(paraphrase))):
+            used[term] = used.get(term, 0) + 1
+    return frozenset(t for t, n in used.items() if n >= KEY_TERM_SHARE * len(paraphrases)
+                     and re.fullmatch(r"[\u3400-\u9fff]{2}", t) and rarity.get(t, 0.0) >= DISTINCTIVE_RARITY)
+
+
+def names_key_of(text: str, entry_id: str) -> bool:
+    """The question names what the entry is about ("去哪申请" is not the welfare institutions'
+    question); an entry without such a word fits any question."""
+    keys = key_terms(entry_id)
+    return not keys or bool(keys & set(search.tokens(" ".join([text] + qa.match_terms(text)))))
 
 
 def similarity(text: str, entry_id: str) -> float:
@@ -533,12 +604,12 @@ def paraphrases_of(conn, entry_id: str) -> tuple[str, ...]:
     return tuple(store.qa_questions(conn=conn, entry_id=entry_id))
 
 
-def coverage(text: str, entry_id: str, *, topic: Optional[str] = None) -> float:
+def coverage(text: str, entry_id: str, *, topic: Optional[str] = None, keep_topic_words: bool = False) -> float:
     """How well an entry fits: the share of the question's specific words (what it asks
     beyond topic, place and asking) found in the entry's paraphrases, each word weighted by
     how rare it is among the entries ("低保" says more than "会不"). A question with no
     specific words fits any entry of its own topic."""
-    terms = qs.specific_terms(text)
+    terms = qs.specific_terms(text, keep_topic_words=keep_topic_words)
     if not terms:
         entry = store.qa_entry(conn=ka.connection(), entry_id=entry_id)
         return 1.0 if topic and entry is not None and same_topic(entry["topic"], topic) else 0.0

@@ -175,6 +175,11 @@ class ActionAnswerSubsidy(AnswerAction, Action):
         child_order = child_order_in(tracker)
         if local_first:
             self.regional(place, reply, child_order=child_order)
+            if reply.lines:   # the place's own subsidy leads: "材料呢", "什么时候发" are about it
+                from actions import answering, questions
+
+                reply.events.append(answering.remember(questions.with_topic(
+                    answering.question_of_intent(tracker, intent), "local_subsidy")))
         main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
         if intent == "ask_subsidy_amount" and TOTAL_ASKED.search(tracker.latest_message.get("text") or ""):
             total = next((r for r in national_subsidy_rows() if r["unit"] == "元"), None)

@@ -117,6 +117,9 @@ class Question:
     child_order: Optional[int] = None
     who: Optional[str] = None          # "father" | "mother" when the words say
     follow_up: bool = False
+    # A follow-up's anchor: the words of the question it leans on ("哺乳期每天喂奶时间"
+    # for "双胞胎呢"), so that what it names is looked for within that point.
+    context: str = ""
 
     @property
     def leave_type(self) -> Optional[str]:
@@ -352,8 +355,16 @@ def follow(previous: Question, text: str) -> Question:
             "review_time" if previous.facet in ("apply", "materials", "review_time", "eligibility") else "payment_time")
     if said.topic is None and said.facet == "general" and said.child_order is None and said.who is None:
         facet = previous.facet
+    if said.facet == "special_case" and _HUKOU_HERE.search(text) and _PLACE_WORD.search(text):
+        # "我家孩子户口在包头呢": the same point, asked for that place.
+        facet = previous.facet
+        text = _HUKOU_HERE.sub(" ", text)
     return Question(text=text, topic=topic, facet=facet,
-                    child_order=said.child_order or previous.child_order, who=who, follow_up=True)
+                    child_order=said.child_order or previous.child_order, who=who, follow_up=True,
+                    context=previous.context or previous.text)
+
+
+_HUKOU_HERE = re.compile(r"(户口|户籍)(也|是|都)?(在|落在|落到)")
 
 
 def with_topic(question: Question, topic: str) -> Question:
@@ -363,25 +374,32 @@ def with_topic(question: Question, topic: str) -> Question:
 # How people ask, not what they ask about.
 _ASKING = re.compile(
     r"能不能|可不可以|是不是|有没有|需不需要|要不要|管不管|给不给|报不报|发不发|能否|可以|多少钱|多少天|多少|几天|多久|多长时间|怎么样|怎么|如何|什么|啥|咋|"
-    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|规定|政策|标准|待遇|一共|总共|加起来|"
+    r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|去哪儿?|在哪儿?|到哪儿?|哪里|一年|每年|每个?月|一个月|规定|政策|标准|待遇|一共|总共|加起来|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
 _WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
                           r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|(?<![没不])(上班的|工作的|上班)")
 _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫|"
                          r"呼和浩特|鄂尔多斯|赤峰|通辽|乌海|巴彦淖尔|乌兰察布|锡林郭勒|兴安|阿拉善|呼伦贝尔|青城|鹿城|"
-                         r"长春|梅河口|集安|银川")
+                         r"长春|梅河口|集安|银川|国家的?|全国的?")
 
 
-def specific_terms(text: str) -> list[str]:
+def without_places(text: str) -> str:
+    return _PLACE_WORD.sub(" ", text)
+
+
+def specific_terms(text: str, *, keep_topic_words: bool = False) -> list[str]:
     """The bigrams of a question that say more than its topic, place, child order and the
-    asking: none means a general question ("育儿补贴能不能领") the fact tables answer."""
+    asking: none means a general question ("育儿补贴能不能领") the fact tables answer.
+    `keep_topic_words`: a follow-up's topic words are its point ("那试管呢" after 无痛)."""
     flat = text
     # The words of the topic asked about say nothing more; another topic's words do
     # ("育儿补贴要交个人所得税吗" asks about tax).
     named = topic_of(text)
     taxation = is_taxation(text)   # "要不要交个税": the tax is the point, whatever money it is on
     for topic, words in TOPIC_WORDS.items():
+        if keep_topic_words:
+            break
         if named is not None and topic != named and not same_family(topic, named) \
                 or taxation and topic == "tax_deduction":
             continue

@@ -50,7 +50,38 @@ def test_husband_follow_up_after_maternity_leave_gets_paternity_leave(action, in
     first = text.splitlines()[0]
     assert "护理假" in first and "25" in first, text
     assert "产假158" not in text and ASK_REGION not in text
-    assert "paternity_leave|amount||father" == slot(events, "last_question")
+    assert "paternity_leave|amount||father|" == slot(events, "last_question")
+
+
+@pytest.mark.parametrize("asked, follow_up, expected_first, leaning_on", [
+    # What the follow-up names is looked for within the point it leans on.
+    ("哺乳期每天有多少喂奶时间", "双胞胎呢", "多胞胎", "哺乳期每天有多少喂奶时间"),
+    ("包头生孩子打无痛医保能报吗", "那试管呢", "辅助生殖", "包头生孩子打无痛医保能报吗"),
+    ("中宁产检医保报销比例多少", "居民医保呢", "60%", "中宁产检医保报销比例多少"),
+])
+def test_a_follow_up_is_read_with_the_question_it_leans_on(asked, follow_up, expected_first, leaning_on, domain):
+    first_events, _ = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=asked), domain)
+    remembered = slot(first_events, "last_question")
+    assert remembered.endswith("|" + leaning_on)
+    region = slot(first_events, "region")
+    slots = {"last_question": remembered, **({"region": region} if region != "<unset>" else {})}
+    events, text = run(ActionFollowUp(), make_tracker(intent="follow_up", text=follow_up, slots=slots), domain)
+    assert expected_first in "。".join(text.split("。")[:2]), text
+    assert slot(events, "last_question").endswith("|" + leaning_on)   # "三胞胎呢" leans on it too
+
+
+def test_hukou_elsewhere_follow_up_asks_the_same_point_for_that_place(domain):
+    from actions.money import ActionAnswerSubsidy
+
+    first_events, first = run(ActionAnswerSubsidy(), make_tracker(
+        intent="ask_subsidy_amount", text="呼市二孩育儿补贴多少钱", entities=[entity("child_order", "2")]), domain)
+    assert first.startswith("呼和浩特市另有生育补贴")
+    assert slot(first_events, "last_question").startswith("local_subsidy|amount|2|")
+    _, text = run(ActionSearchPolicy(), make_tracker(
+        intent="nlu_fallback", text="我家孩子户口在包头呢",
+        slots={"last_question": slot(first_events, "last_question"), "region": "hohhot"}), domain)
+    assert text.startswith("知识库中没有找到包头市另外发放的地方育儿补贴"), text
+    assert "3600" in text and "50000" not in text
 
 
 def test_child_order_follow_up_keeps_the_place_and_topic(domain):
@@ -195,3 +226,27 @@ def test_related_topics_reach_their_entry(domain, intent, text, wanted):
 
     reply = answering.answer_turn(make_tracker(intent=intent, text=text), intent)
     assert reply is not None and wanted in reply.lines[0], reply and reply.lines
+
+
+@pytest.mark.parametrize("text, place, expected", [
+    # The welfare institutions' entry is worded "去哪申请" too: without 福利 it is not the one.
+    ("育儿补贴去哪申请", None, "subsidy-channels"),
+    ("福利院的孩子育儿补贴去哪申请", None, "subsidy-welfare-institution"),
+    # The ranker's clear leader, though a straddling bigram (期间被) favours its neighbour.
+    ("怀孕期间被辞退合法吗", None, "no-dismissal-pregnancy"),
+    # The place's own channels before the national ones.
+    ("育儿补贴去哪申请", "hohhot", "hohhot-apply-channels"),
+])
+def test_the_entry_chosen_names_what_it_is_about(text, place, expected):
+    from actions import answering, questions
+
+    question = questions.read(text, intent="ask_subsidy_apply")
+    match = answering.best_qa(question, chain=answering.place_chain(place))
+    assert expected == (match and match.entry_id)
+
+
+def test_key_terms_are_the_rare_words_of_nearly_every_paraphrase():
+    from actions import answering
+
+    assert {"福利"} == answering.key_terms("subsidy-welfare-institution")
+    assert frozenset() == answering.key_terms("subsidy-channels")

@@ -43,6 +43,11 @@ LEADER_COVERAGE = 0.4
 # the question (this far below the best share) and scores this many times each of them.
 LEADER_SHARE_GAP = 0.2
 LEADER_SCORE_RATIO = 1.2
+# Without a place, a national entry this far below the best share still goes first.
+NATIONAL_SHARE_GAP = 0.3
+# Between entries that fit as well, the one about the point asked counts as this much
+# closer in wording ("去哪申请" is the channels', not the materials' entry).
+SAME_FACET_SIMILARITY = 0.25
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
 # A clause sentence must share this many of the question's terms to be shown.
@@ -162,7 +167,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         intent = "ask_leave"
     if intent in OWN_LOGIC_INTENTS:
         return None
-    if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1:
+    if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1 \
+            and not qs.asks_anew(previous, text):
         question = qs.follow(previous, text)
         reply = Answer()
         say_outside(place, reply)
@@ -344,6 +350,12 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
                brief: bool) -> None:
     """Answer one question into `reply`: facts for amounts, else the facet's answer."""
     general = qs.is_general(question.text) and not question.follow_up
+    if question.follow_up and question.context and qs.specific_terms(question.text, keep_topic_words=True):
+        # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
+        match = follow_up_entry(question, chain=place_chain(place))
+        if match is not None:
+            say_entry(match, question=question, place=place, reply=reply)
+            return
     # Whether a leave exists and how long it is, and who gets a local subsidy, are in the
     # fact tables (with their conditions); a more specific point ("能提前休吗") is asked
     # of the question-answer table first.
@@ -493,7 +505,9 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     # A draft never goes before a rule in force.
     order = {region: i for i, region in enumerate(chain or ["china"])}
     best_share = max(share for share, _ in fitting)
-    close = [(share, m) for share, m in fitting if share >= best_share - 0.1]
+    close = [(share, m) for share, m in fitting if share >= best_share - 0.1
+             # Without a place, a national entry that fits nearly as well answers for everyone.
+             or chain is None and m.jurisdiction == "china" and share >= best_share - NATIONAL_SHARE_GAP]
     # Shares differ by a word straddling two ("期间被"): the ranker's clear leader, holding
     # nearly as much, goes before the entries of its own place that hold a little more.
     leader = candidates[0]
@@ -502,9 +516,9 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             and all(leader.score >= LEADER_SCORE_RATIO * m.score for _, m in close if m is not leader):
         close = [(leader_share, leader)] + [(share, m) for share, m in close
                                             if m is not leader and m.jurisdiction != leader.jurisdiction]
-    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)),
-                                      sm[1].facet != question.facet, -sm[0],
-                                      -similarity(question.text, sm[1].entry_id)))[1]
+    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0],
+                                      -similarity(question.text, sm[1].entry_id)
+                                      - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
 
 
 def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:

@@ -41,6 +41,8 @@ class ActionAnswerDepartment(AnswerAction, Action):
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         text = tracker.latest_message.get("text") or ""
+        if self.say_department_entry(text, place=ka.current_place(tracker), reply=reply):
+            return
         topic = topic_of(text)
         clause_id = best_unit_clause(topic, ka.current_place(tracker))
         if clause_id is None:
@@ -59,3 +61,23 @@ class ActionAnswerDepartment(AnswerAction, Action):
         reply.say(templates.department_answer(ka.display_name(cited["jurisdiction"]), cited["heading"],
                                               units["lead"], units["other"]))
         reply.cite(clause_id)
+
+    @staticmethod
+    def say_department_entry(text: str, *, place: Optional[str], reply: Answer) -> bool:
+        """"育儿补贴是哪个部门审核的": a question-answer entry about who handles that step
+        (乡镇初审, 县级卫健部门审核) answers better than a task list's lead unit."""
+        from actions import answering, questions
+
+        question = questions.read(text)
+        if question.topic is None:
+            return False
+        match = answering.best_qa(question, chain=answering.place_chain(place), least=answering.MIN_COVERAGE)
+        if match is None or not any(_ABOUT_WHO.search(p) for p in answering.paraphrases_of(ka.connection(),
+                                                                                          match.entry_id)):
+            return False
+        answering.say_entry(match, question=question, place=place, reply=reply)
+        return True
+
+
+# A paraphrase asking who handles something.
+_ABOUT_WHO = re.compile(r"部门|找谁|谁(审|管|负责|发|办)|哪里审|单位")

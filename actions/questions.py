@@ -81,7 +81,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     # Where something is handed in is how to apply, though it names the materials.
     ("apply", r"(交|送|递|提交|上传)到?哪|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
     ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
-    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
+    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
     ("special_case", r"双胞胎|多胞胎|龙凤胎|三胞胎|难产|剖腹产|剖宫产|早产|离婚|离异|抚养权|跟我|收养|领养|继子|再婚|去世|死亡|夭折|孤儿|户口在|户籍在|"
                      r"外地|异地|流动人口|外省|派遣|临时工|灵活就业|个体|未婚|非婚|没结婚|没领证|二婚|辞职|失业|没工作|无业"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
@@ -330,6 +330,18 @@ def is_follow_up(text: str) -> bool:
     return bool(_FOLLOW_UP.search(flat)) or (len(flat) <= 12 and not topics_named(flat))
 
 
+def asks_anew(previous: Question, text: str) -> bool:
+    """A short message that names another topic and a point of its own ("赛罕区卫健委电话多少"
+    after a subsidy) is a new question, not a variation of the last one ("那育儿假呢")."""
+    if _LEANING.search(text.strip()):
+        return False   # "那婴幼儿照护的个税扣除呢" says it leans on the last answer
+    said = read(text)
+    return said.topic is not None and said.topic != previous.topic and bool(specific_terms(text))
+
+
+_LEANING = re.compile(r"^(那|那么|还有|另外)|呢[?？。!！]*$")
+
+
 # Greetings, thanks, feedback and asking for a person lean on nothing.
 _NOT_A_QUESTION = re.compile(r"^(你好|您好|在吗|谢谢|多谢|感谢|再见|拜拜|好的|好吧|嗯|哦|ok|OK)|有帮助|没帮助|没用|人工|客服|真人")
 
@@ -361,7 +373,8 @@ def follow(previous: Question, text: str) -> Question:
         text = _HUKOU_HERE.sub(" ", text)
     return Question(text=text, topic=topic, facet=facet,
                     child_order=said.child_order or previous.child_order, who=who, follow_up=True,
-                    context=previous.context or previous.text)
+                    # A new topic leaves the old words behind ("那育儿假呢" is not about 产检).
+                    context="" if said.topic and said.topic != previous.topic else previous.context or previous.text)
 
 
 _HUKOU_HERE = re.compile(r"(户口|户籍)(也|是|都)?(在|落在|落到)")

@@ -190,9 +190,24 @@ def test_childcare_without_data_names_the_department(dispatcher, domain):
 
 
 def test_department_lookup(dispatcher, domain):
+    # 包头's entry on who supervises leave names the responsible units of its clause.
     tracker = make_tracker(intent="ask_department", text="生育休假归哪个部门管", entities=[entity("region", "baotou")])
     _, text = run(ActionAnswerDepartment(), tracker, dispatcher, domain)
-    assert "包头市文件中" in text and "牵头单位：市人社局" in text
+    first = text.splitlines()[0]
+    assert "市人社局" in first and "包府办发〔2025〕49号" in text
+
+
+def test_department_of_a_step_is_the_entry_about_it(dispatcher, domain):
+    # Who reviews the subsidy is the management rules' answer, not a task list's lead unit.
+    tracker = make_tracker(intent="ask_department", text="育儿补贴是哪个部门负责审核的")
+    _, text = run(ActionAnswerDepartment(), tracker, dispatcher, domain)
+    assert text.startswith("卫生健康部门负责") and "乡镇（街道）" in text and "牵头单位" not in text
+
+
+def test_department_of_a_task_is_the_lead_unit(dispatcher, domain):
+    tracker = make_tracker(intent="ask_department", text="托育服务归哪个单位负责", entities=[entity("region", "zhongning")])
+    _, text = run(ActionAnswerDepartment(), tracker, dispatcher, domain)
+    assert "中宁县文件中" in text and "牵头单位：卫生健康局" in text
 
 
 def test_search_answers_with_excerpt_and_offers_the_next(dispatcher, domain):

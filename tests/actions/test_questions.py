@@ -20,6 +20,7 @@ from actions import questions as qs
     ("老公能休几天假", "paternity_leave", "amount"),
     ("呼市一孩能拿一万吗", "local_subsidy", "eligibility"),
     ("政策原文在哪看 哪个文件规定的", None, "source"),
+    ("育儿假夫妻两个人的天数能合起来让一个人休吗", "parental_leave", "split_transfer"),
 ])
 def test_topic_and_facet(text, topic, facet):
     question = qs.read(text)
@@ -66,6 +67,27 @@ def test_follow_up_after_a_subsidy_application_question(text, facet):
     previous = qs.read("育儿补贴怎么申请")
     question = qs.follow(previous, text)
     assert ("childcare_subsidy", facet) == (question.topic, question.facet)
+
+
+@pytest.mark.parametrize("text, anew", [
+    ("赛罕区卫健委电话多少", True),        # another topic and a point of its own
+    ("那婴幼儿照护的个税扣除呢", False),   # says it leans on the last answer
+    ("那育儿假呢", False),
+    ("双胞胎呢", False),
+])
+def test_a_short_question_on_another_topic_is_asked_anew(text, anew):
+    assert anew == qs.asks_anew(qs.read("呼市一孩补贴多少"), text)
+
+
+def test_a_follow_up_keeps_the_words_it_leans_on_unless_the_topic_changes():
+    previous = qs.read("哺乳期每天有多少喂奶时间")
+    assert "哺乳期每天有多少喂奶时间" == qs.follow(previous, "双胞胎呢").context
+    assert "" == qs.follow(qs.read("包头产假多少天"), "那育儿假呢").context
+
+
+def test_hukou_in_a_place_asks_the_same_point_there():
+    question = qs.follow(qs.read("呼市二孩补贴多少钱"), "我家孩子户口在包头呢")
+    assert "amount" == question.facet and "户口" not in question.text
 
 
 def test_a_full_question_is_not_a_follow_up():

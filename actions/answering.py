@@ -368,7 +368,11 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     # Where the fact tables know the topic, a stray clause sentence is worse than the facts.
     if answer_facet(question, place=place, reply=reply, sentences=not by_facts):
         return
-    if (by_facts or question.facet in FACT_FACETS) and say_facts(question, place=place, reply=reply, brief=brief):
+    # "三孩呢" after "什么时候发": nothing on that point for that child; what the tables hold
+    # for it (amount, conditions) says more than "not found".
+    changes_only_whom = question.follow_up and not qs.specific_terms(question.text, keep_topic_words=True)
+    if (by_facts or question.facet in FACT_FACETS or changes_only_whom) \
+            and say_facts(question, place=place, reply=reply, brief=brief):
         return
     reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(question.topic or ""))))
 
@@ -468,11 +472,13 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
         text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
-        for match in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
-                              jurisdictions=chain, limit=8):
-            if question.topic and same_topic(match.topic, question.topic) and match.facet == question.facet:
-                return match
-        return entry_for(question, chain=chain)
+        fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
+                                       jurisdictions=chain, limit=8)
+                   if question.topic and same_topic(m.topic, question.topic) and m.facet == question.facet
+                   and names_key_of(question.context + " " + question.text, m.entry_id)]
+        if chain is None:   # no place known: the rule for everyone first
+            fitting.sort(key=lambda m: m.jurisdiction != "china")
+        return fitting[0] if fitting else entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if (not question.topic or same_topic(m.topic, question.topic))
@@ -525,14 +531,14 @@ def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Opt
     """The entry for a follow-up's own words read with the question it leans on."""
     matches = qa.match(conn=ka.connection(), text=question.context + " " + question.text, topic=question.topic,
                        facet=question.facet, jurisdictions=chain, limit=8)
-    for match in matches[:3]:
-        if question.topic and not same_topic(match.topic, question.topic) \
-                or not names_key_of(question.context + " " + question.text, match.entry_id):
-            continue
-        if within_scope(match, place=chain[0] if chain else None) \
-                and coverage(question.text, match.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE:
-            return match
-    return None
+    fitting = [m for m in matches[:3]
+               if (not question.topic or same_topic(m.topic, question.topic))
+               and names_key_of(question.context + " " + question.text, m.entry_id)
+               and within_scope(m, place=chain[0] if chain else None)
+               and coverage(question.text, m.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE]
+    if chain is None:   # no place known: the rule for everyone first
+        fitting.sort(key=lambda m: m.jurisdiction != "china")
+    return fitting[0] if fitting else None
 
 
 # A word in this share of an entry's paraphrases, and rare among the entries, is what

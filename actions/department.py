@@ -69,8 +69,8 @@ class ActionAnswerDepartment(AnswerAction, Action):
         from actions import answering, questions
 
         question = questions.read(text)
-        if question.topic is None:
-            return False
+        if question.topic is None or not _A_STEP.search(text):
+            return False   # "归哪个部门管" asks whose task it is: the lead unit answers
         match = answering.best_qa(question, chain=answering.place_chain(place), least=answering.MIN_COVERAGE)
         if match is None or not any(_ABOUT_WHO.search(p) for p in answering.paraphrases_of(ka.connection(),
                                                                                           match.entry_id)):
@@ -79,5 +79,7 @@ class ActionAnswerDepartment(AnswerAction, Action):
         return True
 
 
+# A step of a procedure, which a department handles for the citizen.
+_A_STEP = re.compile(r"审核|审批|初审|复核|受理|发放|发钱|办理|盖章|认定")
 # A paraphrase asking who handles something.
 _ABOUT_WHO = re.compile(r"部门|找谁|谁(审|管|负责|发|办)|哪里审|单位")

@@ -428,6 +428,8 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
     """A question-answer entry, labelled when it is another place's rule."""
     chain = place_chain(place)
     local = match.jurisdiction != "china"
+    for name, number in numbers_of_places_named(question.text, match.answer):
+        reply.say(templates.phone_of_place(name, number))   # "赛罕区卫健委电话": that number first
     if local and (chain is None or match.jurisdiction not in chain):
         reply.say(templates.applies_only_to(ka.display_name(match.jurisdiction), match.answer))
     else:
@@ -437,6 +439,21 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
         reply.say(templates.deadline_passed(deadline))
     if place is None and (local or question.topic in qs.LEAVE_TOPICS):
         reply.say(templates.may_differ_locally())
+
+
+def numbers_of_places_named(text: str, answer: str) -> list[tuple[str, str]]:
+    """(name, number) for each place the question names that a list of numbers in the
+    answer gives ("赛罕区“0471-3121324”")."""
+    gazetteer = ka.gazetteer()
+    found = []
+    for region in gazetteer.find_in_text(text):
+        names = [region.name] + [alias for alias, rid in gazetteer.aliases.items() if rid == region.id]
+        for name in sorted(set(names), key=len, reverse=True):
+            number = re.search(re.escape(name) + r"(?:卫健委)?“([0-9][0-9\- ]{6,})”", answer)
+            if number:
+                found.append((name, number.group(1).strip()))
+                break
+    return found
 
 
 _DEADLINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前)(?!出生|生育|出世)(?:提出|申请|申领|完成|办理)|(?:截止|截至)(?:时间|日期)?为?(\d{4})年(\d{1,2})月(\d{1,2})日")

@@ -411,6 +411,10 @@ def applies_only_to(place: str, text: str) -> str:
     return f"{text}（这是{place}的规定，仅适用于{place}）"
 
 
+def phone_of_place(name: str, number: str) -> str:
+    return f"{name}的咨询电话：{number}。"
+
+
 def may_differ_locally() -> str:
     return "各地可能有补充规定，告诉我您所在的地区，我可以查当地的规定。"
 

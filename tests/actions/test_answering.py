@@ -250,3 +250,21 @@ def test_key_terms_are_the_rare_words_of_nearly_every_paraphrase():
 
     assert {"福利"} == answering.key_terms("subsidy-welfare-institution")
     assert frozenset() == answering.key_terms("subsidy-channels")
+
+
+def test_a_follow_up_changing_only_the_child_falls_back_to_the_facts(domain):
+    # Nothing says when 宁夏's fund pays a third child; its amount and conditions do exist.
+    tracker = make_tracker(intent="follow_up", text="三孩呢", slots={
+        "region": "zhongning", "last_question": "local_subsidy|payment_time|||宁夏育儿补贴金多少钱"})
+    _, text = run(ActionFollowUp(), tracker, domain)
+    assert "第三个孩子一次性4000元" in text.splitlines()[0], text
+
+
+@pytest.mark.parametrize("text, first", [
+    ("赛罕区卫健委电话多少", "赛罕区的咨询电话：0471-3121324。"),
+    ("土左旗卫健委电话", "土左旗的咨询电话：0471-8151190。"),
+])
+def test_the_number_of_the_place_asked_comes_first(text, first, domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
+    assert first == reply.splitlines()[0]
+    assert "新城区“0471-6218572”" in reply   # the list follows

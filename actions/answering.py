@@ -44,7 +44,7 @@ LEADER_COVERAGE = 0.4
 LEADER_SHARE_GAP = 0.2
 LEADER_SCORE_RATIO = 1.2
 # Without a place, a national entry this far below the best share still goes first.
-NATIONAL_SHARE_GAP = 0.3
+NATIONAL_SHARE_GAP = 0.2
 # Between entries that fit as well, the one about the point asked counts as this much
 # closer in wording ("去哪申请" is the channels', not the materials' entry).
 SAME_FACET_SIMILARITY = 0.25
@@ -232,8 +232,11 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         # and the action would list every row (SENTENCE_TOPICS).
         strict = first.facet in FACT_FACETS
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
-        if match is not None and (match.facet in FACT_FACETS or is_draft(match)):
-            match = None   # the fact tables answer it (a draft's rows flagged beside the rule in force)
+        if match is not None and (match.facet in FACT_FACETS and not asks_its_theme(first.text, match.entry_id)
+                                  or is_draft(match)):
+            # The fact tables answer it (a draft's rows flagged beside the rule in force);
+            # not an amount the rows do not tell apart ("2022年那会儿" the deduction was 1000).
+            match = None
         if match is None and place is None and not (first.topic in qs.LEAVE_TOPICS and first.facet == "amount"
                                                     and not qs.specific_terms(first.text)):
             # No place, and the point is national (生育保险 个人交不交钱): answer it rather
@@ -273,6 +276,13 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
 
                 leave.say_leave(reply, place=place, leave_type=first.leave_type, child_order=first.child_order,
                                 brief=True)
+            finish(reply, first, place)
+            return reply
+        if match is None and place and first.topic in qs.LEAVE_TOPICS and qs.topic_of_words(text) == first.topic \
+                and not _EVERY_LEAVE.search(text):
+            # "锡林郭勒盟生第三个孩子 男方护理假会多给吗": the days of the leave named, not every leave.
+            reply = Answer()
+            say_facts(first, place=place, reply=reply, brief=False)
             finish(reply, first, place)
             return reply
         if match is None:
@@ -565,19 +575,30 @@ KEY_TERM_SHARE = 0.8
 
 def key_terms(entry_id: str) -> frozenset[str]:
     """The rare words nearly every paraphrase of an entry uses (place names aside)."""
-    return _key_terms(ka.connection(), entry_id)
+    return frozenset(t for t in _rare_terms(ka.connection(), entry_id, KEY_TERM_SHARE)
+                     if re.fullmatch(r"[\u3400-\u9fff]{2}", t))
 
 
-@lru_cache(maxsize=2048)
-def _key_terms(conn, entry_id: str) -> frozenset[str]:
+# A rare word in this share of an entry's paraphrases is a theme of the entry.
+THEME_TERM_SHARE = 0.5
+
+
+def asks_its_theme(text: str, entry_id: str) -> bool:
+    """The question names a rare word most of the entry's paraphrases use ("2022年那会儿的
+    扣除标准" and the entry on the 2022 standard): a point the fact rows do not tell apart."""
+    return bool(set(qs.specific_terms(text)) & _rare_terms(ka.connection(), entry_id, THEME_TERM_SHARE))
+
+
+@lru_cache(maxsize=4096)
+def _rare_terms(conn, entry_id: str, share: float) -> frozenset[str]:
     paraphrases = paraphrases_of(conn, entry_id)
     rarity = term_rarity(conn)
     used: dict[str, int] = {}
     for paraphrase in paraphrases:
-        for term in set(search.tokens(qs.without_places(paraphrase))):
+        for term in set(search.tokens(qs.without_places(qs.canonical(paraphrase)))):
             used[term] = used.get(term, 0) + 1
-    return frozenset(t for t, n in used.items() if n >= KEY_TERM_SHARE * len(paraphrases)
-                     and re.fullmatch(r"[\u3400-\u9fff]{2}", t) and rarity.get(t, 0.0) >= DISTINCTIVE_RARITY)
+    return frozenset(t for t, n in used.items() if n >= share * len(paraphrases)
+                     and rarity.get(t, 0.0) >= DISTINCTIVE_RARITY)
 
 
 def names_key_of(text: str, entry_id: str) -> bool:
@@ -656,7 +677,7 @@ def coverage(text: str, entry_id: str, *, topic: Optional[str] = None, keep_topi
     # so characters count half.
     # The paraphrases together are the entry's vocabulary.
     characters = set("".join(terms))
-    paraphrases = "\n".join(paraphrases_of(conn, entry_id))
+    paraphrases = qs.canonical("\n".join(paraphrases_of(conn, entry_id)))
     present = set(search.tokens(paraphrases))
     weights = [rarity.get(t, UNSEEN_WEIGHT) for t in terms]
     bigram_share = sum(w for t, w in zip(terms, weights) if t in present) / sum(weights)
@@ -683,7 +704,7 @@ def term_rarity(conn) -> dict[str, float]:
     entry_ids = store.qa_entry_ids(conn=conn)
     used_by: dict[str, int] = {}
     for entry_id in entry_ids:
-        for term in set(search.tokens("\n".join(paraphrases_of(conn, entry_id)))):
+        for term in set(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id))))):
             used_by[term] = used_by.get(term, 0) + 1
     return {term: math.log(len(entry_ids) / n) + 0.1 for term, n in used_by.items()}
 

@@ -70,7 +70,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
                r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
     ("rights", r"不给|不批|不让|拒绝|违法|违规|合法|辞退|开除|炒|走人|让我走|赶我走|劝退|辞了我|投诉|举报|维权|扣工资|扣钱|降薪|不发|不认|克扣|怎么办.*单位|单位.*怎么办"
                r"|公司.*(不|没)|老板.*(不|没)|单位.*(不|没)"),
-    ("counting", r"双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续|"
+    ("counting", r"(扣|发|领|休)到(哪个月|什么时候|几岁|哪年)|从哪个月|哪个月(开始|起)|双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续|"
                  r"分开|拆开|分段|分次|分几次|一次性(请|休)|攒着|合并"),
     ("review_time", r"审核.{0,4}(多久|几天|多长|时间|时限|要多)|审批.{0,4}(多久|几天)|多久.{0,3}审|审多久|审核期|"
                     r"(几月|几号|什么时候|啥时候|哪个月).{0,2}审"),
@@ -390,11 +390,28 @@ _ASKING = re.compile(
     r"请问|我想|想问|一下|知道|了解|享受|能领|能扣|能休|能拿|有几天|几个|现在|去哪儿?|在哪儿?|到哪儿?|哪里|一年|每年|每个?月|一个月|规定|政策|标准|待遇|一共|总共|加起来|"
     r"[吗呢吧啊呀么的了是有能要可我你他她们在和跟与或及还都也就吧]")
 # Who and which child a question is about: context, not the point asked.
-_WHO_CONTEXT = re.compile(r"生孩子|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
+_WHO_CONTEXT = re.compile(r"那会儿|那时候?|当时|生娃|孩子|娃娃|娃|宝宝|宝贝|小孩|我们|我家|我是|男的|女的|俺们|咱们|俺|咱|"
                           r"在\s*[\u3400-\u9fff]{0,8}?\s*(上班|工作)|(?<![没不])(上班的|工作的|上班)")
 _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自治区)|内蒙古?|呼市|包头|昆区|通化|中宁|吉林|宁夏|中卫|"
                          r"呼和浩特|鄂尔多斯|赤峰|通辽|乌海|巴彦淖尔|乌兰察布|锡林郭勒|兴安|阿拉善|呼伦贝尔|青城|鹿城|"
                          r"长春|梅河口|集安|银川|国家的?|全国的?")
+
+
+# Long forms citizens also say short: both count as the short one when words are compared.
+_SHORT_FORMS = {"个人所得税": "个税", "基本医疗保险": "医保", "医疗保险": "医保", "出生医学证明": "出生证明"}
+
+
+def canonical(text: str) -> str:
+    for long_form, short_form in _SHORT_FORMS.items():
+        text = text.replace(long_form, short_form)
+    # "能领三次吗" asks what "领几次" asks; "24年" is 2024.
+    return _SHORT_YEAR.sub(r"20\1年", _TIMES.sub(r"几\1", text))
+
+
+_SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代)")
+
+
+_TIMES = re.compile(r"(?<![第\d])[一二三四五六七八九十两\d](次|回)")
 
 
 def without_places(text: str) -> str:
@@ -405,7 +422,7 @@ def specific_terms(text: str, *, keep_topic_words: bool = False) -> list[str]:
     """The bigrams of a question that say more than its topic, place, child order and the
     asking: none means a general question ("育儿补贴能不能领") the fact tables answer.
     `keep_topic_words`: a follow-up's topic words are its point ("那试管呢" after 无痛)."""
-    flat = text
+    flat = canonical(text)
     # The words of the topic asked about say nothing more; another topic's words do
     # ("育儿补贴要交个人所得税吗" asks about tax).
     named = topic_of(text)
@@ -427,7 +444,10 @@ def specific_terms(text: str, *, keep_topic_words: bool = False) -> list[str]:
     flat = _ASKING.sub(" ", flat)
     terms = []
     for run in re.findall(r"[\u3400-\u9fff]{2,}|[0-9]+", flat):
-        terms.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+        if run.isdigit():
+            terms.append(run)   # a number is one word, as the index has it ("2022", not "20" "02" "22")
+        else:
+            terms.extend(run[i:i + 2] for i in range(len(run) - 1))
     return terms
 
 

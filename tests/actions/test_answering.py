@@ -268,3 +268,16 @@ def test_the_number_of_the_place_asked_comes_first(text, first, domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
     assert first == reply.splitlines()[0]
     assert "新城区“0471-6218572”" in reply   # the list follows
+
+
+@pytest.mark.parametrize("text, expected_first", [
+    # A year the fact rows do not tell apart: the entry on that year's standard.
+    ("2022年那会儿婴幼儿照护扣除标准是多少", "2022年是每月1000元"),
+    # An ordinary amount question: the fact rows.
+    ("婴幼儿照护扣除标准是多少", "3岁以下婴幼儿照护个人所得税专项附加扣除：每个婴幼儿每月2000元"),
+])
+def test_an_amount_entry_answers_only_a_point_the_rows_do_not_tell_apart(text, expected_first, domain):
+    from actions.money import ActionAnswerBenefit
+
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
+    assert reply.startswith(expected_first), reply

@@ -107,3 +107,21 @@ def test_each_leave_named_is_its_own_question(text, topics):
 def test_a_specific_facet_is_never_a_general_question():
     assert qs.is_general("育儿补贴能不能领")
     assert not qs.is_general("要带什么")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("22年的个税", "2022年的个税"),          # a two-digit year is the 2000s'
+    ("能领三次吗", "能领几次吗"),            # a count asks what "几次" asks
+    ("第3次申请", "第3次申请"),              # an ordinal is not a count
+    ("缴个人所得税吗", "缴个税吗"),
+])
+def test_canonical_wording(text, expected):
+    assert expected == qs.canonical(text)
+
+
+def test_a_number_is_one_specific_word():
+    assert ["2022"] == qs.specific_terms("2022年那会儿婴幼儿照护扣除标准是多少")
+
+
+def test_until_when_is_a_counting_question():
+    assert "counting" == qs.read("婴幼儿照护专项扣除一直扣到哪个月").facet

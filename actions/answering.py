@@ -302,6 +302,28 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     return reply
 
 
+# A child born before 2025 ("2022年出生", "23年生的"): its first claim had a deadline of its own.
+_EARLY_BIRTH = re.compile(r"202[234]年|2025年(以前|之前|前)")
+EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
+
+
+def remind_early_birth_deadline(text: str, reply: Answer) -> None:
+    """A 育儿补贴 answer about a child born before 2025 says, with its clause, that the first
+    claim was due by 2025-12-31 (and that this is past), unless it already does."""
+    if qs.topic_of(text) not in ("childcare_subsidy", None) or not _EARLY_BIRTH.search(qs.canonical(text)) \
+            or not any(c.startswith(("national-childcare-subsidy", "subsidy-management-rules", "neimenggu-subsidy"))
+                       for c in reply.clause_ids) \
+            or any("2025年12月31日" in line for line in reply.lines):
+        return
+    sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "2025年12月31日" in s), None)
+    if sentence is None:
+        return
+    reply.say(templates.early_birth_deadline(sentence))
+    reply.cite(EARLY_BIRTH_CLAUSE)
+    for deadline in passed_deadlines(sentence, today=dt.date.today()):
+        reply.say(templates.deadline_passed(deadline))
+
+
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}

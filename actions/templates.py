@@ -459,6 +459,10 @@ def source_without_answer() -> str:
     return "我还没有回答过具体的政策问题。请先问您关心的问题，每个回答下方都会注明出自哪份文件哪一条。"
 
 
+def early_birth_deadline(sentence: str) -> str:
+    return f"2025年以前出生的孩子要注意期限：“{sentence}”"
+
+
 def deadline_passed(date_text: str) -> str:
     return f"注意：{date_text}这个期限已经过了；错过的年度一般视为自动放弃，具体请咨询孩子户籍所在地的乡镇（街道）或县级卫生健康部门。"
 

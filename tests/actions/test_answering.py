@@ -281,3 +281,15 @@ def test_an_amount_entry_answers_only_a_point_the_rows_do_not_tell_apart(text, e
 
     _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
     assert reply.startswith(expected_first), reply
+
+
+@pytest.mark.parametrize("text, reminded", [
+    ("2022年出生的孩子也有育儿补贴吗", True),
+    ("俺家娃23年生的 还能领育儿补贴不", True),
+    ("2025年5月出生的孩子育儿补贴能领吗", False),   # no deadline of its own
+])
+def test_a_child_born_before_2025_is_told_the_first_claim_deadline(text, reminded, domain):
+    from actions.money import ActionAnswerSubsidy
+
+    _, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_eligibility", text=text), domain)
+    assert reminded == ("2025年12月31日前提出" in reply and "这个期限已经过了" in reply), reply

@@ -812,16 +812,27 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
     return (best[1], best[2]) if best else None
 
 
+# A clause that says which law or regulation it carries out.
+_CARRIES_OUT = re.compile(r"(严格落实|依据|根据|按照|贯彻落实|贯彻实施)《([^》]{2,40}(条例|法|规定|办法))》")
+
+
 def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
     """Where a rule the citizen names comes from: the documents first, then the rule."""
     inner = Answer()
-    # A rule with its figure ("包头产假158天") is a fact row; the fact tables cite its source.
-    if not (re.search(r"\d", question.text) and say_facts(question, place=place, reply=inner, brief=True)):
+    # A rule with its figure ("包头产假158天") is a fact row; the fact tables cite its source
+    # when they hold that figure ("30个工作日" is not the 3600 row's).
+    figures = re.findall(r"\d+", question.text)
+    if not (figures and say_facts(question, place=place, reply=inner, brief=True)
+            and all(f in "".join(inner.lines) for f in figures)):
+        inner = Answer()
         answer_one(question, place=place, reply=inner, tracker=tracker, brief=True)
     if not inner.clause_ids:
         return None
     reply = Answer()
     cited = ka.cites(inner.clause_ids)
+    statute = _CARRIES_OUT.search(cited[0]["text"])
+    if statute:   # "158天依据的是哪个法规": the regulation the clause says it carries out
+        reply.say(templates.rests_on_statute(statute.group(2), statute.group(0), cited[0]))
     reply.say(templates.comes_from(cited[:2]))
     reply.lines += inner.lines
     reply.say(templates.clause_text(cited[0]))

@@ -482,6 +482,13 @@ def not_covered_national_follows(place: str) -> str:
             f"请以当地人社、医保或卫生健康部门的解释为准）：")
 
 
+def rests_on_statute(statute: str, phrase: str, cite: Mapping) -> str:
+    """The law or regulation a cited clause says it carries out, named first."""
+    line = source_line(cite)[len("来源："):]
+    where = line.split("，")[0] if "，" in line else line
+    return f"依据是《{statute}》：{where}写明“{phrase}”。"
+
+
 def comes_from(cites: list[Mapping]) -> str:
     """出自《title》（文号）position — the first sentence of a source request's answer."""
     parts = []

@@ -293,3 +293,14 @@ def test_a_child_born_before_2025_is_told_the_first_claim_deadline(text, reminde
 
     _, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_eligibility", text=text), domain)
     assert reminded == ("2025年12月31日前提出" in reply and "这个期限已经过了" in reply), reply
+
+
+@pytest.mark.parametrize("text, first, also", [
+    # The clause says which regulation it carries out: that regulation is named first.
+    ("内蒙古产假158天依据的是哪个法规", "依据是《内蒙古自治区人口与计划生育条例》", "包府办发〔2025〕49号"),
+    # A figure no fact row holds: the entry that states it, with its own clause.
+    ("育儿补贴30个工作日审完出自哪个文件", "出自《育儿补贴制度管理规范（试行）》（国卫办人口发〔2025〕24号）第七条", "30个工作日"),
+])
+def test_a_source_question_names_the_source_of_that_figure(text, first, also, domain):
+    _, reply = run(ActionFollowUp(), make_tracker(intent="ask_source", text=text), domain)
+    assert reply.startswith(first) and also in reply, reply

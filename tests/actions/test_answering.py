@@ -304,3 +304,27 @@ def test_a_child_born_before_2025_is_told_the_first_claim_deadline(text, reminde
 def test_a_source_question_names_the_source_of_that_figure(text, first, also, domain):
     _, reply = run(ActionFollowUp(), make_tracker(intent="ask_source", text=text), domain)
     assert reply.startswith(first) and also in reply, reply
+
+
+def test_the_words_topic_outweighs_another_topics_intent(domain):
+    from actions.money import ActionAnswerSubsidy
+
+    # The NLU reads a money question as 育儿补贴; the words ask about 生育保险.
+    _, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_amount", text="生育保险一个月交多少钱"), domain)
+    assert reply.startswith("个人不缴") and "3600" not in reply, reply
+    # A place outside the coverage is named first on that path too.
+    _, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_amount", text="杭州生育津贴一般多少天能到账"),
+                   domain)
+    assert "杭州" in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("text, finds", [
+    ("单位有没有义务办托儿所", False),
+    ("昆区哪有普惠托育", True),
+    ("九原区有公办托育吗", True),
+])
+def test_a_childcare_rule_question_is_not_a_search_for_centres(text, finds, domain):
+    from actions.childcare import ActionFindChildcare
+
+    _, reply = run(ActionFindChildcare(), make_tracker(intent="ask_childcare_find", text=text), domain)
+    assert finds == ("托育机构" in reply.splitlines()[0] and "演示数据" in reply), reply

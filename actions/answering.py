@@ -165,7 +165,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     if intent == "ask_leave_dates" and not has_date(tracker, text):
         # "怀孕以后最早什么时候可以请产假" asks the rule, not dates counted from a birth.
         intent = "ask_leave"
-    if intent == "ask_childcare_find" and not _FINDING.search(text):
+    if intent == "ask_childcare_find" and _CHILDCARE_RULE.search(text) and not _FINDING.search(text):
         # "单位有没有义务办托儿所" asks a rule, not where the centres are.
         intent = "ask_childcare_policy"
     if intent in OWN_LOGIC_INTENTS:
@@ -211,7 +211,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     intent_topic = qs.TOPIC_OF_INTENT.get(intent, words_topic)
     if words_topic in qs.LEAVE_TOPICS and intent_topic not in qs.LEAVE_TOPICS \
             or words_topic in WORDS_WIN_TOPICS and intent_topic and words_topic != intent_topic \
-            and not qs.same_family(words_topic, intent_topic):
+            and not qs.same_family(words_topic, intent_topic) and len(qs.topics_named(text)) == 1:
         # The words name a leave (or 生育保险, 个税 …), the intent another topic: the words win.
         reply = Answer()
         say_outside(place, reply)
@@ -334,9 +334,12 @@ def remind_early_birth_deadline(text: str, reply: Answer) -> None:
 # Words that ask where childcare centres are, not a rule about them.
 _FINDING = re.compile(r"附近|哪里|哪儿|哪有|在哪|哪些|哪家|哪几家|名单|地址|推荐|找个?|离.{0,6}近|几家|"
                       r"有(没有)?(公办|普惠|公立|民办)?的?(托育|托儿所|托管|早教|幼儿园|托班)|有什么(托育|托儿所)")
+# Words that ask a rule about childcare (a duty, a price, a subsidy), not where centres are.
+_CHILDCARE_RULE = re.compile(r"义务|必须|应该|能不能|可不可以|可以|是否|要求|规定|政策|补贴|补助|收费|多少钱|标准|条件|"
+                             r"怎么办|资质|备案|税|水电")
 # Topics whose words outweigh another topic's intent ("生育保险一个月交多少钱" is not 育儿补贴).
-WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction", "housing", "childcare_subsidy",
-                    "local_subsidy"}
+# (补贴 is not among them: 托育补贴 and 买房补贴 name other topics.)
+WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction", "housing"}
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}

@@ -93,9 +93,13 @@ MAX_CONTEXT_CHARS = 40
 
 
 def remember(question: qs.Question) -> SlotSet:
-    # A follow-up keeps the anchor it leaned on ("双胞胎呢" then "三胞胎呢" both lean on 哺乳).
-    words = (question.context if question.follow_up else question.text) or ""
-    words = words.replace("|", " ").replace("\n", " ")[:MAX_CONTEXT_CHARS]
+    # A follow-up adds its words to those it leaned on ("产前休几天", "要是难产呢", then
+    # "剖宫产也算吗" leans on both); the latest words are kept when they grow long.
+    words = question.text or ""
+    if question.follow_up and question.context:
+        # Only a follow-up that names something adds it ("要是难产呢"; not "三孩呢", "内蒙古呢").
+        words = question.context + (" " + question.text if names_content(question.text) else "")
+    words = words.replace("|", " ").replace("\n", " ").strip()[-MAX_CONTEXT_CHARS:]
     return SlotSet("last_question", "|".join([question.topic or "", question.facet,
                                               str(question.child_order or ""), question.who or "", words]))
 
@@ -162,6 +166,10 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 return reply
         if tracker.get_slot("cited_clauses"):
             return show_sources(tracker.get_slot("cited_clauses"))
+    if intent == "ask_leave_dates" and previous is not None and previous.topic not in qs.LEAVE_TOPICS \
+            and qs.is_follow_up(text) and not qs.topic_of(text):
+        # "那3月10号生的呢" after the 呼市 subsidy: a birth date for that question, not leave dates.
+        intent = "follow_up"
     if intent == "ask_leave_dates" and not has_date(tracker, text):
         # "怀孕以后最早什么时候可以请产假" asks the rule, not dates counted from a birth.
         intent = "ask_leave"
@@ -312,6 +320,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
 # A child born before 2025 ("2022年出生", "23年生的"): its first claim had a deadline of its own.
 _EARLY_BIRTH = re.compile(r"202[234]年|2025年(以前|之前|前)")
 EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
+_STILL_POSSIBLE = re.compile(r"还能|还可以|现在|来得及|补(申|领|报|办)|过期|晚了")
 
 
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:
@@ -325,10 +334,13 @@ def remind_early_birth_deadline(text: str, reply: Answer) -> None:
     sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "2025年12月31日" in s), None)
     if sentence is None:
         return
-    reply.say(templates.early_birth_deadline(sentence))
+    reminder = [templates.early_birth_deadline(sentence)] + [
+        templates.deadline_passed(d) for d in passed_deadlines(sentence, today=dt.date.today())]
+    if _STILL_POSSIBLE.search(text):   # "现在还能申请吗": the deadline is the answer
+        reply.lines[:0] = reminder
+    else:
+        reply.lines += reminder
     reply.cite(EARLY_BIRTH_CLAUSE)
-    for deadline in passed_deadlines(sentence, today=dt.date.today()):
-        reply.say(templates.deadline_passed(deadline))
 
 
 # Words that ask where childcare centres are, not a rule about them.
@@ -383,6 +395,10 @@ def say_outside(place: Optional[str], reply: Answer) -> None:
 
 
 def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
+    if reply.entry_topic and question.topic and reply.entry_topic != question.topic \
+            and qs.same_family(reply.entry_topic, question.topic) and reply.entry_topic not in qs.LEAVE_TOPICS:
+        # "呼市育儿补贴怎么申请" answered from 呼和浩特's own scheme: "要多久" is about that scheme.
+        question = qs.with_topic(question, reply.entry_topic)
     reply.events.append(remember(question))
     if question.leave_type and question.leave_type in ("产假", "护理假", "育儿假", "婚假", "独生子女照护假"):
         reply.events.append(SlotSet("leave_type", question.leave_type))
@@ -398,7 +414,7 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
                brief: bool) -> None:
     """Answer one question into `reply`: facts for amounts, else the facet's answer."""
     general = qs.is_general(question.text) and not question.follow_up
-    if question.follow_up and question.context and qs.specific_terms(question.text, keep_topic_words=True):
+    if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
         match = follow_up_entry(question, chain=place_chain(place))
         if match is not None:
@@ -476,6 +492,7 @@ def say_entry(match: qa.QAMatch, *, question: qs.Question, place: Optional[str],
     """A question-answer entry, labelled when it is another place's rule."""
     chain = place_chain(place)
     local = match.jurisdiction != "china"
+    reply.entry_topic = reply.entry_topic or match.topic
     for name, number in numbers_of_places_named(question.text, match.answer):
         reply.say(templates.phone_of_place(name, number))   # "赛罕区卫健委电话": that number first
     if local and (chain is None or match.jurisdiction not in chain):
@@ -527,7 +544,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     if os.environ.get("ANSWER_TABLE") == "off":   # `make eval` measures the table's worth
         return None
     conn = ka.connection()
-    if question.follow_up and question.context and qs.specific_terms(question.text, keep_topic_words=True):
+    if question.follow_up and question.context and names_content(question.text):
         # "双胞胎呢" after 哺乳时间, "居民医保呢" after 产检报销: what the follow-up names,
         # looked for within the point it leans on; the entry must hold the new words.
         found = follow_up_entry(question, chain=chain)
@@ -537,6 +554,10 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
         text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
+        if len(_BARE.sub("", question.text or "")) <= 2:
+            # "材料呢": the point in its plain wording ("需要什么材料"), not the word alone
+            # (which also names "材料交到哪").
+            text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
                    if question.topic and same_topic(m.topic, question.topic) and m.facet == question.facet
@@ -592,17 +613,37 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
 
 
+# A point asked in its plainest wording, and what a bare follow-up ("材料呢") adds to its word.
+FACET_QUESTION = {"materials": "需要什么材料", "apply": "怎么申请", "eligibility": "需要什么条件",
+                  "review_time": "审核要多久", "deadline": "什么时候截止", "payment_time": "什么时候发"}
+_BARE = re.compile(r"^(那么?|还有)|[呢吗啊呀的要需什么啥哪些？?。，,\s]")
+
+
+def names_content(text: str) -> bool:
+    """A follow-up that names something ("双胞胎呢", "居民医保呢"), not only a point ("材料呢",
+    "钱打到哪": those are the topic's own entries for that point)."""
+    return bool(qs.specific_terms(qs.without_facet_words(text), keep_topic_words=True))
+
+
 def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
     """The entry for a follow-up's own words read with the question it leans on."""
     matches = qa.match(conn=ka.connection(), text=question.context + " " + question.text, topic=question.topic,
-                       facet=question.facet, jurisdictions=chain, limit=8)
-    fitting = [m for m in matches[:3]
+                       facet=question.facet, jurisdictions=chain, limit=8)[:3]
+    # The follow-up's own words may name an entry's theme that the older words drown
+    # ("那2024年生的老二呢" after a 2022 question).
+    own = qa.match(conn=ka.connection(), text=qs.TOPIC_LABEL.get(question.topic or "", "") + question.text,
+                   topic=question.topic, facet=question.facet, jurisdictions=chain, limit=8)[:3]
+    seen = {m.entry_id for m in matches}
+    matches += [m for m in own if m.entry_id not in seen and asks_its_theme(question.text, m.entry_id)]
+    fitting = [m for m in matches
                if (not question.topic or same_topic(m.topic, question.topic))
                and names_key_of(question.context + " " + question.text, m.entry_id)
                and within_scope(m, place=chain[0] if chain else None)
                and coverage(question.text, m.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE]
-    if chain is None:   # no place known: the rule for everyone first
-        fitting.sort(key=lambda m: m.jurisdiction != "china")
+    # An entry whose theme the follow-up names ("那2024年生的呢") first; without a place, the
+    # rule for everyone next.
+    fitting.sort(key=lambda m: (not asks_its_theme(question.text, m.entry_id),
+                                chain is None and m.jurisdiction != "china"))
     return fitting[0] if fitting else None
 
 

@@ -42,6 +42,7 @@ class Answer:
         self.events: List[EventType] = []
         self.buttons: List[Dict[str, str]] = []
         self.factual = False
+        self.entry_topic: Optional[str] = None   # the topic of the question-answer entry said first
 
     def say(self, text: Optional[str]) -> None:
         if text:

@@ -82,7 +82,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     # Where something is handed in is how to apply, though it names the materials.
     ("apply", r"(交|送|递|提交|上传)到?哪|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
     ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
-    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
+    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
     ("special_case", r"双胞胎|多胞胎|龙凤胎|三胞胎|难产|剖腹产|剖宫产|早产|离婚|离异|抚养权|跟我|收养|领养|继子|再婚|去世|死亡|夭折|孤儿|户口在|户籍在|"
                      r"外地|异地|流动人口|外省|派遣|临时工|灵活就业|个体|未婚|非婚|没结婚|没领证|二婚|辞职|失业|没工作|无业"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
@@ -182,10 +182,17 @@ def facet_of(text: str) -> str:
 
 
 def child_order_of(text: str) -> Optional[int]:
-    for order, pattern in CHILD_ORDER_WORDS:
-        if pattern.search(text):
-            return order
-    return None
+    """The child order named; None when none or several are ("一孩 二孩 三孩分别多少": all)."""
+    named = [order for order, pattern in CHILD_ORDER_WORDS if pattern.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def without_facet_words(text: str) -> str:
+    """The words of a question with those that say which point it asks removed ("材料呢" → "呢")."""
+    for facet, pattern in _FACET_RE:
+        if facet not in ("special_case", "rights"):   # 双胞胎, 辞退: what is asked about
+            text = pattern.sub(" ", text)
+    return text
 
 
 def who_of(text: str) -> Optional[str]:
@@ -375,7 +382,13 @@ def follow(previous: Question, text: str) -> Question:
     return Question(text=text, topic=topic, facet=facet,
                     child_order=said.child_order or previous.child_order, who=who, follow_up=True,
                     # A new topic leaves the old words behind ("那育儿假呢" is not about 产检).
-                    context="" if said.topic and said.topic != previous.topic else previous.context or previous.text)
+                    context="" if said.topic and not related_topics(said.topic, previous.topic or "")
+                    else previous.text)
+
+
+def related_topics(topic: str, other: str) -> bool:
+    """The same topic, or two sides of one (生育保险 and its 生育津贴)."""
+    return topic == other or {topic, other} == {"maternity_insurance", "maternity_allowance"}
 
 
 _HUKOU_HERE = re.compile(r"(户口|户籍)(也|是|都)?(在|落在|落到)")

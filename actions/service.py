@@ -1,6 +1,7 @@
 """Handoff to people, feedback, and resuming a question once the place is known."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -56,12 +57,23 @@ class ActionFeedback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if _ASKS_A_QUESTION.search(text) and not _ABOUT_THE_ANSWER.search(text):
+            # "一般几月份打钱" is a question, not a verdict on the last answer.
+            from actions.follow_up import ActionFollowUp
+
+            return ActionFollowUp().respond(dispatcher, tracker, "follow_up")
         helpful = next(tracker.get_latest_entity_values("helpful"), None)
         if helpful is None:
             text = (tracker.latest_message.get("text") or "")
             helpful = "no" if any(w in text for w in ("没", "不", "错", "差", "👎", "无用", "垃圾")) else "yes"
         dispatcher.utter_message(text=templates.feedback_thanks(helpful))
         return [SlotSet("helpful", helpful)]
+
+
+# A question (how many, when, where …), and words that judge an answer.
+_ASKS_A_QUESTION = re.compile(r"[?？]|几|多少|什么时候|啥时候|怎么|哪|能不能|可以吗|吗\s*$|呢\s*$")
+_ABOUT_THE_ANSWER = re.compile(r"回答|答案|帮助|有用|没用|不对|不准|说错|答非所问")
 
 
 def implied_question(tracker: Tracker) -> str | None:

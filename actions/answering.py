@@ -554,7 +554,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
         text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
-        if len(_BARE.sub("", question.text or "")) <= 2:
+        if len(_BARE.sub("", question.text or "")) <= 2 and not qs.child_order_of(question.text or "") \
+                and not qs.who_of(question.text or ""):
             # "材料呢": the point in its plain wording ("需要什么材料"), not the word alone
             # (which also names "材料交到哪").
             text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text

@@ -323,6 +323,15 @@ EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
 _STILL_POSSIBLE = re.compile(r"还能|还可以|现在|来得及|补(申|领|报|办)|过期|晚了")
 
 
+def add_date_rules(text: str, *, place: Optional[str], reply: Answer) -> None:
+    """What a birth date named in a subsidy question decides: outside a scheme's dates
+    (said first), or a first-claim deadline of its own."""
+    from actions import birth_dates
+
+    if not birth_dates.lead_if_born_too_early(text, place=place, reply=reply):
+        remind_early_birth_deadline(text, reply)
+
+
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:
     """A 育儿补贴 answer about a child born before 2025 says, with its clause, that the first
     claim was due by 2025-12-31 (and that this is past), unless it already does."""
@@ -797,6 +806,7 @@ def same_topic(entry_topic: str, asked_topic: str) -> bool:
         return True   # 产假期间工资照发 is a leave rule too
     return {entry_topic, asked_topic} in ({"miscarriage_leave", "maternity_leave"},
                                           {"local_subsidy", "childcare_subsidy"},
+                                          {"maternity_insurance", "maternity_allowance"},
                                           # 独生子女照护假 is one of the family-support measures
                                           {"only_child_leave", "family_support"})
 

@@ -459,6 +459,10 @@ def source_without_answer() -> str:
     return "我还没有回答过具体的政策问题。请先问您关心的问题，每个回答下方都会注明出自哪份文件哪一条。"
 
 
+def born_before_scheme(born: str, scheme: str, sentence: str) -> str:
+    return f"{born}出生的孩子不在{scheme}范围内：“{sentence}”"
+
+
 def early_birth_deadline(sentence: str) -> str:
     return f"2025年以前出生的孩子要注意期限：“{sentence}”"
 

@@ -247,6 +247,12 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         # and the action would list every row (SENTENCE_TOPICS).
         strict = first.facet in FACT_FACETS
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE if strict else 0.0)
+        if match is None and strict:
+            # "呼市二孩补贴的年审啥时候交", "用网签合同行不行": a rare word of the question that
+            # the entry holds says it is that entry's point, not the rows' overview.
+            match = best_qa(first, chain=place_chain(place))
+            if match is not None and not holds_rare_term(first.text, match.entry_id):
+                match = None
         if match is not None and (match.facet in FACT_FACETS and not asks_its_theme(first.text, match.entry_id)
                                   or is_draft(match)):
             # The fact tables answer it (a draft's rows flagged beside the rule in force);
@@ -772,6 +778,14 @@ def coverage(text: str, entry_id: str, *, topic: Optional[str] = None, keep_topi
     bigram_share = sum(w for t, w in zip(terms, weights) if t in present) / sum(weights)
     character_share = sum(c in paraphrases for c in characters) / len(characters)
     return (bigram_share + character_share) / 2
+
+
+def holds_rare_term(text: str, entry_id: str) -> bool:
+    """One of the question's distinctive words is in the entry's paraphrases."""
+    conn = ka.connection()
+    rarity = term_rarity(conn)
+    present = set(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id)))))
+    return any(rarity.get(t, 0.0) >= DISTINCTIVE_RARITY and t in present for t in qs.specific_terms(text))
 
 
 def is_distinctive(text: str) -> bool:

@@ -337,7 +337,7 @@ def test_a_childcare_rule_question_is_not_a_search_for_centres(text, finds, doma
     ("呼市申请育儿补贴 还没拿到房产证 用网签合同行不行", "ask_subsidy_apply", "可用网签合同或医保缴费记录"),
     ("呼和浩特二孩补贴的年审每年啥时候提交", "ask_subsidy_apply", "在下一年度集中审核期间"),
     # An overview: the rows.
-    ("呼市二孩补贴多少钱", "ask_subsidy_amount", "呼和浩特市另有生育补贴：第二个孩子共50000元"),
+    ("呼市二孩补贴多少钱", "ask_subsidy_amount", "呼和浩特市另有生育补贴："),
 ])
 def test_a_rare_word_picks_the_entry_over_the_subsidy_rows(text, intent, first, domain):
     from actions.money import ActionAnswerSubsidy

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Optional
 
@@ -429,6 +430,9 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
                brief: bool) -> None:
     """Answer one question into `reply`: facts for amounts, else the facet's answer."""
     general = qs.is_general(question.text) and not question.follow_up
+    if question.follow_up and question.facet == "rights" and _WHAT_TO_DO.search(question.text):
+        # "单位不给怎么办" after a rule: where to complain, whatever the rule was about.
+        question = replace(question, topic="employment_rights", context="", text=question.text + " 去哪投诉")
     if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
         match = follow_up_entry(question, chain=place_chain(place))
@@ -576,14 +580,14 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
-                   if question.topic and same_topic(m.topic, question.topic) and m.facet == question.facet
+                   if question.topic and answers_topic(m, question) and m.facet == question.facet
                    and names_key_of(question.context + " " + question.text, m.entry_id)]
         if chain is None:   # no place known: the rule for everyone first
             fitting.sort(key=lambda m: m.jurisdiction != "china")
         return fitting[0] if fitting else entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
-    candidates = [m for m in matches if (not question.topic or same_topic(m.topic, question.topic))
+    candidates = [m for m in matches if (not question.topic or answers_topic(m, question))
                   and within_scope(m, place=chain[0] if chain else None)
                   and names_key_of(question.text, m.entry_id)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
@@ -629,6 +633,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
 
 
+# A worker asking what to do when the employer does not comply.
+_WHAT_TO_DO = re.compile(r"怎么办|咋办|怎么维权|去哪(投诉|告|举报)|找谁|能告|投诉")
 # A point asked in its plainest wording, and what a bare follow-up ("材料呢") adds to its word.
 FACET_QUESTION = {"materials": "需要什么材料", "apply": "怎么申请", "eligibility": "需要什么条件",
                   "review_time": "审核要多久", "deadline": "什么时候截止", "payment_time": "什么时候发"}
@@ -652,7 +658,7 @@ def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Opt
     seen = {m.entry_id for m in matches}
     matches += [m for m in own if m.entry_id not in seen and asks_its_theme(question.text, m.entry_id)]
     fitting = [m for m in matches
-               if (not question.topic or same_topic(m.topic, question.topic))
+               if (not question.topic or answers_topic(m, question))
                and names_key_of(question.context + " " + question.text, m.entry_id)
                and within_scope(m, place=chain[0] if chain else None)
                and coverage(question.text, m.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE]
@@ -810,6 +816,13 @@ def term_rarity(conn) -> dict[str, float]:
         for term in set(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id))))):
             used_by[term] = used_by.get(term, 0) + 1
     return {term: math.log(len(entry_ids) / n) + 0.1 for term, n in used_by.items()}
+
+
+def answers_topic(match: qa.QAMatch, question: qs.Question) -> bool:
+    """An entry answers the question's topic; a worker's rights (where to complain, what an
+    employer may not do) answer a rights question about any leave or benefit."""
+    return same_topic(match.topic, question.topic or "") or (
+        question.facet == "rights" and match.topic == "employment_rights")
 
 
 def same_topic(entry_topic: str, asked_topic: str) -> bool:

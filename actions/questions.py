@@ -147,8 +147,9 @@ def topic_of(text: str) -> Optional[str]:
                     best = key
     if _CONTACT.search(text):
         return "contacts"   # "回民区卫健委问育儿补贴的电话": whom to call, whatever it is about
-    if _EMPLOYER_WRONG.search(text) and _EMPLOYER_ACTS.search(text):
-        return "employment_rights"   # "公司因为我怀孕降我工资": the employer's duty, whatever else is named
+    if _EMPLOYER_WRONG.search(text) and _EMPLOYER_ACTS.search(text) or _CHECKUP_AT_WORK.search(text):
+        # "公司因为我怀孕降我工资", "产检请假要扣工资吗": the employer's duty, whatever else is named
+        return "employment_rights"
     if best is None:
         return None
     topic = best[2]
@@ -165,6 +166,8 @@ def topic_of(text: str) -> Optional[str]:
     return topic
 
 
+# Time off for 产检 at work (counted as working time), not its medical costs.
+_CHECKUP_AT_WORK = re.compile(r"产检.{0,8}(请假|上班|工资|劳动时间|工作时间|旷工|事假|扣钱|算不算)|(请假|上班时间).{0,6}产检")
 _TAXATION = re.compile(r"(交|缴|纳|扣|收|征)(个人所得|个)?税|免税|免征|要税|税吗")
 _DEDUCTION = re.compile(r"扣除|抵扣|专项|附加|退税|照护|子女教育|房贷利息")
 

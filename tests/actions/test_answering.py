@@ -345,3 +345,18 @@ def test_a_rare_word_picks_the_entry_over_the_subsidy_rows(text, intent, first, 
     _, reply = run(ActionAnswerSubsidy(), make_tracker(intent=intent, text=text,
                                                        slots={"region": "hohhot"}), domain)
     assert reply.startswith(first), reply
+
+
+@pytest.mark.parametrize("last_question, text", [
+    ("parental_leave|rights|||单位说育儿假要按事假扣钱 对吗", "单位不给怎么办"),
+    ("employment_rights|rights|||产检请假要扣工资吗", "单位非要扣怎么办"),
+])
+def test_what_to_do_after_a_rights_answer_is_where_to_complain(last_question, text, domain):
+    _, reply = run(ActionFollowUp(), make_tracker(intent="follow_up", text=text,
+                                                  slots={"last_question": last_question}), domain)
+    assert reply.startswith("可投诉、仲裁、起诉") and "12333" in reply, reply
+
+
+def test_time_off_for_checkups_is_an_employment_question(domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_leave", text="产检请假要扣工资吗"), domain)
+    assert reply.startswith("算劳动时间"), reply

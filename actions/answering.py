@@ -288,9 +288,12 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                     and not (place and rests_on_draft(reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
-        if match is None and first.topic in qs.LEAVE_TOPICS and first.facet not in qs.GENERAL_FACETS:
-            # "育儿假能分开休吗": the documents give the days, not this point. Say so, name
-            # who decides, and give the days as context.
+        if match is None and first.topic in qs.LEAVE_TOPICS and (
+                first.facet not in qs.GENERAL_FACETS
+                or place is None and first.facet != "amount" and qs.specific_terms(first.text)):
+            # "育儿假能分开休吗", "产假可以推迟休吗": the documents give the days, not this point.
+            # Say so, name who decides, and give the days as context (where a place is known;
+            # the place does not decide this point, so it is not asked for).
             reply = Answer()
             reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
             if place:
@@ -319,6 +322,13 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     reply = Answer()
     say_outside(place, reply)
     if not answer_facet(first, place=place, reply=reply):
+        if first.topic and qs.TOPIC_OF_INTENT.get(intent) not in (None, first.topic) \
+                and not qs.same_family(first.topic, qs.TOPIC_OF_INTENT[intent]):
+            # "怀孕期间能请病假吗" read as a leave question: the leave action would ask where,
+            # though nothing local decides this. Say the material is silent and who decides.
+            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            finish(reply, first, place)
+            return reply
         return None
     finish(reply, first, place)
     return reply
@@ -364,7 +374,7 @@ _FINDING = re.compile(r"附近|哪里|哪儿|哪有|在哪|哪些|哪家|哪几�
                       r"有(没有)?(公办|普惠|公立|民办)?的?(托育|托儿所|托管|早教|幼儿园|托班)|有什么(托育|托儿所)")
 # Words that ask a rule about childcare (a duty, a price, a subsidy), not where centres are.
 _CHILDCARE_RULE = re.compile(r"义务|必须|应该|能不能|可不可以|可以|是否|要求|规定|政策|补贴|补助|收费|多少钱|标准|条件|"
-                             r"怎么办|资质|备案|税|水电")
+                             r"怎么办|资质|备案|税|水电|什么意思|是什么|什么是|是啥|啥是|区别")
 # Topics whose words outweigh another topic's intent ("生育保险一个月交多少钱" is not 育儿补贴).
 # (补贴 is not among them: 托育补贴 and 买房补贴 name other topics.)
 WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction", "housing"}

@@ -360,3 +360,16 @@ def test_what_to_do_after_a_rights_answer_is_where_to_complain(last_question, te
 def test_time_off_for_checkups_is_an_employment_question(domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_leave", text="产检请假要扣工资吗"), domain)
     assert reply.startswith("算劳动时间"), reply
+
+
+@pytest.mark.parametrize("text", ["产假可以推迟休吗", "怀孕期间能请病假吗", "产假结束后能请哺乳假吗"])
+def test_a_leave_point_no_place_decides_is_answered_without_asking_where(text, domain):
+    # Nothing in the material says it, and no place's rule would: say so and who decides.
+    _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text=text), domain)
+    assert ASK_REGION not in reply and "12333" in reply, reply
+
+
+def test_how_long_the_allowance_review_takes_is_a_review_time_question():
+    from actions import questions
+
+    assert "review_time" == questions.read("生育津贴多长时间审核完").facet

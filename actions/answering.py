@@ -638,7 +638,9 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             and all(leader.score >= LEADER_SCORE_RATIO * m.score for _, m in close if m is not leader):
         close = [(leader_share, leader)] + [(share, m) for share, m in close
                                             if m is not leader and m.jurisdiction != leader.jurisdiction]
-    return min(close, key=lambda sm: (is_draft(sm[1]), order.get(sm[1].jurisdiction, len(order)), -sm[0],
+    # Without a place, an entry whose theme the question names ("24年出生的…") first.
+    return min(close, key=lambda sm: (is_draft(sm[1]), chain is None and not asks_its_theme(question.text, sm[1].entry_id),
+                                      order.get(sm[1].jurisdiction, len(order)), -sm[0],
                                       -similarity(question.text, sm[1].entry_id)
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
 

@@ -114,6 +114,8 @@ def test_a_specific_facet_is_never_a_general_question():
     ("能领三次吗", "能领几次吗"),            # a count asks what "几次" asks
     ("第3次申请", "第3次申请"),              # an ordinal is not a count
     ("缴个人所得税吗", "缴个税吗"),
+    ("孩子没了 后面的还发吗", "孩子去世 后面的还发吗"),
+    ("钱没了", "钱没了"),                    # only a child's death
 ])
 def test_canonical_wording(text, expected):
     assert expected == qs.canonical(text)
@@ -121,6 +123,14 @@ def test_canonical_wording(text, expected):
 
 def test_a_number_is_one_specific_word():
     assert ["2022"] == qs.specific_terms("2022年那会儿婴幼儿照护扣除标准是多少")
+
+
+@pytest.mark.parametrize("text, facet", [
+    ("孩子2025年1月生的 一直拖着没办育儿补贴 现在办晚不晚", "deadline"),
+    ("宝宝还没生 婴幼儿照护扣除能提前填吗", "counting"),
+])
+def test_more_ways_of_asking_a_point(text, facet):
+    assert facet == qs.read(text).facet
 
 
 def test_until_when_is_a_counting_question():

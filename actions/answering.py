@@ -599,7 +599,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if (not question.topic or answers_topic(m, question))
                   and within_scope(m, place=chain[0] if chain else None)
-                  and names_key_of(question.text, m.entry_id)]
+                  and names_key_of(question.text, m.entry_id) and holds_the_case(question, m)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
@@ -712,6 +712,15 @@ def _rare_terms(conn, entry_id: str, share: float) -> frozenset[str]:
             used[term] = used.get(term, 0) + 1
     return frozenset(t for t, n in used.items() if n >= share * len(paraphrases)
                      and rarity.get(t, 0.0) >= DISTINCTIVE_RARITY)
+
+
+def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
+    """A special-case question ("剖腹产…", "辞职了…") is answered only by an entry about that case."""
+    words = qs.special_case_words(question.text) if question.facet == "special_case" else ()
+    if not words:
+        return True
+    said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer
+    return any(w in said for w in words)
 
 
 def names_key_of(text: str, entry_id: str) -> bool:
@@ -900,6 +909,7 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
     if not terms:
         return None
     least = max(MIN_SENTENCE_TERMS, min(3, (len(terms) + 1) // 2))
+    case_words = qs.special_case_words(text) if qs.facet_of(text) == "special_case" else ()
     hits = search.search(conn=ka.connection(), query=query, limit=12)
     best: Optional[tuple[tuple, str, list[str]]] = None
     for rank, hit in enumerate(hits):
@@ -910,6 +920,8 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
         if topic in qs.TOPIC_WORDS and not any(w in clause_text for w in qs.TOPIC_WORDS[topic] + (qs.TOPIC_LABEL.get(topic, "-"),)):
             continue   # a clause that never names the topic asked does not answer it
         sentences = matching_sentences(clause_text, query, least=least)
+        if case_words:   # "剖腹产…": only a sentence about that case answers it
+            sentences = [s for s in sentences if any(w in s for w in case_words)]
         if not sentences:
             continue
         matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)

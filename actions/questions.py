@@ -437,6 +437,25 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代)")
 _TIMES = re.compile(r"(?<![第\d])[一二三四五六七八九十两\d](次|回)")
 
 
+# Special cases that are one case in several words: an entry about the case uses one of them.
+SPECIAL_CASES = (
+    ("双胞胎", "多胞胎", "龙凤胎", "三胞胎", "双胎"), ("难产",), ("剖腹产", "剖宫产", "剖腹", "剖宫"), ("早产",),
+    ("离婚", "离异", "抚养权", "判给"), ("收养", "领养", "养子", "养女"), ("继子", "继女", "再婚", "二婚"),
+    ("去世", "死亡", "夭折"), ("孤儿", "无人抚养"),
+    ("户口在", "户籍在", "外地", "异地", "外省", "流动人口", "户口不在", "户籍不在", "迁出", "迁入"),
+    ("派遣",), ("临时工", "零工", "兼职"), ("灵活就业", "个体", "自由职业", "打零工"),
+    ("未婚", "非婚", "没结婚", "没领证", "未领证"), ("辞职", "离职", "失业", "没工作", "无业", "没上班", "下岗"),
+)
+
+
+def special_case_words(text: str) -> tuple[str, ...]:
+    """The words of the special case a question names (剖腹产 → 剖腹产, 剖宫产 …), or ()."""
+    for words in SPECIAL_CASES:
+        if any(w in text for w in words):
+            return words
+    return ()
+
+
 def without_places(text: str) -> str:
     return _PLACE_WORD.sub(" ", text)
 

@@ -374,3 +374,13 @@ def test_how_long_the_allowance_review_takes_is_a_review_time_question():
     from actions import questions
 
     assert "review_time" == questions.read("生育津贴多长时间审核完").facet
+
+
+@pytest.mark.parametrize("text", ["剖腹产生育津贴多给吗", "产假期间辞职还有生育津贴吗"])
+def test_a_special_case_is_answered_only_by_what_is_about_that_case(text, domain):
+    from actions.money import ActionAnswerBenefit
+
+    # No entry or clause speaks of 剖腹产 / 辞职 for the allowance: not the 流产 entry, not a
+    # sentence about the allowance in general, but who decides.
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
+    assert reply.startswith("现有政策文件对这一点没有具体规定") and "12393" in reply, reply

@@ -135,3 +135,8 @@ def test_more_ways_of_asking_a_point(text, facet):
 
 def test_until_when_is_a_counting_question():
     assert "counting" == qs.read("婴幼儿照护专项扣除一直扣到哪个月").facet
+
+
+@pytest.mark.parametrize("text, word", [("剖腹产生育津贴多给吗", "剖宫产"), ("龙凤胎能领两份吗", "双胞胎"), ("产检费用能报吗", None)])
+def test_special_case_words_name_the_case_in_all_its_words(text, word):
+    assert (word in qs.special_case_words(text)) if word else () == qs.special_case_words(text)

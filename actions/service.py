@@ -46,7 +46,10 @@ def asks_a_point(text: str, tracker: Tracker) -> bool:
     from actions import questions as qs
 
     named_place = ka.gazetteer().places.resolve_text(text).kind != "unknown"
-    return bool(qs.topic_of_words(text) or named_place or qs.facet_of(text) == "rights")
+    topic = qs.topic_of_words(text)
+    if topic == "contacts" and not named_place:
+        return False   # "有电话吗我想问人": a person, not a place's list of numbers
+    return bool(topic or named_place or qs.facet_of(text) == "rights")
 
 
 class ActionFeedback(Action):

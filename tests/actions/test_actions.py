@@ -243,9 +243,19 @@ def test_a_question_read_as_a_wish_for_a_person_is_answered(dispatcher, domain, 
     assert expected in reply and "无法直接转接人工" not in reply
 
 
-def test_a_plain_wish_for_a_person_gets_the_handoff(dispatcher, domain):
-    _, reply = run(ActionHandoff(), make_tracker(intent="human_handoff", text="我要转人工"), dispatcher, domain)
-    assert "无法直接转接人工" in reply
+@pytest.mark.parametrize("text", ["我要转人工", "有电话吗我想问人"])   # no place: not a place's numbers
+def test_a_plain_wish_for_a_person_gets_the_handoff(dispatcher, domain, text):
+    _, reply = run(ActionHandoff(), make_tracker(intent="human_handoff", text=text), dispatcher, domain)
+    assert "无法直接转接人工" in reply and "12345" in reply
+
+
+def test_a_question_is_never_taken_for_feedback(dispatcher, domain):
+    from actions.service import ActionFeedback
+
+    tracker = make_tracker(intent="feedback", text="一般几月份打钱",
+                           slots={"last_question": "local_subsidy|payment_time|||呼市一孩补贴多少", "region": "hohhot"})
+    _, reply = run(ActionFeedback(), tracker, dispatcher, domain)
+    assert "7月" in reply and "谢谢" not in reply, reply
 
 
 @pytest.mark.parametrize("text, helpful", [("没帮助", "no"), ("有帮助", "yes"), ("👎", "no")])

@@ -57,6 +57,8 @@ MAX_PARTS = 4
 # Fact topics whose actions list every row: a specific question is better answered by
 # the clause sentence that says it.
 SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
+# Points the fact rows never answer: when no entry or clause does, the material is silent.
+SILENT_FACETS = {"special_case", "review_time", "payment_time", "deadline"}
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
 OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
@@ -288,6 +290,14 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                     and not (place and rests_on_draft(reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
+        if match is None and first.topic not in qs.LEAVE_TOPICS and first.facet in SILENT_FACETS:
+            # "在外地生孩子生育保险能报吗": nothing says that case or time; the topic's rows
+            # would not answer it either. Say so and who decides.
+            reply = Answer()
+            say_outside(place, reply)
+            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            finish(reply, first, place)
+            return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and (
                 first.facet not in qs.GENERAL_FACETS
                 or place is None and first.facet != "amount" and qs.specific_terms(first.text)):
@@ -645,6 +655,11 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
 
 
+# What a clause sentence must say to answer a point: a time for the time questions,
+# documents for the materials question.
+_TIME_WORDS = re.compile(r"\d+\s*(个)?(工作日|日|天|月|年|周岁|岁|小时)|期限|时限|及时|每年|每季度|当年|次年|之前|以前|截止|按月|按年|一次性")
+SENTENCE_CUES = {"review_time": _TIME_WORDS, "payment_time": _TIME_WORDS, "deadline": _TIME_WORDS,
+                 "materials": re.compile(r"材料|证明|证件|户口簿|身份证|结婚证|原件|复印件")}
 # A worker asking what to do when the employer does not comply.
 _WHAT_TO_DO = re.compile(r"怎么办|咋办|怎么维权|去哪(投诉|告|举报)|找谁|能告|投诉")
 # A point asked in its plainest wording, and what a bare follow-up ("材料呢") adds to its word.
@@ -910,6 +925,7 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
         return None
     least = max(MIN_SENTENCE_TERMS, min(3, (len(terms) + 1) // 2))
     case_words = qs.special_case_words(text) if qs.facet_of(text) == "special_case" else ()
+    point_cue = SENTENCE_CUES.get(qs.facet_of(text))
     hits = search.search(conn=ka.connection(), query=query, limit=12)
     best: Optional[tuple[tuple, str, list[str]]] = None
     for rank, hit in enumerate(hits):
@@ -922,6 +938,8 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
         sentences = matching_sentences(clause_text, query, least=least)
         if case_words:   # "剖腹产…": only a sentence about that case answers it
             sentences = [s for s in sentences if any(w in s for w in case_words)]
+        if point_cue is not None:   # "多长时间审核完": only a sentence that says a time
+            sentences = [s for s in sentences if point_cue.search(s)]
         if not sentences:
             continue
         matched = max(sum(1 for t in terms if t in search.normalise(s)) for s in sentences)

@@ -384,3 +384,20 @@ def test_a_special_case_is_answered_only_by_what_is_about_that_case(text, domain
     # sentence about the allowance in general, but who decides.
     _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
     assert reply.startswith("现有政策文件对这一点没有具体规定") and "12393" in reply, reply
+
+
+@pytest.mark.parametrize("text", ["在外地生孩子生育保险能报吗", "产检费用报销有期限吗"])
+def test_a_case_or_time_nothing_states_is_not_answered_with_the_topics_rows(text, domain):
+    from actions.money import ActionAnswerBenefit
+
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
+    assert reply.startswith("现有政策文件对这一点没有具体规定") and "医保" in reply, reply
+
+
+def test_a_time_question_takes_only_a_sentence_that_says_a_time():
+    from actions import answering
+
+    # Without the rule, 社会保险法 第五十六条's list of who gets the allowance was the answer.
+    found = answering.best_sentences("生育津贴多长时间审核完", chain=None, topic="maternity_allowance")
+    assert found is not None and all(answering.SENTENCE_CUES["review_time"].search(s) for s in found[1]), found
+    assert "第五十六条" not in found[0]

@@ -162,13 +162,15 @@ def topic_of(text: str) -> Optional[str]:
         return money[0] if money else None
     # "老公能休几天" / "男方有几天假": a father's leave is 护理假.
     if topic in (None, "maternity_leave") and FATHER_WORDS.search(text) and re.search(r"假|休", text) \
-            and "产假" not in text:
+            and ("产假" not in text or _FATHER_ON_LEAVE.search(text) and not MOTHER_WORDS.search(text)):
+        # "男方能休产假吗": a father's leave is 护理假 (not "老婆产假期间老公…").
         return "paternity_leave"
     return topic
 
 
 # Time off for 产检 at work (counted as working time), not its medical costs.
 _CHECKUP_AT_WORK = re.compile(r"产检.{0,8}(请假|上班|工资|劳动时间|工作时间|旷工|事假|扣钱|算不算)|(请假|上班时间).{0,6}产检")
+_FATHER_ON_LEAVE = re.compile(r"(老公|丈夫|男方|爸爸|男的|男职工|男同志)(能|可以|也)?(休|请|有)(产假|陪产假)")
 _TAXATION = re.compile(r"(交|缴|纳|扣|收|征)(个人所得|个)?税|免税|免征|要税|税吗")
 _DEDUCTION = re.compile(r"扣除|抵扣|专项|附加|退税|照护|子女教育|房贷利息")
 

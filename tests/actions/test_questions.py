@@ -21,6 +21,7 @@ from actions import questions as qs
     ("呼市一孩能拿一万吗", "local_subsidy", "eligibility"),
     ("政策原文在哪看 哪个文件规定的", None, "source"),
     ("育儿假夫妻两个人的天数能合起来让一个人休吗", "parental_leave", "split_transfer"),
+    ("男方能休产假吗", "paternity_leave", "eligibility"),     # a father's leave is 护理假
 ])
 def test_topic_and_facet(text, topic, facet):
     question = qs.read(text)

@@ -154,6 +154,8 @@ def topic_of(text: str) -> Optional[str]:
     if best is None:
         return None
     topic = best[2]
+    if topic in ("childcare_subsidy", "local_subsidy") and _CHILDCARE_MONEY.search(text) and "育儿补贴" not in text:
+        return "childcare_service"   # "托育补贴", "送托儿所政府给不给补钱": money for childcare, not 育儿补贴
     if topic == "tax_deduction" and is_taxation(text):
         # "育儿补贴要交个税吗" asks whether money received is taxed: the money's topic, named
         # here or, when not ("要不要交个税"), by the question before it.
@@ -170,6 +172,7 @@ def topic_of(text: str) -> Optional[str]:
 
 # Time off for 产检 at work (counted as working time), not its medical costs.
 _CHECKUP_AT_WORK = re.compile(r"产检.{0,8}(请假|上班|工资|劳动时间|工作时间|旷工|事假|扣钱|算不算)|(请假|上班时间).{0,6}产检")
+_CHILDCARE_MONEY = re.compile(r"(托育|托儿所|托班|入托|日托|幼儿园).{0,10}(补贴|补助|补钱|给钱|奖补)|(补贴|补助).{0,4}(托育|托儿所|托班)")
 _FATHER_ON_LEAVE = re.compile(r"(老公|丈夫|男方|爸爸|男的|男职工|男同志)(能|可以|也)?(休|请|有)(产假|陪产假)")
 _TAXATION = re.compile(r"(交|缴|纳|扣|收|征)(个人所得|个)?税|免税|免征|要税|税吗")
 _DEDUCTION = re.compile(r"扣除|抵扣|专项|附加|退税|照护|子女教育|房贷利息")

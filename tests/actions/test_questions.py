@@ -22,6 +22,7 @@ from actions import questions as qs
     ("政策原文在哪看 哪个文件规定的", None, "source"),
     ("育儿假夫妻两个人的天数能合起来让一个人休吗", "parental_leave", "split_transfer"),
     ("男方能休产假吗", "paternity_leave", "eligibility"),     # a father's leave is 护理假
+    ("托育补贴一个月多少钱", "childcare_service", "amount"),  # money for childcare is not 育儿补贴
 ])
 def test_topic_and_facet(text, topic, facet):
     question = qs.read(text)

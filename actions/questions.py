@@ -284,8 +284,11 @@ def split_parts(text: str) -> list[str]:
             parts.append(context + piece)
             facets.append(facet)
         elif parts and not context and (facet not in ("general", facets[-1]) or is_taxation(piece)
+                                        or facet == facets[-1] != "general" and specific_terms(piece)
+                                        and set(specific_terms(piece)).isdisjoint(specific_terms(parts[-1]))
                                         or child_order_of(piece) not in (None, child_order_of(parts[-1]))):
-            # Another point (the tax on it too), or another child ("二孩多少 三孩多少"), of the same topic.
+            # Another point (the tax on it too; "什么时候发" then "打到哪张卡"), or another child
+            # ("二孩多少 三孩多少"), of the same topic.
             parts.append(piece)
             facets.append(facet)
         elif parts:
@@ -317,9 +320,8 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     distinct: list[Question] = []
     for q in questions:
         # Two parts on the same point are one question; "general" says nothing of the point.
-        key = (q.topic, q.facet, q.child_order, q.facet == "general" and specific_terms(q.text))
-        if not any(key == (d.topic, d.facet, d.child_order, d.facet == "general" and specific_terms(d.text))
-                   for d in distinct):
+        key = (q.topic, q.facet, q.child_order, frozenset(specific_terms(q.text)))
+        if not any(key == (d.topic, d.facet, d.child_order, frozenset(specific_terms(d.text))) for d in distinct):
             distinct.append(q)
     if len(distinct) == 1:
         return each_leave(read(text, intent=intent))

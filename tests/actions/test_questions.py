@@ -92,6 +92,13 @@ def test_hukou_in_a_place_asks_the_same_point_there():
     assert "amount" == question.facet and "户口" not in question.text
 
 
+def test_two_questions_on_the_same_point_that_name_different_things_are_two_parts():
+    parts = qs.read_message("育儿补贴多少钱 什么时候发 打到哪张卡")
+    assert ["amount", "payment_time", "payment_time"] == [q.facet for q in parts]
+    # The same point asked twice is one part.
+    assert 1 == len(qs.read_message("育儿补贴什么时候发，啥时候发"))
+
+
 def test_a_full_question_is_not_a_follow_up():
     assert not qs.is_follow_up("包头市昆都仑区生三孩的产假是多少天，护理假又是多少天")
 

@@ -122,7 +122,7 @@ def test_a_specific_facet_is_never_a_general_question():
     ("22年的个税", "2022年的个税"),          # a two-digit year is the 2000s'
     ("能领三次吗", "能领几次吗"),            # a count asks what "几次" asks
     ("第3次申请", "第3次申请"),              # an ordinal is not a count
-    ("缴个人所得税吗", "缴个税吗"),
+    ("缴个人所得税吗", "交个税吗"),          # 缴 and 交 are one word
     ("孩子没了 后面的还发吗", "孩子去世 后面的还发吗"),
     ("钱没了", "钱没了"),                    # only a child's death
 ])
@@ -149,3 +149,11 @@ def test_until_when_is_a_counting_question():
 @pytest.mark.parametrize("text, word", [("剖腹产生育津贴多给吗", "剖宫产"), ("龙凤胎能领两份吗", "双胞胎"), ("产检费用能报吗", None)])
 def test_special_case_words_name_the_case_in_all_its_words(text, word):
     assert (word in qs.special_case_words(text)) if word else () == qs.special_case_words(text)
+
+
+@pytest.mark.parametrize("text, facet", [
+    ("公司没给交生育保险 生孩子的医疗费谁出", "special_case"),   # not insured: who pays instead
+    ("单位不给批产假", "rights"),
+])
+def test_not_insured_is_a_special_case_before_a_wrong(text, facet):
+    assert facet == qs.read(text).facet

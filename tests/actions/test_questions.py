@@ -157,3 +157,9 @@ def test_special_case_words_name_the_case_in_all_its_words(text, word):
 ])
 def test_not_insured_is_a_special_case_before_a_wrong(text, facet):
     assert facet == qs.read(text).facet
+
+
+@pytest.mark.parametrize("text", ["失业了还能领生育津贴吗", "孩子在国外出生能领吗", "双胞胎产假怎么算"])
+def test_a_special_case_named_is_the_point_asked(text):
+    # The case decides the answer more than "还能领" or "怎么算" does.
+    assert "special_case" == qs.read(text).facet

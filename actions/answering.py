@@ -431,8 +431,7 @@ def say_outside(place: Optional[str], reply: Answer) -> None:
 
 
 def finish(reply: Answer, question: qs.Question, place: Optional[str]) -> None:
-    if reply.entry_topic and question.topic and reply.entry_topic != question.topic \
-            and qs.same_family(reply.entry_topic, question.topic) and reply.entry_topic not in qs.LEAVE_TOPICS:
+    if reply.entry_topic == "local_subsidy" and question.topic == "childcare_subsidy":
         # "呼市育儿补贴怎么申请" answered from 呼和浩特's own scheme: "要多久" is about that scheme.
         question = qs.with_topic(question, reply.entry_topic)
     reply.events.append(remember(question))
@@ -601,15 +600,18 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
                    if question.topic and answers_topic(m, question) and m.facet == question.facet
-                   and names_key_of(question.context + " " + question.text, m.entry_id)]
-        if chain is None:   # no place known: the rule for everyone first
-            fitting.sort(key=lambda m: m.jurisdiction != "china")
+                   and names_key_of(question.context + " " + question.text, m.entry_id)
+                   and names_its_number(question.context + " " + question.text, m.entry_id)]
+        # No place known: the rule for everyone first; else the place's own rule first.
+        order = {region: i for i, region in enumerate(chain or ["china"])}
+        fitting.sort(key=lambda m: order.get(m.jurisdiction, len(order)))
         return fitting[0] if fitting else entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if (not question.topic or answers_topic(m, question))
                   and within_scope(m, place=chain[0] if chain else None)
-                  and names_key_of(question.text, m.entry_id) and holds_the_case(question, m)]
+                  and names_key_of(question.text, m.entry_id) and holds_the_case(question, m)
+                  and names_its_number(question.text, m.entry_id)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
@@ -687,6 +689,7 @@ def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Opt
     fitting = [m for m in matches
                if (not question.topic or answers_topic(m, question))
                and names_key_of(question.context + " " + question.text, m.entry_id)
+               and names_its_number(question.context + " " + question.text, m.entry_id)
                and within_scope(m, place=chain[0] if chain else None)
                and coverage(question.text, m.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE]
     # An entry whose theme the follow-up names ("那2024年生的呢") first; without a place, the
@@ -727,6 +730,24 @@ def _rare_terms(conn, entry_id: str, share: float) -> frozenset[str]:
             used[term] = used.get(term, 0) + 1
     return frozenset(t for t, n in used.items() if n >= share * len(paraphrases)
                      and rarity.get(t, 0.0) >= DISTINCTIVE_RARITY)
+
+
+def names_its_number(text: str, entry_id: str) -> bool:
+    """An entry about a year ("2024年出生的…") is not for a question that names another year:
+    "孩子今年出生 怎么领" is not asked about children born in 2024 ("之前是多少" may be)."""
+    years = {t for t in _rare_terms(ka.connection(), entry_id, THEME_TERM_SHARE) if re.fullmatch(r"20\d\d", t)}
+    asked = years_named(text, today=dt.date.today())
+    return not years or not asked or bool(years & asked)
+
+
+_RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "明年": 1, "前年": -2}
+
+
+def years_named(text: str, *, today: dt.date) -> set[str]:
+    """The years a question names ("2024年", "24年", "今年")."""
+    named = set(re.findall(r"(20\d\d)年", qs.canonical(text)))
+    named |= {str(today.year + shift) for word, shift in _RELATIVE_YEARS.items() if word in text}
+    return named
 
 
 def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:

@@ -401,3 +401,25 @@ def test_a_time_question_takes_only_a_sentence_that_says_a_time():
     found = answering.best_sentences("生育津贴多长时间审核完", chain=None, topic="maternity_allowance")
     assert found is not None and all(answering.SENTENCE_CUES["review_time"].search(s) for s in found[1]), found
     assert "第五十六条" not in found[0]
+
+
+def test_an_entry_about_one_birth_year_is_not_given_for_another_year():
+    import datetime as dt
+
+    from actions import answering
+
+    assert {"2026"} == answering.years_named("孩子今年出生", today=dt.date(2026, 12, 4))
+    assert not answering.names_its_number("我在包头 孩子今年出生 育儿补贴怎么领", "nm-deadline-2024")
+    assert answering.names_its_number("24年生的宝宝补贴怎么领", "nm-deadline-2024")
+    assert answering.names_its_number("之前是多少", "tax-infant-2022-standard")   # no year named
+
+
+def test_a_follow_up_on_a_local_scheme_keeps_to_the_place_and_the_scheme(domain):
+    from actions.money import ActionAnswerSubsidy
+
+    first_events, _ = run(ActionAnswerSubsidy(), make_tracker(
+        intent="ask_subsidy_amount", text="中宁二孩育儿补贴金多少", entities=[entity("child_order", "2")]), domain)
+    slots = {"last_question": slot(first_events, "last_question"), "region": "zhongning"}
+    events, reply = run(ActionFollowUp(), make_tracker(intent="follow_up", text="怎么申请", slots=slots), domain)
+    assert "村（居）初审" in reply.splitlines()[0], reply   # 宁夏's own procedure, not the national channels
+    assert slot(events, "last_question").startswith("local_subsidy|apply|")

@@ -300,7 +300,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and (
                 first.facet not in qs.GENERAL_FACETS
-                or place is None and first.facet != "amount" and qs.specific_terms(first.text)):
+                or place is None and first.facet != "amount" and qs.specific_terms(first.text)
+                and not leave_rows_say(first.text, leave_type=first.leave_type)):
             # "育儿假能分开休吗", "产假可以推迟休吗": the documents give the days, not this point.
             # Say so, name who decides, and give the days as context (where a place is known;
             # the place does not decide this point, so it is not asked for).
@@ -392,6 +393,14 @@ WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}
 _EVERY_LEAVE = re.compile(r"(哪些|啥|什么|几种|哪几种|哪几)假")
+
+
+def leave_rows_say(text: str, *, leave_type: Optional[str]) -> bool:
+    """The leave's rows somewhere say what the question names ("夫妻双方都可以休育儿假吗":
+    "夫妻双方每人每年…"): the place decides the answer, so it is asked for."""
+    said = "".join(f"{r['quote']}{r['conditions'] or ''}" for r in store.all_facts(conn=ka.connection(), table="leave_rules")
+                   if leave_type is None or r["leave_type"] == leave_type)
+    return all(term in said for term in qs.specific_terms(text))
 
 
 def facts_of_words(question: qs.Question, *, place: Optional[str], intent: str) -> Optional[Answer]:

@@ -423,3 +423,9 @@ def test_a_follow_up_on_a_local_scheme_keeps_to_the_place_and_the_scheme(domain)
     events, reply = run(ActionFollowUp(), make_tracker(intent="follow_up", text="怎么申请", slots=slots), domain)
     assert "村（居）初审" in reply.splitlines()[0], reply   # 宁夏's own procedure, not the national channels
     assert slot(events, "last_question").startswith("local_subsidy|apply|")
+
+
+def test_a_leave_point_the_rows_state_still_asks_where(domain):
+    # "夫妻双方每人每年…" is in the rows: the place decides the days, so it is asked for.
+    _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text="夫妻双方都可以休育儿假吗"), domain)
+    assert ASK_REGION in reply

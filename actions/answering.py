@@ -641,6 +641,10 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             fitting.append((share, match))
     if not fitting:
         return None
+    if question.facet not in qs.GENERAL_FACETS + ("counting",) and not qs.specific_terms(question.text):
+        # "我在包头 育儿补贴在哪办" names nothing but the point: every entry of the topic
+        # "holds" it, so the point decides ("怎么算" is amount or counting: not decisive).
+        fitting = [(share, m) for share, m in fitting if m.facet == question.facet] or fitting
     # The entry that holds most of the question's words; between entries that hold about
     # as much, the place's own rule before a wider one (呼和浩特's payment months before
     # the national "at least quarterly").

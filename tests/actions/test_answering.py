@@ -429,3 +429,11 @@ def test_a_leave_point_the_rows_state_still_asks_where(domain):
     # "夫妻双方每人每年…" is in the rows: the place decides the days, so it is asked for.
     _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text="夫妻双方都可以休育儿假吗"), domain)
     assert ASK_REGION in reply
+
+
+def test_a_question_naming_only_the_point_gets_the_places_entry_for_that_point():
+    from actions import answering, questions
+
+    question = questions.read("我在包头 育儿补贴在哪办", intent="ask_subsidy_apply")
+    match = answering.best_qa(question, chain=answering.place_chain("baotou"))
+    assert ("apply", "neimenggu") == (match.facet, match.jurisdiction)

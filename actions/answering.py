@@ -160,10 +160,18 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     first = question_parts[0]
     if first.facet == "source" and len(question_parts) == 1:
         content = qs.without_source_words(text)
+        document = document_named(content) if qs.asks_when_issued(text) else None
+        if document is not None:
+            # "呼和浩特育儿补贴实施细则是哪天发布的": the document's own date, with its first clause.
+            reply = Answer()
+            first_clause = store.clauses_of(conn=ka.connection(), doc_id=document["id"])[0]["id"]
+            reply.say(templates.issued_on(ka.cite(first_clause)))
+            reply.cite(first_clause)
+            return reply
         pointing_back = bool(_POINTING_BACK.search(text)) and tracker.get_slot("cited_clauses")
         if not pointing_back and (qs.topic_of(content) or qs.specific_terms(content)):
             # "98天产假是哪个法规规定的": answer the content, its source first.
-            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker)
+            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker, asked=text)
             if reply is not None:
                 finish(reply, qs.read(content, intent=intent), place)
                 return reply
@@ -983,11 +991,32 @@ def best_sentences(text: str, *, chain: Optional[list[str]], topic: Optional[str
     return (best[1], best[2]) if best else None
 
 
+# A title named this fully (its bigrams) is the document asked about.
+TITLE_SHARE = 0.6
+
+
+def document_named(text: str) -> Optional[dict]:
+    """The document whose title the words name ("呼和浩特育儿补贴实施细则" is 《呼和浩特市发放育儿补贴
+    实施细则》), or None when none, or more than one, fits."""
+    asked = set(search.tokens(text))
+    if len(asked) < 3:
+        return None
+    scored = []
+    for document in store.documents(conn=ka.connection()):
+        title = set(search.tokens(document["title"]))
+        scored.append((len(asked & title) / len(asked), dict(document)))
+    scored.sort(key=lambda sd: -sd[0])
+    if not scored or scored[0][0] < TITLE_SHARE or len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.05:
+        return None
+    return scored[0][1]
+
+
 # A clause that says which law or regulation it carries out.
 _CARRIES_OUT = re.compile(r"(严格落实|依据|根据|按照|贯彻落实|贯彻实施)《([^》]{2,40}(条例|法|规定|办法))》")
 
 
-def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
+def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker,
+                      asked: str = "") -> Optional[Answer]:
     """Where a rule the citizen names comes from: the documents first, then the rule."""
     inner = Answer()
     # A rule with its figure ("包头产假158天") is a fact row; the fact tables cite its source

@@ -68,6 +68,7 @@ FACET_OF_INTENT = {"ask_subsidy_apply": "apply", "ask_subsidy_amount": "amount",
 FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("source", r"(哪个|哪份|什么|哪部|哪一?条)(文件|法规|法律|条例|规定|政策)[里中上]?(规定|定|说|写|发)?的|哪个文件|哪份文件|什么文件|原文|出处|"
                r"(依据|根据)的?是?(哪个|哪部|什么)(法规|法律|条例|文件)|哪个法规|哪部法|哪个条例|"
+               r"(哪天|哪年|什么时候|何时|啥时候)(发布|印发|出台|发的|下发)|(发布|印发)(时间|日期)|"
                r"依据是|依据什么|哪条规定|哪一条|在哪一?条|文件号|文号|政策依据|根据什么|条款|哪里发的|正式文件"),
     # Not insured (the employer did not pay it in): who pays instead, before what is wrong.
     ("special_case", r"(没|不)给?(交|缴)(生育)?(保险|社保|生育险)|没参保|未参保|没有生育保险|没上保险"),
@@ -539,11 +540,20 @@ def is_general(text: str) -> bool:
             and facet_of(text) in GENERAL_FACETS)
 
 
-_SOURCE_WORDS = re.compile(r"(是|在|出自|来自|(依据|根据|按照)的?是?)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"
+_SOURCE_WORDS = re.compile(r"是?(哪天|哪年|什么时候|何时|啥时候)(发布|印发|出台|发|下发)的?|(发布|印发)(时间|日期)|"
+                           r"(是|在|出自|来自|(依据|根据|按照)的?是?)?(哪个|哪份|哪一|什么|哪部|哪条)(文件|法规|规定|政策|法律|条例|条款|条|部门)"
                            r"[里中上]?(规定|定|说|写|发)?的?|给我看(一下|下)?|的?原文|出处|依据是?什么?|文件号|文号|[吗呢?？。]")
 
 
 _NATIONAL = re.compile(r"国家(层面|统一|规定|标准|法规|法律|基准|的)|全国(统一|性|都|的)|国务院|全国范围")
+
+
+_WHEN_ISSUED = re.compile(r"(哪天|哪年|什么时候|何时|啥时候)(发布|印发|出台|发的|下发)|(发布|印发)(时间|日期)")
+
+
+def asks_when_issued(text: str) -> bool:
+    """"细则是哪天发布的": the document's date is the answer."""
+    return bool(_WHEN_ISSUED.search(text))
 
 
 def asks_national(text: str) -> bool:

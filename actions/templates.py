@@ -493,6 +493,11 @@ def rests_on_statute(statute: str, phrase: str, cite: Mapping) -> str:
     return f"依据是《{statute}》：{where}写明“{phrase}”。"
 
 
+def issued_on(cite: Mapping) -> str:
+    date = cite["date"] or cite["date_note"] or "文件上没有写"
+    return f"《{cite['title']}》的日期：{date}。"
+
+
 def comes_from(cites: list[Mapping]) -> str:
     """出自《title》（文号）position — the first sentence of a source request's answer."""
     parts = []

@@ -437,3 +437,19 @@ def test_a_question_naming_only_the_point_gets_the_places_entry_for_that_point()
     question = questions.read("我在包头 育儿补贴在哪办", intent="ask_subsidy_apply")
     match = answering.best_qa(question, chain=answering.place_chain("baotou"))
     assert ("apply", "neimenggu") == (match.facet, match.jurisdiction)
+
+
+@pytest.mark.parametrize("text, first", [
+    ("呼和浩特育儿补贴实施细则是哪天发布的", "《呼和浩特市发放育儿补贴实施细则》的日期：2025-03-13。"),
+    ("中宁的重点任务清单什么时候发布的", "《中宁县加快完善生育支持政策体系推动建设生育友好型社会重点任务清单》的日期：未印发布日期"),
+])
+def test_when_a_document_was_issued_is_its_own_date(text, first, domain):
+    _, reply = run(ActionFollowUp(), make_tracker(intent="ask_source", text=text), domain)
+    assert reply.startswith(first), reply
+
+
+def test_a_title_named_vaguely_names_no_document():
+    from actions import answering
+
+    assert answering.document_named("育儿补贴") is None        # too few words to tell
+    assert answering.document_named("包头的任务清单")["id"].startswith("baotou")

@@ -94,7 +94,7 @@ def say_leave_without_place(reply: Answer, *, leave_type: Optional[str], ask: bo
         reply.say(templates.leave_direct("国家规定", rule))
         reply.cite(rule["clause_id"])
     if not national:
-        reply.say(templates.leave_depends_on_place(leave_type) if ask else templates.may_differ_locally())
+        reply.say(templates.leave_depends_on_place(leave_type) if ask else templates.leave_set_by_province(leave_type))
 
 
 @answers("ask_leave")

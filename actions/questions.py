@@ -32,7 +32,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
                             "费用谁出", "手术费"),
     "housing": ("公积金", "公租房", "购房", "买房", "房贷", "租房", "住房", "首付"),
     "childcare_service": ("托育", "托班", "托儿所", "托位", "幼儿园", "入托", "日托"),
-    "education": ("入学", "上学", "学位", "同一所学校", "同校", "随学", "学区", "小学", "初中", "学校", "分班", "派位",
+    "education": ("入学", "上学", "学位", "学区", "小学", "初中", "学校", "分班", "派位",
                   "就读"),
     "health_service": ("筛查", "孕检", "孕前", "出生缺陷", "新生儿", "体检", "母婴", "妇幼"),
     "family_support": ("独生子女", "计划生育家庭", "计划生育特殊家庭", "计生特殊家庭", "计生家庭", "特殊家庭", "特别扶助",
@@ -527,6 +527,8 @@ def topics_named(text: str) -> set[str]:
              if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)}
     if "miscarriage_leave" in named:   # 流产产假 is one leave
         named.discard("maternity_leave")
+    if "only_child_leave" in named and "父母" in text:   # 独生子女父母护理假 is the 照护假
+        named.discard("paternity_leave")
     return named
 
 

@@ -423,6 +423,11 @@ def leave_depends_on_place(leave_type: str) -> str:
     return f"{leave_type}的天数由各省规定，各地不同。请告诉我您在哪个地区（例如：包头市昆都仑区、呼和浩特、通化、中宁县），我来查当地的天数。"
 
 
+def leave_set_by_province(leave_type: str) -> str:
+    """Inside a longer answer: whose rule it is, and the offer to narrow it (not a question)."""
+    return f"{leave_type}的天数由各省规定，各地不同；告诉我您所在的地区，我可以查当地的天数。"
+
+
 def clause_sentences(title: str, sentences: list[str]) -> str:
     return f"《{title}》规定：" + "".join(sentences)
 

@@ -163,3 +163,11 @@ def test_not_insured_is_a_special_case_before_a_wrong(text, facet):
 def test_a_special_case_named_is_the_point_asked(text):
     # The case decides the answer more than "还能领" or "怎么算" does.
     assert "special_case" == qs.read(text).facet
+
+
+def test_only_child_parents_nursing_leave_is_one_leave():
+    assert ["only_child_leave"] == [q.topic for q in qs.read_message("独生子女父母住院有护理假吗")]
+
+
+def test_siblings_in_one_school_is_the_point_not_the_topic():
+    assert qs.specific_terms("二孩能跟老大上同一所学校吗")

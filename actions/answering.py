@@ -59,6 +59,8 @@ MAX_PARTS = 4
 SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
 # Points the fact rows never answer: when no entry or clause does, the material is silent.
 SILENT_FACETS = {"special_case", "review_time", "payment_time", "deadline"}
+# How to declare the tax deduction (个税App) is not in the material: its rows are not the answer.
+SILENT_FACETS_OF_TOPIC = {"tax_deduction": {"apply"}}
 # Questions whose actions do something the table cannot: name departments, find
 # centres, count dates, compare places.
 OWN_LOGIC_INTENTS = {"ask_department", "ask_childcare_find", "ask_leave_dates", "compare_regions"}
@@ -298,7 +300,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                     and not (place and rests_on_draft(reply.clause_ids)):
                 finish(reply, first, place)
                 return reply
-        if match is None and first.topic not in qs.LEAVE_TOPICS and first.facet in SILENT_FACETS:
+        if match is None and first.topic not in qs.LEAVE_TOPICS and (
+                first.facet in SILENT_FACETS or first.facet in SILENT_FACETS_OF_TOPIC.get(first.topic, ())):
             # "在外地生孩子生育保险能报吗": nothing says that case or time; the topic's rows
             # would not answer it either. Say so and who decides.
             reply = Answer()

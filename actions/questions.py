@@ -91,7 +91,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
               r"现场|线下|窗口|柜台|不会用手机|"
-              r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄"),
+              r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄|申报|填报|怎么填|在哪填|哪里填"),
     ("eligibility", r"能不能|能否|可不可以|可以.{0,6}吗|能.{0,6}吗|条件|符合|资格|谁能|哪些人|享受吗|有没有|算不算|是不是.{0,8}都"),
     ("amount", r"多少|几多|几天|多久|多长|几个月|几年|标准|金额|几千|几万|多少钱|天数"),
 )
@@ -489,6 +489,8 @@ def specific_terms(text: str, *, keep_topic_words: bool = False) -> list[str]:
             continue
         for word in sorted(words, key=len, reverse=True):
             flat = flat.replace(word, " ")
+    if named == "tax_deduction" and not keep_topic_words:
+        flat = flat.replace("婴幼儿照护", " ")   # the deduction's own name
     for _, pattern in CHILD_ORDER_WORDS:
         flat = pattern.sub(" ", flat)
     flat = _PLACE_WORD.sub(" ", flat)

@@ -453,3 +453,12 @@ def test_a_title_named_vaguely_names_no_document():
 
     assert answering.document_named("育儿补贴") is None        # too few words to tell
     assert answering.document_named("包头的任务清单")["id"].startswith("baotou")
+
+
+@pytest.mark.parametrize("text", ["婴幼儿照护个税怎么申报", "个税app在哪填婴幼儿照护"])
+def test_how_to_declare_the_deduction_is_not_in_the_material(text, domain):
+    from actions.money import ActionAnswerBenefit
+
+    # Not the deduction's rows, not the splitting rule: who decides (税务, 12366).
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
+    assert reply.startswith("现有政策文件对这一点没有具体规定") and "12366" in reply, reply

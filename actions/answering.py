@@ -173,7 +173,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         pointing_back = bool(_POINTING_BACK.search(text)) and tracker.get_slot("cited_clauses")
         if not pointing_back and (qs.topic_of(content) or qs.specific_terms(content)):
             # "98天产假是哪个法规规定的": answer the content, its source first.
-            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker, asked=text)
+            reply = source_of_content(qs.read(content, intent=intent), place=place, tracker=tracker)
             if reply is not None:
                 finish(reply, qs.read(content, intent=intent), place)
                 return reply
@@ -306,7 +306,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             # would not answer it either. Say so and who decides.
             reply = Answer()
             say_outside(place, reply)
-            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            say_silent(reply, first.topic)
             finish(reply, first, place)
             return reply
         if match is None and first.topic in qs.LEAVE_TOPICS and (
@@ -317,7 +317,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             # Say so, name who decides, and give the days as context (where a place is known;
             # the place does not decide this point, so it is not asked for).
             reply = Answer()
-            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            say_silent(reply, first.topic)
             if place:
                 from actions import leave
 
@@ -348,7 +348,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                 and not qs.same_family(first.topic, qs.TOPIC_OF_INTENT[intent]):
             # "怀孕期间能请病假吗" read as a leave question: the leave action would ask where,
             # though nothing local decides this. Say the material is silent and who decides.
-            reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(first.topic))))
+            say_silent(reply, first.topic)
             finish(reply, first, place)
             return reply
         return None
@@ -362,12 +362,12 @@ EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
 _STILL_POSSIBLE = re.compile(r"还能|还可以|现在|来得及|补(申|领|报|办)|过期|晚了")
 
 
-def add_date_rules(text: str, *, place: Optional[str], reply: Answer) -> None:
+def add_date_rules(text: str, *, reply: Answer) -> None:
     """What a birth date named in a subsidy question decides: outside a scheme's dates
     (said first), or a first-claim deadline of its own."""
     from actions import birth_dates
 
-    if not birth_dates.lead_if_born_too_early(text, place=place, reply=reply):
+    if not birth_dates.lead_if_born_too_early(text, reply=reply):
         remind_early_birth_deadline(text, reply)
 
 
@@ -444,6 +444,11 @@ def has_date(tracker: Tracker, text: str) -> bool:
         e.get("entity") == "date" for e in tracker.latest_message.get("entities") or [])
 
 
+def say_silent(reply: Answer, topic: Optional[str]) -> None:
+    """The material does not say it: say so and name the office that decides the topic."""
+    reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(topic or ""))))
+
+
 def say_outside(place: Optional[str], reply: Answer) -> None:
     """A place outside the store is named and told so before the national rule."""
     if place and ka.region_of(place) is None:
@@ -496,7 +501,7 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     if (by_facts or question.facet in FACT_FACETS or changes_only_whom) \
             and say_facts(question, place=place, reply=reply, brief=brief):
         return
-    reply.say(templates.material_silent(templates.department(DEPARTMENT_OF_TOPIC.get(question.topic or ""))))
+    say_silent(reply, question.topic)
 
 
 def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, brief: bool) -> bool:
@@ -602,13 +607,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     if os.environ.get("ANSWER_TABLE") == "off":   # `make eval` measures the table's worth
         return None
     conn = ka.connection()
-    if question.follow_up and question.context and names_content(question.text):
-        # "双胞胎呢" after 哺乳时间, "居民医保呢" after 产检报销: what the follow-up names,
-        # looked for within the point it leans on; the entry must hold the new words.
-        found = follow_up_entry(question, chain=chain)
-        if found is not None:
-            return found
-    if question.follow_up:
+    if question.follow_up:   # (one that names something was tried by answer_one: follow_up_entry)
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
         text = qs.TOPIC_LABEL.get(question.topic or "", "") + (question.text or "")
@@ -619,19 +618,14 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
-                   if question.topic and answers_topic(m, question) and m.facet == question.facet
-                   and names_key_of(question.context + " " + question.text, m.entry_id)
-                   and names_its_number(question.context + " " + question.text, m.entry_id)]
+                   if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)]
         # No place known: the rule for everyone first; else the place's own rule first.
         order = {region: i for i, region in enumerate(chain or ["china"])}
         fitting.sort(key=lambda m: order.get(m.jurisdiction, len(order)))
         return fitting[0] if fitting else entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
-    candidates = [m for m in matches if (not question.topic or answers_topic(m, question))
-                  and within_scope(m, place=chain[0] if chain else None)
-                  and names_key_of(question.text, m.entry_id) and holds_the_case(question, m)
-                  and names_its_number(question.text, m.entry_id)]
+    candidates = [m for m in matches if admissible(m, question, chain=chain)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
     fitting: list[tuple[float, qa.QAMatch]] = []
@@ -694,6 +688,17 @@ FACET_QUESTION = {"materials": "需要什么材料", "apply": "怎么申请", "e
 _BARE = re.compile(r"^(那么?|还有)|[呢吗啊呀的要需什么啥哪些？?。，,\s]")
 
 
+def admissible(match: qa.QAMatch, question: qs.Question, *, chain: Optional[list[str]]) -> bool:
+    """An entry may answer the question: its topic, within the place's scope, named by its key
+    word, about no other year, about the special case asked (a follow-up with the words it
+    leans on)."""
+    words = f"{question.context} {question.text}" if question.follow_up else question.text
+    return ((not question.topic or answers_topic(match, question))
+            and within_scope(match, place=chain[0] if chain else None)
+            and names_key_of(words, match.entry_id) and names_its_number(words, match.entry_id)
+            and holds_the_case(question, match))
+
+
 def names_content(text: str) -> bool:
     """A follow-up that names something ("双胞胎呢", "居民医保呢"), not only a point ("材料呢",
     "钱打到哪": those are the topic's own entries for that point)."""
@@ -710,11 +715,7 @@ def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Opt
                    topic=question.topic, facet=question.facet, jurisdictions=chain, limit=8)[:3]
     seen = {m.entry_id for m in matches}
     matches += [m for m in own if m.entry_id not in seen and asks_its_theme(question.text, m.entry_id)]
-    fitting = [m for m in matches
-               if (not question.topic or answers_topic(m, question))
-               and names_key_of(question.context + " " + question.text, m.entry_id)
-               and names_its_number(question.context + " " + question.text, m.entry_id)
-               and within_scope(m, place=chain[0] if chain else None)
+    fitting = [m for m in matches if admissible(m, question, chain=chain)
                and coverage(question.text, m.entry_id, topic=question.topic, keep_topic_words=True) >= MIN_COVERAGE]
     # An entry whose theme the follow-up names ("那2024年生的呢") first; without a place, the
     # rule for everyone next.
@@ -860,18 +861,24 @@ def coverage(text: str, entry_id: str, *, topic: Optional[str] = None, keep_topi
     # The paraphrases together are the entry's vocabulary.
     characters = set("".join(terms))
     paraphrases = qs.canonical("\n".join(paraphrases_of(conn, entry_id)))
-    present = set(search.tokens(paraphrases))
+    present = vocabulary_of(conn, entry_id)
     weights = [rarity.get(t, UNSEEN_WEIGHT) for t in terms]
     bigram_share = sum(w for t, w in zip(terms, weights) if t in present) / sum(weights)
     character_share = sum(c in paraphrases for c in characters) / len(characters)
     return (bigram_share + character_share) / 2
 
 
+@lru_cache(maxsize=2048)
+def vocabulary_of(conn, entry_id: str) -> frozenset[str]:
+    """The words of an entry's paraphrases (canonical), read once per store connection."""
+    return frozenset(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id)))))
+
+
 def holds_rare_term(text: str, entry_id: str) -> bool:
     """One of the question's distinctive words is in the entry's paraphrases."""
     conn = ka.connection()
     rarity = term_rarity(conn)
-    present = set(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id)))))
+    present = vocabulary_of(conn, entry_id)
     return any(rarity.get(t, 0.0) >= DISTINCTIVE_RARITY and t in present for t in qs.specific_terms(text))
 
 
@@ -894,7 +901,7 @@ def term_rarity(conn) -> dict[str, float]:
     entry_ids = store.qa_entry_ids(conn=conn)
     used_by: dict[str, int] = {}
     for entry_id in entry_ids:
-        for term in set(search.tokens(qs.canonical("\n".join(paraphrases_of(conn, entry_id))))):
+        for term in vocabulary_of(conn, entry_id):
             used_by[term] = used_by.get(term, 0) + 1
     return {term: math.log(len(entry_ids) / n) + 0.1 for term, n in used_by.items()}
 
@@ -1018,8 +1025,7 @@ def document_named(text: str) -> Optional[dict]:
 _CARRIES_OUT = re.compile(r"(严格落实|依据|根据|按照|贯彻落实|贯彻实施)《([^》]{2,40}(条例|法|规定|办法))》")
 
 
-def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker,
-                      asked: str = "") -> Optional[Answer]:
+def source_of_content(question: qs.Question, *, place: Optional[str], tracker: Tracker) -> Optional[Answer]:
     """Where a rule the citizen names comes from: the documents first, then the rule."""
     inner = Answer()
     # A rule with its figure ("包头产假158天") is a fact row; the fact tables cite its source

@@ -41,8 +41,8 @@ def birth_date_of(text: str) -> Optional[tuple[int, Optional[int]]]:
     return int(found.group(1)), int(found.group(2)) if found.group(2) else None
 
 
-def scheme_of(text: str, *, place: Optional[str]) -> Scheme:
-    """The scheme asked about: the one the words name, else the place's, else the national one."""
+def scheme_of(text: str) -> Scheme:
+    """The scheme asked about: the one the words name, else the national one."""
     if _NINGXIA_WORDS.search(text):
         return NINGXIA
     if _HOHHOT_WORDS.search(text) and qs.topic_of(text) in ("local_subsidy", "childcare_subsidy", None) \
@@ -59,7 +59,7 @@ def born_before(birth: tuple[int, Optional[int]], first: dt.date) -> bool:
     return last_day < first
 
 
-def lead_if_born_too_early(text: str, *, place: Optional[str], reply: Answer) -> bool:
+def lead_if_born_too_early(text: str, *, reply: Answer) -> bool:
     """Put first, with its clause, that a child born before a scheme's first date is outside
     it. False (nothing said) when no birth date is named, it is within the scheme, or the
     message asks several questions."""
@@ -67,7 +67,7 @@ def lead_if_born_too_early(text: str, *, place: Optional[str], reply: Answer) ->
     if birth is None or qs.topic_of(text) not in ("childcare_subsidy", "local_subsidy", None) \
             or len(qs.read_message(text)) > 1:
         return False
-    scheme = scheme_of(text, place=place)
+    scheme = scheme_of(text)
     if not born_before(birth, scheme.first_birth):
         return False
     clause = ka.cite(scheme.clause_id)

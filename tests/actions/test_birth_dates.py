@@ -28,7 +28,7 @@ def test_birth_date_of(text, expected):
 def test_a_child_born_before_a_schemes_first_date_is_told_first(text, first):
     reply = Answer()
     reply.say("the answer as before")
-    assert birth_dates.lead_if_born_too_early(text, place=None, reply=reply)
+    assert birth_dates.lead_if_born_too_early(text, reply=reply)
     assert [first, "the answer as before"] == reply.lines
 
 
@@ -39,5 +39,5 @@ def test_a_child_born_before_a_schemes_first_date_is_told_first(text, first):
 ])
 def test_nothing_is_said_within_the_dates_or_off_topic(text):
     reply = Answer()
-    assert not birth_dates.lead_if_born_too_early(text, place=None, reply=reply)
+    assert not birth_dates.lead_if_born_too_early(text, reply=reply)
     assert [] == reply.lines

@@ -362,13 +362,15 @@ EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
 _STILL_POSSIBLE = re.compile(r"还能|还可以|现在|来得及|补(申|领|报|办)|过期|晚了")
 
 
-def add_date_rules(text: str, *, reply: Answer) -> None:
-    """What a birth date named in a subsidy question decides: outside a scheme's dates
-    (said first), or a first-claim deadline of its own."""
-    from actions import birth_dates
+def add_stated_conditions(text: str, *, reply: Answer) -> None:
+    """What a birth date or another condition named in the question decides: outside a
+    scheme's dates or conditions (said first), or a first-claim deadline of its own."""
+    from actions import birth_dates, conditions
 
-    if not birth_dates.lead_if_born_too_early(text, reply=reply):
-        remind_early_birth_deadline(text, reply)
+    if birth_dates.lead_if_born_too_early(text, reply=reply):
+        return
+    conditions.lead_if_condition_decides(text, reply=reply)
+    remind_early_birth_deadline(text, reply)
 
 
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:

@@ -104,7 +104,7 @@ class AnswerAction:
                 return [SlotSet("pending_intent", intent)]
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
-                answering.add_date_rules(tracker.latest_message.get("text") or "", reply=routed)
+                answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed)
                 events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
                 return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
@@ -112,7 +112,7 @@ class AnswerAction:
                 return [SlotSet("pending_intent", intent)]
             reply = Answer()
             self.answer(tracker, intent, reply)
-            answering.add_date_rules(tracker.latest_message.get("text") or "", reply=reply)
+            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply)
             if not any(e.get("name") == "last_question" for e in reply.events):
                 reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)

@@ -468,6 +468,34 @@ def born_before_scheme(born: str, scheme: str, sentence: str) -> str:
     return f"{born}出生的孩子不在{scheme}范围内：“{sentence}”"
 
 
+def condition_hohhot_hukou(quote: str) -> str:
+    return f"不能：呼和浩特市的育儿补贴要求“{quote}”；夫妻双方户籍都不在呼和浩特的，不符合条件（国家育儿补贴照常可以申领）。"
+
+
+def condition_hohhot_child_hukou(quote: str) -> str:
+    return f"不能按呼和浩特市的标准领：要求“{quote}”；首次落户不在呼和浩特的，按自治区标准执行。"
+
+
+def condition_hohhot_residence(quote: str) -> str:
+    return (f"一般不能：除户籍外，呼和浩特市的育儿补贴还要求“{quote}”；长期在外地居住、工作的，"
+            "具体以所在旗县区卫健委审核为准。")
+
+
+def condition_ningxia_hukou(quote: str) -> str:
+    return (f"不能：宁夏育儿补贴金的发放对象是“{quote}”的家庭，一方不是宁夏户籍的不符合条件"
+            "（据公开报道整理，以当地卫生健康部门解释为准；国家育儿补贴照常可以申领）。")
+
+
+def condition_national_age(quote: str, *, some_younger: bool) -> str:
+    if some_younger:
+        return f"只有未满3周岁的孩子能领，已满3周岁的不再发放：“{quote}”。"
+    return f"已满3周岁的孩子不再发放国家育儿补贴：“{quote}”。"
+
+
+def condition_tuoban_age(quote: str) -> str:
+    return f"幼儿园托班一般收2-3岁的幼儿：“{quote}”；不满2岁的可以看当地托育机构，具体请问幼儿园或卫健部门。"
+
+
 def early_birth_deadline(sentence: str) -> str:
     return f"2025年以前出生的孩子要注意期限：“{sentence}”"
 

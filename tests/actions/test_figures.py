@@ -66,6 +66,9 @@ ROUTED_QUESTIONS = [
     "离婚了孩子跟我 育儿补贴谁领", "生育津贴怎么算", "单位不给休产假怎么办", "个税扣除夫妻怎么分",
     "产假多少天、生育津贴谁发、育儿补贴能不能领、个税能不能扣", "护理假几天？育儿假几天？", "托班收几岁的孩子",
     "二孩能和老大上一个学校吗", "呼市一孩能拿一万吗", "流产了有假吗", "孕妇产前可以休几天",
+    # conditions said first (actions/conditions.py)
+    "我和老公户口都不在呼和浩特 孩子能领呼市的补贴吗", "老大六岁了老二刚满一岁 都能领育儿补贴吗",
+    "宁夏育儿补贴金 我是甘肃户口能领吗", "孩子一岁半能上托班吗",
 ]
 FOLLOW_UPS = [("maternity_leave|amount||", "那我老公呢"), ("maternity_leave|amount||", "那三胎呢"),
               ("childcare_subsidy|apply||", "要多久"), ("childcare_subsidy|amount||", "在哪办"),

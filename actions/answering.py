@@ -356,6 +356,33 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     return reply
 
 
+# A question about a time ("审核要几个工作日", "交满几个月才能报", "最晚哪天") and a reply that
+# states none: the material does not say it. That goes first; the rule found follows as context.
+TIME_FACETS = {"review_time", "payment_time", "deadline"}
+_ASKS_TIME = re.compile(r"什么时候|啥时候|何时|多久|多长时间|多长|几天|多少天|几个?工作日|几个月|多少个?月|几月|哪个月|几号|"
+                        r"哪天|时限|期限|截止|截至|最晚|来得及")
+_ASKS_SPAN = re.compile(r"多久|多长时间|几个?工作日|几个月|多少个?月")
+_STATES_TIME = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*(个)?(工作日|日|天|月|周|年|小时|号)|当(天|日|月|年)|"
+                          r"次(日|月|年)|即时|实时|随时|立即|每年|每月|每季|按月|按季|按年|一次性|年底|月底|年满|周岁|"
+                          r"截止|截至|之前|以前|以内|之内")
+_SAYS_SILENT = re.compile(r"没有(具体|明确)?(规定|写明|写|找到)|未(明确|规定|写明)|以当地.{0,8}为准")
+
+
+def say_if_time_not_stated(text: str, *, reply: Answer) -> None:
+    """Put first that the material states no time, when the question asks one and the
+    reply's rule states none (a single question; replies that already say so are left)."""
+    remembered = next((e.get("value") for e in reply.events if e.get("name") == "last_question"), None)
+    if not isinstance(remembered, str) or not _ASKS_TIME.search(text) or len(qs.read_message(text)) > 1:
+        return
+    topic, facet = remembered.split("|")[:2]
+    if facet not in TIME_FACETS and (topic in qs.LEAVE_TOPICS or not _ASKS_SPAN.search(text)):
+        return
+    body = "\n".join(reply.lines)
+    if not reply.clause_ids or _STATES_TIME.search(body) or _SAYS_SILENT.search(body):
+        return
+    reply.lines.insert(0, templates.time_not_stated(templates.department(DEPARTMENT_OF_TOPIC.get(topic, ""))))
+
+
 # A child born before 2025 ("2022年出生", "23年生的"): its first claim had a deadline of its own.
 _EARLY_BIRTH = re.compile(r"202[234]年|2025年(以前|之前|前)")
 EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"

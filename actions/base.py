@@ -105,6 +105,7 @@ class AnswerAction:
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
                 answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed)
+                answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=routed)
                 events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
                 return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
@@ -115,6 +116,7 @@ class AnswerAction:
             answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply)
             if not any(e.get("name") == "last_question" for e in reply.events):
                 reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
+            answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=reply)
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
         except Exception:  # a citizen gets an apology, the log gets the trace

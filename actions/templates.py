@@ -393,6 +393,10 @@ def material_silent(office: str) -> str:
     return f"现有政策文件对这一点没有具体规定，我不想给您不确定的答案。请咨询{office}。"
 
 
+def time_not_stated(office: str) -> str:
+    return f"现有政策文件没有明确规定这个时间，请咨询{office}。相关规定如下："
+
+
 def several_questions(count: int) -> str:
     # No digit: the figure check reads every number in an answer as a policy figure.
     return "您一次问了几个问题，逐一回答："

@@ -454,3 +454,22 @@ def test_a_point_nothing_states_is_said_to_be_silent_with_who_decides(intent, te
 
     _, reply = run(ActionAnswerBenefit(), make_tracker(intent=intent, text=text), domain)
     assert reply.startswith("现有政策文件对这一点没有具体规定") and office in reply, reply
+
+
+@pytest.mark.parametrize("text, region, says_silent", [
+    ("生育津贴交了材料 审核需要几个工作日", "ordos", True),        # no clause gives the days
+    ("生育保险要连续交满几个月才能报销生孩子的费用", "baotou", True),
+    ("育儿补贴审核要多久", None, False),                            # 30个工作日
+    ("育儿补贴多久到账", None, False),                              # 每季度
+    ("福利院替孩子申请的育儿补贴 钱打到哪里", None, False),           # where, not when
+])
+def test_a_time_no_clause_states_is_said_to_be_unstated_first(text, region, says_silent, domain):
+    from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
+
+    ents = [entity("region", region)] if region else []
+    action, intent = (ActionAnswerBenefit(), "ask_maternity_insurance") if "生育" in text else (
+        ActionAnswerSubsidy(), "ask_subsidy_apply")
+    _, reply = run(action, make_tracker(intent=intent, text=text, entities=ents), domain)
+    first = reply.splitlines()[0]
+    assert says_silent == first.startswith("现有政策文件没有明确规定这个时间"), reply
+    assert "来源：" in reply

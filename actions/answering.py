@@ -368,13 +368,22 @@ _STATES_TIME = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*(个
 _SAYS_SILENT = re.compile(r"没有(具体|明确)?(规定|写明|写|找到)|未(明确|规定|写明)|以当地.{0,8}为准")
 
 
+def last_question_of(reply: Answer) -> Optional[qs.Question]:
+    """The question a reply says it answered (its `last_question` event), or None."""
+    value = next((e.get("value") for e in reply.events if e.get("name") == "last_question"), None)
+    if not isinstance(value, str) or value.count("|") != 4:
+        return None
+    topic, facet, _, _, words = value.split("|")
+    return qs.Question(text=words, topic=topic or None, facet=facet or "general")
+
+
 def say_if_time_not_stated(text: str, *, reply: Answer) -> None:
     """Put first that the material states no time, when the question asks one and the
     reply's rule states none (a single question; replies that already say so are left)."""
-    remembered = next((e.get("value") for e in reply.events if e.get("name") == "last_question"), None)
-    if not isinstance(remembered, str) or not _ASKS_TIME.search(text) or len(qs.read_message(text)) > 1:
+    remembered = last_question_of(reply)
+    if remembered is None or not _ASKS_TIME.search(text) or len(qs.read_message(text)) > 1:
         return
-    topic, facet = remembered.split("|")[:2]
+    topic, facet = remembered.topic or "", remembered.facet
     if facet not in TIME_FACETS and (topic in qs.LEAVE_TOPICS or not _ASKS_SPAN.search(text)):
         return
     body = "\n".join(reply.lines)
@@ -396,7 +405,9 @@ def add_stated_conditions(text: str, *, reply: Answer) -> None:
 
     if birth_dates.lead_if_born_too_early(text, reply=reply):
         return
-    conditions.lead_if_condition_decides(text, reply=reply)
+    remembered = last_question_of(reply)
+    conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
+                                         context=remembered.text if remembered else "")
     remind_early_birth_deadline(text, reply)
 
 

@@ -113,9 +113,9 @@ class AnswerAction:
                 return [SlotSet("pending_intent", intent)]
             reply = Answer()
             self.answer(tracker, intent, reply)
-            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply)
             if not any(e.get("name") == "last_question" for e in reply.events):
                 reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
+            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply)
             answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=reply)
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]

@@ -24,11 +24,12 @@ class Condition:
     (a test checks that the clause holds them)."""
 
     name: str
-    applies: Callable[[str], bool]   # whether the question is about the scheme this condition belongs to
-    stated: Callable[[str], bool]    # whether the question states the condition
-    verdict: Callable[[str], str]    # the opening, given the clause sentence
+    applies: Callable[[str, Optional[str]], bool]   # (words, topic answered): about this scheme
+    stated: Callable[[str], bool]                   # whether the words state the condition
+    verdict: Callable[[str], str]                   # the opening, given the clause's words
     clause_id: str
-    quote: str                       # the clause's words that set it, quoted
+    quote: str                                      # the clause's words that set it, quoted
+    asked: re.Pattern = None                        # what the latest message must ask (default: whether)
 
 
 # Asking whether one can ("能领吗", "可以拿吗", "有没有份", "符合条件吗").
@@ -61,6 +62,8 @@ def ages_of(text: str) -> list[float]:
     """The ages in years the question names ("老大六岁了老二刚满一岁" → [6, 1]; "一岁半" → 1.5)."""
     ages = []
     for found in _AGE.finditer(text):
+        if re.search(r"(没|未|不)满$|不到$|没有$", text[:found.start()] + (found.group(1) or "")):
+            continue   # "还没满三岁" is under the limit, not an age
         number = found.group(2)
         years = float(number) if number.isdigit() else float(_NUMERALS.get(number, 0))
         ages.append(years + (0.5 if found.group(4) == "半" else 0))
@@ -73,21 +76,38 @@ def _not_in_hohhot(found: Optional[re.Match]) -> bool:
     return bool(found) and not re.search(_HOHHOT, found.group(0))
 
 
-def _about_hohhot(text: str) -> bool:
+def _about_hohhot(text: str, topic: Optional[str]) -> bool:
     return scheme_of(text) is HOHHOT
 
 
-def _about_ningxia(text: str) -> bool:
+def _about_ningxia(text: str, topic: Optional[str]) -> bool:
     return scheme_of(text) is NINGXIA and qs.topic_of(text) in ("childcare_subsidy", "local_subsidy", None)
 
 
-def _about_national(text: str) -> bool:
+def _about_national(text: str, topic: Optional[str]) -> bool:
     return scheme_of(text) not in (HOHHOT, NINGXIA) and qs.topic_of(text) in ("childcare_subsidy", None) \
         and "补贴" in text
 
 
-def _asks_tuoban(text: str) -> bool:
+def _asks_tuoban(text: str, topic: Optional[str]) -> bool:
     return bool(re.search(r"托班|托育班|幼儿园.{0,6}托", text))
+
+
+def _about_tax_deduction(text: str, topic: Optional[str]) -> bool:
+    return (topic or qs.topic_of(text)) == "tax_deduction" and not re.search(r"子女教育|赡养|房贷|房租|继续教育", text)
+
+
+def _about_allowance(text: str, topic: Optional[str]) -> bool:
+    return "生育津贴" in text or topic == "maternity_allowance" and "津贴" in text
+
+
+# Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
+_SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|二胎也|两孩")
+_ASKS_HOW_MUCH = re.compile(r"多少|几份|怎么(算|扣)|能扣|可以扣|都能|都可以|呢$|呢？?$")
+# The insured worker's spouse without a job: "老公有生育保险 我没工作".
+_SPOUSE_WITHOUT_JOB = re.compile(r"(我|老婆|妻子|媳妇|爱人|配偶)(是|在家|现在)?(没(有)?(工作|上班|单位)|无业|不上班|全职(妈妈|太太|在家)|家庭主妇|"
+                                 r"待业|失业)")
+_SPOUSE_INSURED = re.compile(r"(老公|丈夫|爱人|孩子爸|男方).{0,8}(有|交|缴|参加|上了?)(了)?.{0,4}(生育保险|生育险|社保|五险)")
 
 
 CONDITIONS = (
@@ -106,24 +126,33 @@ CONDITIONS = (
     Condition("national_age", _about_national, lambda t: any(age >= 3 for age in ages_of(t)),
               lambda s: "", "national-childcare-subsidy:1",
               "按每孩每年3600元的标准发放，直至婴幼儿年满3周岁"),
+    Condition("allowance_spouse_without_job", _about_allowance,
+              lambda t: bool(_SPOUSE_WITHOUT_JOB.search(t) and _SPOUSE_INSURED.search(t)),
+              templates.condition_allowance_spouse_without_job, "social-insurance-law-maternity:第五十四条",
+              "职工未就业配偶按照国家规定享受生育医疗费用待遇"),
+    Condition("tax_several_children", _about_tax_deduction, lambda t: bool(_SEVERAL_CHILDREN.search(t)),
+              templates.condition_per_child, "national-infant-tax-deduction:1",
+              "按照每个婴幼儿每月2000元的标准定额扣除", asked=_ASKS_HOW_MUCH),
     Condition("tuoban_age", _asks_tuoban, lambda t: any(age < 2 for age in ages_of(t)),
               templates.condition_tuoban_age, "neimenggu-measures:三/（九）",
               "单独招收2-3岁幼儿，举办托育班"),
 )
 
 
-def condition_stated(text: str) -> Optional[Condition]:
-    """The first condition the question states that decides its yes/no, or None."""
-    if not _ASKS_WHETHER.search(text):
-        return None
-    return next((c for c in CONDITIONS if c.applies(text) and c.stated(text)), None)
+def condition_stated(text: str, *, topic: Optional[str] = None, context: str = "") -> Optional[Condition]:
+    """The first condition the question (with the words it leans on) states that decides
+    what it asks, or None."""
+    said = f"{context} {text}" if context else text
+    return next((c for c in CONDITIONS if (c.asked or _ASKS_WHETHER).search(text)
+                 and c.applies(said, topic) and c.stated(said)), None)
 
 
-def lead_if_condition_decides(text: str, *, reply: Answer) -> bool:
-    """Put first, with its clause, what a condition the question states decides. False
-    (nothing said) when no condition is stated or the message asks several questions."""
+def lead_if_condition_decides(text: str, *, reply: Answer, topic: Optional[str] = None, context: str = "") -> bool:
+    """Put first, with its clause, what a condition the question (or the one it leans on)
+    states decides. False (nothing said) when no condition is stated or the message asks
+    several questions."""
     text = qs.canonical(text)
-    condition = condition_stated(text)
+    condition = condition_stated(text, topic=topic, context=qs.canonical(context))
     if condition is None or len(qs.read_message(text)) > 1:
         return False
     sentence = condition.quote
@@ -132,7 +161,10 @@ def lead_if_condition_decides(text: str, *, reply: Answer) -> bool:
         opening = templates.condition_national_age(sentence, some_younger=any(age < 3 for age in ages))
     else:
         opening = condition.verdict(sentence)
-    reply.lines.insert(0, opening)
+    if reply.lines and condition.quote in reply.lines[0] and len(reply.lines[0]) < len(opening) + len(condition.quote):
+        reply.lines[0] = opening   # the first line quoted the same words: the verdict says it
+    else:
+        reply.lines.insert(0, opening)
     if condition.clause_id in reply.clause_ids:
         reply.clause_ids.remove(condition.clause_id)
     reply.clause_ids.insert(0, condition.clause_id)

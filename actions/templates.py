@@ -496,6 +496,15 @@ def condition_national_age(quote: str, *, some_younger: bool) -> str:
     return f"已满3周岁的孩子不再发放国家育儿补贴：“{quote}”。"
 
 
+def condition_allowance_spouse_without_job(quote: str) -> str:
+    return (f"不能领生育津贴：“{quote}”，即没有工作的配偶只享受生育医疗费用待遇，不包括生育津贴。"
+            "具体报销请问参保地医保经办机构。")
+
+
+def condition_per_child(quote: str) -> str:
+    return f"按每个孩子分别扣除，几个孩子就扣几份：“{quote}”。"
+
+
 def condition_tuoban_age(quote: str) -> str:
     return f"幼儿园托班一般收2-3岁的幼儿：“{quote}”；不满2岁的可以看当地托育机构，具体请问幼儿园或卫健部门。"
 

@@ -18,6 +18,8 @@ def test_every_quote_is_in_its_clause(condition):
     ("孩子一岁半", [1.5]),
     ("宝宝10个月大", [10 / 12]),
     ("3岁以下的孩子", []),                    # a limit, not an age
+    ("两个孩子都还没满三岁", []),
+    ("孩子满3岁了", [3.0]),
 ])
 def test_ages_of(text, expected):
     assert expected == conditions.ages_of(text)
@@ -33,9 +35,22 @@ def test_ages_of(text, expected):
     ("老大六岁了老二刚满一岁 两个孩子都能领育儿补贴吗", "national_age"),
     ("孩子4岁了还能领育儿补贴吗", "national_age"),
     ("孩子一岁半 能送包头幼儿园的托班吗", "tuoban_age"),
+    ("老公单位交了生育保险 我没上班 能领生育津贴吗", "allowance_spouse_without_job"),
+    ("家里两个孩子都还没满三岁 照护扣除一个月能扣多少", "tax_several_children"),
 ])
 def test_a_stated_condition_is_read(text, name):
     assert name == conditions.condition_stated(text).name
+
+
+@pytest.mark.parametrize("text, topic, context, name", [
+    ("那我能领生育津贴吗", "maternity_insurance", "老公有生育保险 我没工作 生孩子能报销吗", "allowance_spouse_without_job"),
+    ("两个孩子呢", "tax_deduction", "婴幼儿照护个税能扣多少", "tax_several_children"),
+    ("两个孩子呢", "childcare_subsidy", "育儿补贴一年多少钱", None),         # 每孩 is in the answer already
+    ("夫妻之间怎么分", "tax_deduction", "两个孩子 婴幼儿照护个税能扣多少", None),
+])
+def test_a_follow_up_leans_on_the_condition_stated_before(text, topic, context, name):
+    found = conditions.condition_stated(text, topic=topic, context=context)
+    assert name == (found.name if found else None)
 
 
 @pytest.mark.parametrize("text", [
@@ -46,6 +61,8 @@ def test_a_stated_condition_is_read(text, name):
     "孩子3岁以下能领育儿补贴吗",
     "两口子都是外地户口 呼市补贴要什么材料",     # not a yes/no question
     "孩子两岁半 能领育儿补贴吗",
+    "两个孩子都还没满三岁 能领育儿补贴吗",
+    "老公有生育保险 我没工作 生孩子能报销吗",    # 医疗费用 is what the spouse gets: the answer says so
 ])
 def test_no_condition_is_read_where_none_decides(text):
     assert conditions.condition_stated(text) is None

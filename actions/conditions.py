@@ -94,7 +94,8 @@ def _asks_tuoban(text: str, topic: Optional[str]) -> bool:
 
 
 def _about_tax_deduction(text: str, topic: Optional[str]) -> bool:
-    return (topic or qs.topic_of(text)) == "tax_deduction" and not re.search(r"子女教育|赡养|房贷|房租|继续教育", text)
+    return ((topic or qs.topic_of(text)) == "tax_deduction" or bool(re.search(r"照护.{0,4}扣|个税|个人所得税", text))) \
+        and not re.search(r"子女教育|赡养|房贷|房租|继续教育", text)
 
 
 def _about_allowance(text: str, topic: Optional[str]) -> bool:
@@ -104,6 +105,10 @@ def _about_allowance(text: str, topic: Optional[str]) -> bool:
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
 _SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|二胎也|两孩")
 _ASKS_HOW_MUCH = re.compile(r"多少|几份|怎么(算|扣)|能扣|可以扣|都能|都可以|呢$|呢？?$")
+# One parent claims alone: "单亲妈妈自己带孩子", "离婚了孩子跟我".
+_ONE_PARENT = re.compile(r"单亲|离异|离婚|丧偶|自己(一个人)?带|一个人带|一个人(扣|全扣|扣满)|只有我(一个人)?(扣|交税)|扣满|全额")
+_NOT_BORN_YET = re.compile(r"还没(出)?生|没出生|未出生|怀孕|孕期|预产期|提前(填|报|扣|申报)")
+_THIRD_BIRTHDAY = re.compile(r"(三|3)(周)?岁生日|满(三|3)(周)?岁(的)?(那|当)(个)?月")
 # The insured worker's spouse without a job: "老公有生育保险 我没工作".
 _SPOUSE_WITHOUT_JOB = re.compile(r"(我|老婆|妻子|媳妇|爱人|配偶)(是|在家|现在)?(没(有)?(工作|上班|单位)|无业|不上班|全职(妈妈|太太|在家)|家庭主妇|"
                                  r"待业|失业)")
@@ -133,6 +138,15 @@ CONDITIONS = (
     Condition("tax_several_children", _about_tax_deduction, lambda t: bool(_SEVERAL_CHILDREN.search(t)),
               templates.condition_per_child, "national-infant-tax-deduction:1",
               "按照每个婴幼儿每月2000元的标准定额扣除", asked=_ASKS_HOW_MUCH),
+    Condition("tax_one_parent", _about_tax_deduction, lambda t: bool(_ONE_PARENT.search(t)),
+              templates.condition_tax_one_parent, "national-infant-tax-deduction:3",
+              "父母可以选择由其中一方按扣除标准的100%扣除"),
+    Condition("tax_before_birth", _about_tax_deduction, lambda t: bool(_NOT_BORN_YET.search(t)),
+              templates.condition_tax_before_birth, "national-infant-tax-deduction:2",
+              "从婴幼儿出生的当月起"),
+    Condition("tax_third_birthday", _about_tax_deduction, lambda t: bool(_THIRD_BIRTHDAY.search(t)),
+              templates.condition_tax_third_birthday, "national-infant-tax-deduction:2",
+              "至年满3周岁的前一个月止"),
     Condition("tuoban_age", _asks_tuoban, lambda t: any(age < 2 for age in ages_of(t)),
               templates.condition_tuoban_age, "neimenggu-measures:三/（九）",
               "单独招收2-3岁幼儿，举办托育班"),
@@ -161,6 +175,8 @@ def lead_if_condition_decides(text: str, *, reply: Answer, topic: Optional[str] 
         opening = templates.condition_national_age(sentence, some_younger=any(age < 3 for age in ages))
     else:
         opening = condition.verdict(sentence)
+    # The verdict answers the point: a "the material does not say" line would contradict it.
+    reply.lines = [line for line in reply.lines if not templates.is_material_silent(line)]
     if reply.lines and condition.quote in reply.lines[0] and len(reply.lines[0]) < len(opening) + len(condition.quote):
         reply.lines[0] = opening   # the first line quoted the same words: the verdict says it
     else:

@@ -390,7 +390,14 @@ def department(key: str | None) -> str:
 
 
 def material_silent(office: str) -> str:
-    return f"现有政策文件对这一点没有具体规定，我不想给您不确定的答案。请咨询{office}。"
+    return f"{MATERIAL_SILENT}我不想给您不确定的答案。请咨询{office}。"
+
+
+MATERIAL_SILENT = "现有政策文件对这一点没有具体规定，"
+
+
+def is_material_silent(line: str) -> bool:
+    return line.startswith(MATERIAL_SILENT)
 
 
 def time_not_stated(office: str) -> str:
@@ -503,6 +510,18 @@ def condition_allowance_spouse_without_job(quote: str) -> str:
 
 def condition_per_child(quote: str) -> str:
     return f"按每个孩子分别扣除，几个孩子就扣几份：“{quote}”。"
+
+
+def condition_tax_one_parent(quote: str) -> str:
+    return f"可以由一个人扣满：“{quote}”；具体扣除方式在一个纳税年度内不能变更。"
+
+
+def condition_tax_before_birth(quote: str) -> str:
+    return f"不能提前扣：扣除“{quote}”，孩子出生后才能填报。"
+
+
+def condition_tax_third_birthday(quote: str) -> str:
+    return f"不能再扣：婴幼儿照护扣除“{quote}”，满3周岁当月起不再按婴幼儿照护扣除，具体请问税务部门或拨打12366。"
 
 
 def condition_tuoban_age(quote: str) -> str:

@@ -37,6 +37,9 @@ def test_ages_of(text, expected):
     ("孩子一岁半 能送包头幼儿园的托班吗", "tuoban_age"),
     ("老公单位交了生育保险 我没上班 能领生育津贴吗", "allowance_spouse_without_job"),
     ("家里两个孩子都还没满三岁 照护扣除一个月能扣多少", "tax_several_children"),
+    ("单亲妈妈自己带孩子 婴幼儿照护扣除能一个人扣满吗", "tax_one_parent"),
+    ("宝宝还没生 婴幼儿照护扣除能提前填吗", "tax_before_birth"),
+    ("孩子三岁生日那个月 婴幼儿照护还能扣吗", "tax_third_birthday"),
 ])
 def test_a_stated_condition_is_read(text, name):
     assert name == conditions.condition_stated(text).name
@@ -93,3 +96,12 @@ def test_several_questions_are_left_as_they_are():
     reply = Answer()
     assert not conditions.lead_if_condition_decides("孩子4岁了还能领育儿补贴吗 产假多少天", reply=reply)
     assert [] == reply.lines
+
+
+def test_a_verdict_drops_a_line_saying_the_material_is_silent():
+    from actions import templates
+
+    reply = Answer()
+    reply.say(templates.material_silent("税务部门"))
+    assert conditions.lead_if_condition_decides("离婚了 孩子跟我 个税的照护扣除我能全扣吗", reply=reply)
+    assert 1 == len(reply.lines) and reply.lines[0].startswith("可以由一个人扣满")

@@ -702,9 +702,14 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
              or chain is None and m.jurisdiction == "china" and share >= best_share - NATIONAL_SHARE_GAP]
     # Shares differ by a word straddling two ("期间被"): the ranker's clear leader, holding
     # nearly as much, goes before the entries of its own place that hold a little more.
+    # So does a leader of the place's own that fits plainly, before a wider place's entry
+    # that holds more words (包头's own "送托补贴" entry before 内蒙古's).
     leader = candidates[0]
     leader_share = next((share for share, m in fitting if m is leader), None)
-    if leader_share is not None and leader_share >= best_share - LEADER_SHARE_GAP \
+    wider = {m.jurisdiction for _, m in close if m is not leader}
+    more_local = bool(wider) and all(order.get(leader.jurisdiction, len(order)) < order.get(j, len(order)) for j in wider)
+    if leader_share is not None and (leader_share >= best_share - LEADER_SHARE_GAP
+                                     or more_local and leader_share >= MIN_COVERAGE) \
             and all(leader.score >= LEADER_SCORE_RATIO * m.score for _, m in close if m is not leader):
         close = [(leader_share, leader)] + [(share, m) for share, m in close
                                             if m is not leader and m.jurisdiction != leader.jurisdiction]

@@ -741,7 +741,7 @@ def admissible(match: qa.QAMatch, question: qs.Question, *, chain: Optional[list
     return ((not question.topic or answers_topic(match, question))
             and within_scope(match, place=chain[0] if chain else None)
             and names_key_of(words, match.entry_id) and names_its_number(words, match.entry_id)
-            and holds_the_case(question, match))
+            and holds_the_case(question, match) and holds_what_is_paid(question.text, match))
 
 
 def names_content(text: str) -> bool:
@@ -827,6 +827,23 @@ def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
         return True
     said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer
     return any(w in said for w in words)
+
+
+# What a maternity-insurance question asks to be paid: the medical costs or the pay during leave.
+_MEDICAL_COSTS = re.compile(r"医疗费|医药费|医疗费用|住院|手术费|分娩费|检查费|产检费|看病|药费|生孩子的钱|生娃的钱|(花|看病)的钱")
+_PAY_DURING_LEAVE = re.compile(r"津贴|工资|产假期间的?钱|休假期间的?钱|没收入|薪水|薪资")
+
+
+def holds_what_is_paid(text: str, match: qa.QAMatch) -> bool:
+    """A question about the medical costs is not answered by an entry about the pay during
+    leave (生育津贴), nor the other way round."""
+    medical, pay = bool(_MEDICAL_COSTS.search(text)), bool(_PAY_DURING_LEAVE.search(text))
+    if medical == pay or match.topic not in ("maternity_insurance", "maternity_allowance"):
+        return True
+    said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer
+    if medical:
+        return bool(re.search(r"医疗|医药|住院|报销|费用|手术", said))
+    return bool(re.search(r"津贴|工资", said))
 
 
 def names_key_of(text: str, entry_id: str) -> bool:

@@ -473,3 +473,21 @@ def test_a_time_no_clause_states_is_said_to_be_unstated_first(text, region, says
     first = reply.splitlines()[0]
     assert says_silent == first.startswith("现有政策文件没有明确规定这个时间"), reply
     assert "来源：" in reply
+
+
+@pytest.mark.parametrize("text, expected_entry", [
+    ("公司没给交生育险 生孩子住院的钱找谁报", "birth-medical-costs"),        # the medical costs
+    ("单位没给交生育保险 产假工资谁发", "allowance-uninsured"),               # the pay during leave
+])
+def test_medical_costs_and_pay_during_leave_are_told_apart(text, expected_entry):
+    from actions import answering
+    from actions import questions as qs
+
+    assert expected_entry == answering.best_qa(qs.read(text, intent="ask_maternity_insurance"), chain=None).entry_id
+
+
+@pytest.mark.parametrize("text", ["那产假期间的钱呢", "休产假的钱谁给"])
+def test_the_money_during_leave_is_the_allowance(text):
+    from actions import questions as qs
+
+    assert "maternity_allowance" == qs.topic_of(text)

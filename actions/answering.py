@@ -403,9 +403,9 @@ def add_stated_conditions(text: str, *, reply: Answer) -> None:
     scheme's dates or conditions (said first), or a first-claim deadline of its own."""
     from actions import birth_dates, conditions
 
-    if birth_dates.lead_if_born_too_early(text, reply=reply):
-        return
     remembered = last_question_of(reply)
+    if birth_dates.lead_if_born_too_early(text, reply=reply, context=remembered.text if remembered else ""):
+        return
     conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
                                          context=remembered.text if remembered else "")
     remind_early_birth_deadline(text, reply)

@@ -52,6 +52,33 @@ def asks_a_point(text: str, tracker: Tracker) -> bool:
     return bool(topic or named_place or qs.facet_of(text) == "rights")
 
 
+class ActionCapabilities(AnswerAction, Action):
+    """"你能干啥" gets the list of what can be asked. A short turn the NLU takes for that but
+    that asks a point of the last answer ("要交什么材料") or names a topic is answered."""
+
+    def name(self) -> Text:
+        return "action_capabilities"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+        from actions import questions as qs
+
+        text = tracker.latest_message.get("text") or ""
+        leans_on_answer = bool(tracker.get_slot("last_question")) and qs.facet_of(text) in _POINTS_OF_AN_ANSWER
+        if leans_on_answer or qs.topic_of_words(text):
+            return super().respond(dispatcher, tracker, intent)
+        dispatcher.utter_message(response="utter_bot_capabilities")
+        return []
+
+    def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        reply.say(templates.not_understood())
+
+
+# Points a short turn can ask of the last answer ("要交什么材料", "多久到账"); not "apply" or
+# "eligibility", which "这个小程序能干嘛用" and "你能回答内蒙古的吗" also read as.
+_POINTS_OF_AN_ANSWER = {"materials", "review_time", "payment_time", "deadline", "amount", "counting",
+                        "special_case", "rights", "split_transfer"}
+
+
 class ActionFeedback(Action):
     """Stores the verdict as the `helpful` slot: `make report` reads it from the tracker store."""
 

@@ -479,6 +479,14 @@ def born_before_scheme(born: str, scheme: str, sentence: str) -> str:
     return f"{born}出生的孩子不在{scheme}范围内：“{sentence}”"
 
 
+def born_within_scheme(born: str, scheme: str, sentence: str) -> str:
+    return f"{born}出生的孩子在{scheme}的时间范围内：“{sentence}”另须符合户籍、居住等条件。"
+
+
+def scheme_amount(quote: str) -> str:
+    return f"金额：“{quote}”。"
+
+
 def condition_hohhot_hukou(quote: str) -> str:
     return f"不能：呼和浩特市的育儿补贴要求“{quote}”；夫妻双方户籍都不在呼和浩特的，不符合条件（国家育儿补贴照常可以申领）。"
 

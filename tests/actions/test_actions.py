@@ -13,7 +13,7 @@ from actions.department import ActionAnswerDepartment
 from actions.leave import ActionAnswerLeave, ActionCompareRegions, ActionLeaveDates, leave_dates
 from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
 from actions.policy_search import ActionNextResult, ActionSearchPolicy
-from actions.service import ActionFeedback, ActionHandoff, ActionResume
+from actions.service import ActionCapabilities, ActionFeedback, ActionHandoff, ActionResume
 from tests.conftest import entity, make_tracker
 
 
@@ -256,6 +256,22 @@ def test_a_question_is_never_taken_for_feedback(dispatcher, domain):
                            slots={"last_question": "local_subsidy|payment_time|||呼市一孩补贴多少", "region": "hohhot"})
     _, reply = run(ActionFeedback(), tracker, dispatcher, domain)
     assert "7月" in reply and "谢谢" not in reply, reply
+
+
+@pytest.mark.parametrize("text", ["你能干啥", "这个小程序能干嘛用", "你能回答内蒙古的吗"])
+def test_a_wish_to_know_what_can_be_asked_gets_the_list(dispatcher, domain, text):
+    tracker = make_tracker(intent="bot_capabilities", text=text,
+                           slots={"last_question": "local_subsidy|eligibility|||呼市孩子能领补贴吗"})
+    events, _ = run(ActionCapabilities(), tracker, dispatcher, domain)
+    assert [{"response": "utter_bot_capabilities"}] == [{k: m[k] for k in ("response",)} for m in dispatcher.messages]
+    assert [] == events
+
+
+def test_a_point_of_the_last_answer_read_as_a_wish_for_the_list_is_answered(dispatcher, domain):
+    tracker = make_tracker(intent="bot_capabilities", text="要交什么材料", slots={
+        "last_question": "local_subsidy|eligibility|||在呼市买了房 孩子能领呼市的育儿补贴吗", "region": "hohhot"})
+    _, reply = run(ActionCapabilities(), tracker, dispatcher, domain)
+    assert "户口簿" in reply and "出生医学证明" in reply and "呼和浩特市发放育儿补贴实施细则" in reply, reply
 
 
 @pytest.mark.parametrize("text, helpful", [("没帮助", "no"), ("有帮助", "yes"), ("👎", "no")])

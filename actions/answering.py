@@ -413,8 +413,10 @@ def add_stated_conditions(text: str, *, reply: Answer) -> None:
 
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:
     """A 育儿补贴 answer about a child born before 2025 says, with its clause, that the first
-    claim was due by 2025-12-31 (and that this is past), unless it already does."""
+    claim was due by 2025-12-31 (and that this is past), unless it already does or the
+    question is about renewing (续领), which that deadline does not govern."""
     if qs.topic_of(text) not in ("childcare_subsidy", None) or not _EARLY_BIRTH.search(qs.canonical(text)) \
+            or "续领" in text \
             or not any(c.startswith(("national-childcare-subsidy", "subsidy-management-rules", "neimenggu-subsidy"))
                        for c in reply.clause_ids) \
             or any("2025年12月31日" in line for line in reply.lines):
@@ -528,6 +530,13 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     # of the question-answer table first.
     by_facts = (question.topic in qs.LEAVE_TOPICS or question.topic == "local_subsidy") \
         and question.facet in qs.GENERAL_FACETS
+    if question.facet == "amount" and not general and qs.specific_terms(question.text):
+        # "产前能休几天" within several questions: the entry on 产前15天, as when asked alone.
+        match = best_qa(question, chain=place_chain(place), least=STRICT_COVERAGE)
+        if match is not None and not is_draft(match) \
+                and (match.facet not in FACT_FACETS or asks_its_theme(question.text, match.entry_id)):
+            say_entry(match, question=question, place=place, reply=reply)
+            return
     if (question.facet in FACT_FACETS or general or by_facts) and (general or not qs.specific_terms(question.text)
                                                                   or question.facet == "amount"):
         if say_facts(question, place=place, reply=reply, brief=brief):

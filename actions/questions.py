@@ -436,9 +436,15 @@ def canonical(text: str) -> str:
         text = text.replace(long_form, short_form)
     # "能领三次吗" asks what "领几次" asks; "24年" is 2024; "孩子没了" is the child's death.
     text = _CHILD_DIED.sub(r"\1去世", text)
+    text = _WHO_PAYS.sub("谁发", text)
+    text = _UNTIL_AGE.sub("到孩子几岁", text)
     return _SHORT_YEAR.sub(r"20\1年", _TIMES.sub(r"几\1", text))
 
 
+# "谁来发", "由谁支付", "谁给钱" all ask who pays.
+_WHO_PAYS = re.compile(r"(由)?谁(来|负责)?(发放|支付|发|付|出)(的)?")
+# "到孩子多大为止", "到宝宝几周岁结束" ask the age a rule lasts until.
+_UNTIL_AGE = re.compile(r"(到|至)(孩子|宝宝|娃|小孩)?(多大|几岁|几周岁)(为止|结束|截止)?")
 _CHILD_DIED = re.compile(r"(孩子|娃|宝宝|小孩)(没了|走了|不在了)")
 
 

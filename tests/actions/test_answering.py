@@ -8,6 +8,7 @@ import pytest
 
 from actions.follow_up import ActionFollowUp
 from actions.leave import ActionAnswerLeave
+from actions.money import ActionAnswerSubsidy
 from actions.policy_search import ActionSearchPolicy
 from actions.service import ActionResume
 from tests.conftest import entity, make_tracker
@@ -108,6 +109,21 @@ def test_several_questions_get_one_numbered_answer_each(domain):
     assert all(f"\n{mark}、" in text for mark in "一二三四"), text
     assert "158" in text and "3600" in text and "2000" in text and "生育保险基金" in text
     assert len(slot(events, "cited_clauses")) >= 4
+
+
+@pytest.mark.parametrize("text, expected_part", [
+    ("产前能休几天 难产能多休几天", "其中产前可以休假15天"),        # the point, not the 98 days
+    ("鄂尔多斯产假多少天 生育津贴谁来发", "由生育保险基金支付"),
+])
+def test_each_part_of_several_questions_gets_the_entry_it_gets_alone(text, expected_part, domain):
+    _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text=text), domain)
+    assert "\n二、" in reply and expected_part in reply.split("\n二、")[0] + reply.split("\n二、")[1], reply
+
+
+def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):
+    tracker = make_tracker(intent="ask_subsidy_apply", text="24年出生的孩子 今年的育儿补贴续领截止到哪天")
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert reply.startswith("续领按年度办") and "2025年12月31日" not in reply, reply
 
 
 @pytest.mark.parametrize("text", ["产假包括双休日吗", "孕妇产前可以休几天产假", "不给员工休陪产假违法吗"])

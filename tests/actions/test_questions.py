@@ -125,6 +125,9 @@ def test_a_specific_facet_is_never_a_general_question():
     ("缴个人所得税吗", "交个税吗"),          # 缴 and 交 are one word
     ("孩子没了 后面的还发吗", "孩子去世 后面的还发吗"),
     ("钱没了", "钱没了"),                    # only a child's death
+    ("生育津贴由谁支付", "生育津贴谁发"),    # who pays, however it is said
+    ("生育津贴谁来发", "生育津贴谁发"),
+    ("这些到孩子多大为止", "这些到孩子几岁"),  # the age a rule lasts until
 ])
 def test_canonical_wording(text, expected):
     assert expected == qs.canonical(text)

@@ -403,12 +403,40 @@ def add_stated_conditions(text: str, *, reply: Answer) -> None:
     scheme's dates or conditions (said first), or a first-claim deadline of its own."""
     from actions import birth_dates, conditions
 
+    if say_if_other_deduction(text, reply=reply):
+        return
     remembered = last_question_of(reply)
     if birth_dates.lead_if_born_too_early(text, reply=reply, context=remembered.text if remembered else ""):
         return
     conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
                                          context=remembered.text if remembered else "")
     remind_early_birth_deadline(text, reply)
+
+
+# Special additional deductions other than 婴幼儿照护, which the material does not set out.
+_OTHER_DEDUCTION = re.compile(r"子女教育|赡养老人|住房贷款利息|房贷利息|住房租金|继续教育|大病医疗")
+_INFANT_CARE = re.compile(r"婴幼儿|照护|(3|三)岁以下|(3|三)周岁以下")
+_DEDUCTION = re.compile(r"扣除|扣多少|能扣|个税|个人所得税|专项附加")
+
+
+def say_if_other_deduction(text: str, *, reply: Answer) -> bool:
+    """"子女教育扣除一个月扣多少", "生育津贴要交个税吗": the material sets out only the 婴幼儿照护
+    deduction and says nothing of taxing 生育津贴; say so first with who answers, what was
+    found after. True when said."""
+    other = _OTHER_DEDUCTION.search(text)
+    if other is not None and not _INFANT_CARE.search(text) and _DEDUCTION.search(text):
+        opening = templates.other_deduction_not_covered(other.group(0))
+    elif _ALLOWANCE_TAXED.search(text):
+        opening = templates.allowance_tax_not_covered()
+    else:
+        return False
+    reply.lines = [line for line in reply.lines if not templates.is_material_silent(line)]
+    reply.lines.insert(0, opening)
+    return True
+
+
+# Whether 生育津贴 is taxed: no clause here says.
+_ALLOWANCE_TAXED = re.compile(r"(生育津贴|产假工资).{0,10}(交|扣|缴|纳)(个税|税|个人所得税)|(个税|个人所得税).{0,6}(生育津贴)")
 
 
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:

@@ -35,7 +35,11 @@ CONDITION_CLAUSES = {
 
 
 def child_order_in(tracker: Tracker) -> Optional[int]:
-    """The child order named now (or remembered), as 1, 2 or 3."""
+    """The child order named now (or remembered), as 1, 2 or 3; None when the message names
+    several ("一孩 二孩 三孩分别多少" asks for every order)."""
+    named = {e.get("value") for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "child_order"}
+    if len(named) > 1:
+        return None
     value = ka.latest_entity(tracker, "child_order") or tracker.get_slot("child_order")
     return int(value) if isinstance(value, str) and value in ("1", "2", "3") else None
 

@@ -245,6 +245,10 @@ def read(text: str, *, intent: str = "") -> Question:
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
     facet = facet_of(text)
+    if topic == "childcare_subsidy" and _A_CITYS_OWN.search(text) and "国家" not in text \
+            and facet in ("eligibility", "general", "amount"):
+        # "土左旗的孩子能领呼市的育儿补贴吗", "除了这个还有别的补贴吗": a place's own scheme.
+        topic = "local_subsidy"
     # The intent's point only for its own topic ("生育津贴谁发" in an ask_leave message is
     # not about an amount), and only when the words ask nothing more specific: an intent is
     # a catch-all ("领了育儿补贴会影响低保吗" lands in ask_subsidy_apply).
@@ -252,6 +256,9 @@ def read(text: str, *, intent: str = "") -> Question:
             and not specific_terms(text):
         facet = FACET_OF_INTENT[intent]
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
+
+
+_A_CITYS_OWN = re.compile(r"(呼市|呼和浩特市?|青城|市里)的(育儿)?补贴|(别的|其他|其它)(的)?补贴")
 
 
 # A piece that asks something (the rest is context: "单位扣了我的生育津贴 怎么办").
@@ -438,6 +445,8 @@ def canonical(text: str) -> str:
     text = _CHILD_DIED.sub(r"\1去世", text)
     text = _WHO_PAYS.sub("谁发", text)
     text = _UNTIL_AGE.sub("到孩子几岁", text)
+    text = _TOGETHER.sub("同时领", text)
+    text = _SAME_THING.sub("一回事", text)
     return _SHORT_YEAR.sub(r"20\1年", _TIMES.sub(r"几\1", text))
 
 
@@ -445,13 +454,16 @@ def canonical(text: str) -> str:
 _WHO_PAYS = re.compile(r"(由)?谁(来|负责)?(发放|支付|发|付|出)(的)?")
 # "到孩子多大为止", "到宝宝几周岁结束" ask the age a rule lasts until.
 _UNTIL_AGE = re.compile(r"(到|至)(孩子|宝宝|娃|小孩)?(多大|几岁|几周岁)(为止|结束|截止)?")
+# "能一起拿吗", "可以同时享受吗" ask whether two benefits stack.
+_TOGETHER = re.compile(r"(一起|同时|一块儿?)(拿|领|享受|申请|要)")
+_SAME_THING = re.compile(r"一个东西|一码事|同一个(东西|补贴|钱)")
 _CHILD_DIED = re.compile(r"(孩子|娃|宝宝|小孩)(没了|走了|不在了)")
 
 
 _SHORT_YEAR = re.compile(r"(?<![\d.])(1\d|2\d)年(?!代)")
 
 
-_TIMES = re.compile(r"(?<![第\d])[一二三四五六七八九十两\d](次|回)")
+_TIMES = re.compile(r"(?<![第\d])[一二三四五六七八九十两\d](次|回)(?!事)")   # not "一回事"
 
 
 # Special cases that are one case in several words: an entry about the case uses one of them.

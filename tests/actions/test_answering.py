@@ -120,6 +120,42 @@ def test_each_part_of_several_questions_gets_the_entry_it_gets_alone(text, expec
     assert "\n二、" in reply and expected_part in reply.split("\n二、")[0] + reply.split("\n二、")[1], reply
 
 
+@pytest.mark.parametrize("intent, text, first", [
+    ("ask_tax_deduction", "子女教育专项附加扣除一个月扣多少", "没有子女教育专项附加扣除的标准"),
+    ("ask_tax_deduction", "赡养老人能扣多少个税", "没有赡养老人专项附加扣除的标准"),
+    ("ask_maternity_insurance", "领到的生育津贴需要交个税吗", "生育津贴要不要交个人所得税，这里的材料没有写明"),
+])
+def test_what_the_material_does_not_set_out_is_said_first_with_who_answers(intent, text, first, domain):
+    from actions.money import ActionAnswerBenefit
+
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent=intent, text=text), domain)
+    assert first in reply.splitlines()[0] and "12366" in reply.splitlines()[0], reply
+
+
+def test_the_infant_care_deduction_is_not_told_it_is_missing(domain):
+    from actions.money import ActionAnswerBenefit
+
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text="婴幼儿照护扣除一个月扣多少"), domain)
+    assert "2000" in reply.splitlines()[0] and "材料只规定" not in reply, reply
+
+
+def test_several_child_orders_named_get_every_amount(domain):
+    tracker = make_tracker(intent="ask_subsidy_amount", text="呼市生一孩 二孩 三孩的补贴分别是多少", entities=[
+        entity("region", "hohhot"), entity("child_order", "1"), entity("child_order", "2"), entity("child_order", "3")])
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert "10000元" in reply and "50000元" in reply and "100000元" in reply, reply
+
+
+@pytest.mark.parametrize("place, text, entry_words", [
+    ("hohhot", "在呼和浩特生了二孩 国家的3600和市里的5万能一起拿吗", "是两项不同的补贴"),
+    ("zhongning", "宁夏的育儿补贴金跟国家的育儿补贴是一回事吗", "不是一回事，是两项"),
+])
+def test_a_local_scheme_and_the_national_one_are_told_apart(place, text, entry_words, domain):
+    tracker = make_tracker(intent="ask_subsidy_eligibility", text=text, entities=[entity("region", place)])
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert reply.startswith(entry_words) and "3600" in reply, reply
+
+
 def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):
     tracker = make_tracker(intent="ask_subsidy_apply", text="24年出生的孩子 今年的育儿补贴续领截止到哪天")
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)

@@ -128,9 +128,22 @@ def test_a_specific_facet_is_never_a_general_question():
     ("生育津贴由谁支付", "生育津贴谁发"),    # who pays, however it is said
     ("生育津贴谁来发", "生育津贴谁发"),
     ("这些到孩子多大为止", "这些到孩子几岁"),  # the age a rule lasts until
+    ("是一回事吗", "是一回事吗"),            # not a count (一回)
+    ("和国家的是一个东西吗", "和国家的是一回事吗"),
+    ("3600和5万能一起拿吗", "3600和5万能同时领吗"),
 ])
 def test_canonical_wording(text, expected):
     assert expected == qs.canonical(text)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("土默特左旗的孩子能领呼市的育儿补贴吗", "local_subsidy"),   # the city's own scheme
+    ("除了这个还有别的补贴吗", "local_subsidy"),
+    ("呼市的孩子能领国家的育儿补贴吗", "childcare_subsidy"),      # the national one, named
+    ("育儿补贴能领吗", "childcare_subsidy"),
+])
+def test_a_citys_own_subsidy_is_the_local_scheme(text, topic):
+    assert topic == qs.read(text, intent="ask_subsidy_eligibility").topic
 
 
 def test_a_number_is_one_specific_word():

@@ -480,12 +480,12 @@ def born_before_scheme(born: str, scheme: str, sentence: str) -> str:
 
 
 def other_deduction_not_covered(name: str) -> str:
-    return (f"这里的材料只规定了3岁以下婴幼儿照护的扣除，没有{name}专项附加扣除的标准和办法，我不想给您不确定的数字；"
-            "请问主管税务机关或拨打12366纳税服务热线（个税App里也可查看）。")
+    return (f"这里的材料只规定了3岁以下婴幼儿照护的扣除，没有规定{name}专项附加扣除的标准，我不想给您不确定的数字；"
+            "请咨询主管税务机关或拨打12366纳税服务热线（个税App里也可查看）。")
 
 
 def allowance_tax_not_covered() -> str:
-    return "生育津贴要不要交个人所得税，这里的材料没有写明；请问主管税务机关或拨打12366纳税服务热线。"
+    return "生育津贴要不要交个人所得税，这里的材料没有规定；请咨询主管税务机关或拨打12366纳税服务热线。"
 
 
 def born_within_scheme(born: str, scheme: str, sentence: str) -> str:

@@ -121,9 +121,9 @@ def test_each_part_of_several_questions_gets_the_entry_it_gets_alone(text, expec
 
 
 @pytest.mark.parametrize("intent, text, first", [
-    ("ask_tax_deduction", "子女教育专项附加扣除一个月扣多少", "没有子女教育专项附加扣除的标准"),
-    ("ask_tax_deduction", "赡养老人能扣多少个税", "没有赡养老人专项附加扣除的标准"),
-    ("ask_maternity_insurance", "领到的生育津贴需要交个税吗", "生育津贴要不要交个人所得税，这里的材料没有写明"),
+    ("ask_tax_deduction", "子女教育专项附加扣除一个月扣多少", "没有规定子女教育专项附加扣除的标准"),
+    ("ask_tax_deduction", "赡养老人能扣多少个税", "没有规定赡养老人专项附加扣除的标准"),
+    ("ask_maternity_insurance", "领到的生育津贴需要交个税吗", "生育津贴要不要交个人所得税，这里的材料没有规定"),
 ])
 def test_what_the_material_does_not_set_out_is_said_first_with_who_answers(intent, text, first, domain):
     from actions.money import ActionAnswerBenefit

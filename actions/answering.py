@@ -51,6 +51,9 @@ NATIONAL_SHARE_GAP = 0.2
 SAME_FACET_SIMILARITY = 0.25
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
+# Topics whose fact tables hold no amounts (托育 has centres, not prices): an entry on the
+# amount answers it.
+NO_AMOUNT_ROWS = {"childcare_service"}
 # A clause sentence must share this many of the question's terms to be shown.
 MIN_SENTENCE_TERMS = 2
 MAX_PARTS = 4
@@ -249,7 +252,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, first, place)
         return reply
-    if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source":
+    if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source" \
+            and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount"):
         # A general question: the action's fact tables answer it, when the action is the
         # topic's own (an NLU fallback's clause search or another topic's action is not).
         return facts_of_words(first, place=place, intent=intent)
@@ -267,7 +271,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             if match is not None and not holds_rare_term(first.text, match.entry_id):
                 match = None
         if match is not None and (match.facet in FACT_FACETS and not asks_its_theme(first.text, match.entry_id)
-                                  or is_draft(match)):
+                                  and first.topic not in NO_AMOUNT_ROWS or is_draft(match)):
             # The fact tables answer it (a draft's rows flagged beside the rule in force);
             # not an amount the rows do not tell apart ("2022年那会儿" the deduction was 1000).
             match = None

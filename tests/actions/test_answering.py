@@ -156,6 +156,12 @@ def test_a_local_scheme_and_the_national_one_are_told_apart(place, text, entry_w
     assert reply.startswith(entry_words) and "3600" in reply, reply
 
 
+def test_a_childcare_price_is_answered_by_its_entry_not_not_found(domain):
+    tracker = make_tracker(intent="ask_childcare_policy", text="包头托育一个月多少钱", entities=[entity("region", "baotou")])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert "普惠指导价" in reply.splitlines()[0] and "没有找到" not in reply, reply
+
+
 def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):
     tracker = make_tracker(intent="ask_subsidy_apply", text="24年出生的孩子 今年的育儿补贴续领截止到哪天")
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)

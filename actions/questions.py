@@ -339,11 +339,14 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     return distinct
 
 
+_LEAVES_RELATED = re.compile(r"接着|连着|连休|一起休|合并|叠加|结束(了|后|以后)|休完(了|后|以后)?|之后|衔接|同时休|二选一|只能(选|休)")
+
+
 def each_leave(question: Question) -> list[Question]:
     """"赤峰产假 护理假 育儿假各多少天": one question per leave named, in the order named."""
     named = [t for t in topics_named(question.text) if t in LEAVE_TOPICS]
-    if len(named) < 2:
-        return [question]
+    if len(named) < 2 or _LEAVES_RELATED.search(question.text):
+        return [question]   # "产假结束了能接着休育儿假吗" asks how the two go together
     named.sort(key=lambda t: min(question.text.find(w) for w in TOPIC_WORDS[t] if w in question.text))
     return [replace(question, topic=t, text=LEAVE_TYPE_OF_TOPIC[t] + ("多少天" if question.facet == "amount" else ""))
             for t in named]
@@ -435,7 +438,7 @@ _PLACE_WORD = re.compile(r"[\u3400-\u9fff]{1,6}?(?:省|市|区|县|旗|盟|自�
 
 # Long forms citizens also say short: both count as the short one when words are compared.
 _SHORT_FORMS = {"个人所得税": "个税", "基本医疗保险": "医保", "医疗保险": "医保", "出生医学证明": "出生证明",
-               "医药费": "医疗费", "缴": "交"}
+               "医药费": "医疗费", "缴": "交", "剖腹": "剖宫"}
 
 
 def canonical(text: str) -> str:

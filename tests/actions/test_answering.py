@@ -162,6 +162,19 @@ def test_a_childcare_price_is_answered_by_its_entry_not_not_found(domain):
     assert "普惠指导价" in reply.splitlines()[0] and "没有找到" not in reply, reply
 
 
+@pytest.mark.parametrize("text, expected, not_expected", [
+    ("辞职了生育保险还能报吗", "", "未就业配偶"),                  # leaving a job is not a spouse without one
+    ("老婆没工作能用我的生育保险吗", "职工未就业配偶", ""),
+    ("男方参加生育保险有什么待遇", "未就业配偶", ""),
+    ("生育保险报销需要什么材料", "12393", ""),
+])
+def test_whose_insurance_and_what_to_bring(text, expected, not_expected, domain):
+    from actions.money import ActionAnswerBenefit
+
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
+    assert expected in reply.splitlines()[0] and (not not_expected or not_expected not in reply), reply
+
+
 def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):
     tracker = make_tracker(intent="ask_subsidy_apply", text="24年出生的孩子 今年的育儿补贴续领截止到哪天")
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)

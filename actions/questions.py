@@ -87,6 +87,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("deadline", r"截止|截至|最晚|过期|错过|逾期|期限|补领|补申|还能(申请|领|办)|晚了|来得及|什么时候之前|几号之前|过了|"
                  r"每年.{0,3}(都|还)?(要|得|需要)?(办|申请|申领|续)|晚不晚|来不来得及|拖着没|年审|重新(申请|审核|申报|提交)|(什么|啥)时候(提交|交|申请|办|报)"),
     # Where something is handed in is how to apply, though it names the materials.
+    ("eligibility", r"谁(来|去|可以|能)?(申请|申领)"),   # who applies: the applicant, not the channel
     ("apply", r"(交|送|递|提交|上传)到?哪|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
     ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
     ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
@@ -369,7 +370,12 @@ def asks_anew(previous: Question, text: str) -> bool:
     if _LEANING.search(text.strip()):
         return False   # "那婴幼儿照护的个税扣除呢" says it leans on the last answer
     said = read(text)
-    return said.topic is not None and said.topic != previous.topic and bool(specific_terms(text))
+    return named_topic(text) is not None and said.topic != previous.topic and bool(specific_terms(text))
+
+
+def named_topic(text: str) -> Optional[str]:
+    """The topic the words name (a leave by its name or its days), not money read as 育儿补贴."""
+    return topic_of(text) or leave_of_words(text)
 
 
 _LEANING = re.compile(r"^(那|那么|还有|另外)|呢[?？。!！]*$")
@@ -386,6 +392,13 @@ def follow(previous: Question, text: str) -> Question:
     (money) or days (leave); "在哪办" → how to apply; a named topic replaces the old one.
     """
     said = read(text)
+    if said.topic and not named_topic(text) and previous.topic:
+        # Money the words do not name: after 生育津贴 ("多久到账") the money asked about
+        # before; after 产假 ("能领多少钱") the pay during it.
+        if previous.topic == "maternity_leave":
+            said = replace(said, topic="maternity_allowance")
+        elif previous.topic not in LEAVE_TOPICS:
+            said = replace(said, topic=None)
     topic = said.topic or previous.topic
     facet = said.facet if said.facet != "general" else previous.facet
     who = said.who or previous.who

@@ -189,3 +189,15 @@ def test_only_child_parents_nursing_leave_is_one_leave():
 
 def test_siblings_in_one_school_is_the_point_not_the_topic():
     assert qs.specific_terms("二孩能跟老大上同一所学校吗")
+
+
+@pytest.mark.parametrize("previous_topic, text, topic, facet", [
+    ("maternity_allowance", "多久到账", "maternity_allowance", "payment_time"),   # the money asked before
+    ("maternity_leave", "能领多少钱", "maternity_allowance", "amount"),          # the pay during 产假
+    ("childcare_subsidy", "谁来申请", "childcare_subsidy", "eligibility"),       # the applicant
+    ("maternity_allowance", "那育儿补贴呢", "childcare_subsidy", "general"),      # a topic named replaces
+])
+def test_a_follow_up_keeps_the_money_it_does_not_name(previous_topic, text, topic, facet):
+    previous = qs.Question(text="上一个问题", topic=previous_topic, facet="general")
+    followed = qs.follow(previous, text)
+    assert (topic, facet) == (followed.topic, followed.facet)

@@ -873,7 +873,7 @@ def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
 
 
 # What a maternity-insurance question asks to be paid: the medical costs or the pay during leave.
-_MEDICAL_COSTS = re.compile(r"医疗费|医药费|医疗费用|住院|手术费|分娩费|检查费|产检费|看病|药费|生孩子的钱|生娃的钱|(花|看病)的钱")
+_MEDICAL_COSTS = re.compile(r"医疗费|医药费|医疗费用|住院|手术费|分娩费|检查费|产检费|报销产检|产检.{0,2}报销|看病|药费|生孩子的钱|生娃的钱|(花|看病)的钱")
 _PAY_DURING_LEAVE = re.compile(r"津贴|工资|产假期间的?钱|休假期间的?钱|没收入|薪水|薪资")
 
 
@@ -881,8 +881,9 @@ def holds_what_is_paid(text: str, match: qa.QAMatch) -> bool:
     """A question about the medical costs is not answered by an entry about the pay during
     leave (生育津贴), nor the other way round."""
     medical, pay = bool(_MEDICAL_COSTS.search(text)), bool(_PAY_DURING_LEAVE.search(text))
-    if medical == pay or match.topic not in ("maternity_insurance", "maternity_allowance"):
-        return True
+    if medical == pay or match.topic not in ("maternity_insurance", "maternity_allowance", "employment_rights") \
+            or match.topic == "employment_rights" and not medical:
+        return True   # (a worker's-rights entry on 产检 time does not answer who pays 产检费)
     said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer
     if medical:
         return bool(re.search(r"医疗|医药|住院|报销|费用|手术", said))

@@ -167,6 +167,7 @@ def test_a_childcare_price_is_answered_by_its_entry_not_not_found(domain):
     ("老婆没工作能用我的生育保险吗", "职工未就业配偶", ""),
     ("男方参加生育保险有什么待遇", "未就业配偶", ""),
     ("生育保险报销需要什么材料", "12393", ""),
+    ("单位不给报销产检费怎么办", "由用人单位支付", "计入劳动时间"),   # who pays, not 产检 time
 ])
 def test_whose_insurance_and_what_to_bring(text, expected, not_expected, domain):
     from actions.money import ActionAnswerBenefit

@@ -102,6 +102,7 @@ def _about_allowance(text: str, topic: Optional[str]) -> bool:
     return "生育津贴" in text or topic == "maternity_allowance" and "津贴" in text
 
 
+_ASKS_WHETHER_OR_HOW_MUCH = re.compile(_ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
 _SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|二胎也|两孩")
 _ASKS_HOW_MUCH = re.compile(r"多少|几份|怎么(算|扣)|能扣|可以扣|都能|都可以|呢$|呢？?$")
@@ -128,6 +129,9 @@ CONDITIONS = (
     Condition("ningxia_hukou", _about_ningxia, lambda t: bool(_ONE_OUTSIDE_NINGXIA.search(t)),
               templates.condition_ningxia_hukou, "ningxia-childcare-subsidy-fund:1",
               "夫妻双方均为宁夏户籍"),
+    Condition("ningxia_first_child", _about_ningxia, lambda t: qs.child_order_of(t) == 1,
+              templates.condition_ningxia_first_child, "ningxia-childcare-subsidy-fund:1",
+              "2023年1月1日起生育二孩、三孩并在宁夏登记户口", asked=_ASKS_WHETHER_OR_HOW_MUCH),
     Condition("national_age", _about_national, lambda t: any(age >= 3 for age in ages_of(t)),
               lambda s: "", "national-childcare-subsidy:1",
               "按每孩每年3600元的标准发放，直至婴幼儿年满3周岁"),

@@ -509,6 +509,11 @@ def condition_hohhot_residence(quote: str) -> str:
             "具体以所在旗县区卫健委审核为准。")
 
 
+def condition_ningxia_first_child(quote: str) -> str:
+    return (f"一孩没有：宁夏育儿补贴金只发给“{quote}”的家庭（据公开报道整理，以当地卫生健康部门解释为准）；"
+            "一孩可以申领国家育儿补贴。")
+
+
 def condition_ningxia_hukou(quote: str) -> str:
     return (f"不能：宁夏育儿补贴金的发放对象是“{quote}”的家庭，一方不是宁夏户籍的不符合条件"
             "（据公开报道整理，以当地卫生健康部门解释为准；国家育儿补贴照常可以申领）。")

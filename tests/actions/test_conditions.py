@@ -32,6 +32,8 @@ def test_ages_of(text, expected):
     ("两口子都是呼和浩特户口 但常年在北京上班 孩子能拿呼市的补贴吗", "hohhot_residence"),
     ("中宁的 老婆是宁夏户口我是甘肃户口 二孩能领育儿补贴金吗", "ningxia_hukou"),
     ("宁夏二孩补贴金 我老公是外地人能领吗", "ningxia_hukou"),
+    ("中宁生头胎有补贴金吗", "ningxia_first_child"),
+    ("宁夏补贴金一孩有没有", "ningxia_first_child"),
     ("老大六岁了老二刚满一岁 两个孩子都能领育儿补贴吗", "national_age"),
     ("孩子4岁了还能领育儿补贴吗", "national_age"),
     ("孩子一岁半 能送包头幼儿园的托班吗", "tuoban_age"),
@@ -66,6 +68,7 @@ def test_a_follow_up_leans_on_the_condition_stated_before(text, topic, context, 
     "孩子两岁半 能领育儿补贴吗",
     "两个孩子都还没满三岁 能领育儿补贴吗",
     "老公有生育保险 我没工作 生孩子能报销吗",    # 医疗费用 is what the spouse gets: the answer says so
+    "中宁二胎补贴金多少",                        # the second child is within the fund
 ])
 def test_no_condition_is_read_where_none_decides(text):
     assert conditions.condition_stated(text) is None

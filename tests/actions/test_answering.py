@@ -176,6 +176,16 @@ def test_whose_insurance_and_what_to_bring(text, expected, not_expected, domain)
     assert expected in reply.splitlines()[0] and (not not_expected or not_expected not in reply), reply
 
 
+@pytest.mark.parametrize("place, text, expected", [
+    ("hohhot", "呼和浩特生孩子政府给多少钱", "10000元"),     # 政府 and 给钱 say how one asks, not what
+    ("baotou", "包头生孩子政府给钱吗", "3600元"),
+])
+def test_money_from_the_government_is_the_subsidy(place, text, expected, domain):
+    tracker = make_tracker(intent="ask_childcare_policy", text=text, entities=[entity("region", place)])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert expected in reply.splitlines()[0], reply
+
+
 def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):
     tracker = make_tracker(intent="ask_subsidy_apply", text="24年出生的孩子 今年的育儿补贴续领截止到哪天")
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)

@@ -602,7 +602,8 @@ def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, bri
         money.say_subsidy_amount(reply, place=place, brief=brief, child_order=question.child_order)
         return True
     if question.topic == "local_subsidy":
-        money.say_local_subsidy(reply, place=place, child_order=question.child_order)
+        money.say_local_subsidy(reply, place=place, child_order=question.child_order,
+                                amounts_first=question.facet == "amount")
         return True
     if question.topic == "tax_deduction":
         money.say_tax_deduction(reply, place=place)

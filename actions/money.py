@@ -84,12 +84,13 @@ def say_subsidy_amount(reply: Answer, *, place: Optional[str], brief: bool = Fal
         reply.say(templates.local_subsidy_may_apply())
 
 
-def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optional[int]) -> None:
+def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optional[int],
+                      amounts_first: bool = True) -> None:
     """A local birth/childcare subsidy: the place's own rows; without a place, every
     covered place's scheme, each with where it applies and its conditions."""
     if place and ka.region_of(place) is not None:
         before = len(reply.lines)
-        ActionAnswerSubsidy().regional(place, reply, child_order=child_order)
+        ActionAnswerSubsidy().regional(place, reply, child_order=child_order, amounts_first=amounts_first)
         if len(reply.lines) == before:
             reply.say(templates.no_local_subsidy(ka.display_name(place)))
     elif place:
@@ -99,27 +100,36 @@ def say_local_subsidy(reply: Answer, *, place: Optional[str], child_order: Optio
 
         rows = [r for r in store.all_facts(conn=ka.connection(), table="benefits")
                 if r["kind"] in REGIONAL_SUBSIDIES and r["jurisdiction"] != "china"]
-        say_regional_rows(reply, rows=rows, child_order=child_order, elsewhere=True)
+        say_regional_rows(reply, rows=rows, child_order=child_order, elsewhere=True, amounts_first=amounts_first)
     main = next(r for r in national_subsidy_rows() if r["unit"] == "元/年")
     reply.say(templates.subsidy_direct("ask_subsidy_amount", main, also=bool(reply.lines)))
     reply.cite(main["clause_id"])
 
 
-def say_regional_rows(reply: Answer, *, rows, child_order: Optional[int], elsewhere: bool = False) -> None:
-    """Local subsidy rows, each followed by the clauses of its conditions (who, from
-    when, hukou): an amount is never shown without what excludes a family from it."""
-    for row in rows:
-        if child_order and row["child_order"] not in (None, child_order):
-            continue
-        order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
-        render = templates.regional_subsidy_elsewhere if elsewhere else templates.regional_subsidy
-        reply.say(render(ka.display_name(row["jurisdiction"]), row["kind"], order, row["amount_text"]))
-        reply.cite(row["clause_id"])
+def say_regional_rows(reply: Answer, *, rows, child_order: Optional[int], elsewhere: bool = False,
+                      amounts_first: bool = True) -> None:
+    """Local subsidy rows and the clauses of their conditions (who, from when, hukou): an
+    amount is never shown without what excludes a family from it. For an amount question
+    the amounts go first ("一孩 二孩 三孩各多少" is answered in the opening lines); for a
+    question of eligibility each amount is followed by its conditions."""
+    shown = [row for row in rows if not child_order or row["child_order"] in (None, child_order)]
+    render = templates.regional_subsidy_elsewhere if elsewhere else templates.regional_subsidy
+
+    def say_conditions(row) -> None:
         doc_id = row["clause_id"].split(":", 1)[0]
         for condition in CONDITION_CLAUSES.get(doc_id, (f"{doc_id}:1",)):
-            if condition != row["clause_id"] and condition not in reply.clause_ids:
+            if condition not in reply.clause_ids:
                 reply.say(templates.clause_bullet(ka.cite(condition)["text"]))
                 reply.cite(condition)
+
+    for row in shown:
+        order = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
+        reply.say(render(ka.display_name(row["jurisdiction"]), row["kind"], order, row["amount_text"]))
+        reply.cite(row["clause_id"])
+        if not amounts_first:
+            say_conditions(row)
+    for row in shown if amounts_first else ():
+        say_conditions(row)
 
 
 def say_tax_deduction(reply: Answer, *, place: Optional[str]) -> None:
@@ -198,15 +208,16 @@ class ActionAnswerSubsidy(AnswerAction, Action):
             reply.say(templates.clause_bullet(ka.cite(clause_id)["text"]))
             reply.cite(clause_id)
         if covered and not local_first:
-            self.regional(place, reply, child_order=child_order)
+            self.regional(place, reply, child_order=child_order,
+                          amounts_first=intent != "ask_subsidy_eligibility")
         if covered:
             reply.events.append(SlotSet("region", place))
 
     def regional(self, place: str, reply: Answer, only: Optional[str] = None,
-                 child_order: Optional[int] = None) -> None:
+                 child_order: Optional[int] = None, amounts_first: bool = True) -> None:
         for kind in ([only] if only else REGIONAL_SUBSIDIES):
             say_regional_rows(reply, rows=[r for r in resolve(place, kind).rules if r["jurisdiction"] != "china"],
-                              child_order=child_order)
+                              child_order=child_order, amounts_first=amounts_first)
         local = [r for r in resolve(place, "育儿补贴").rules if r["jurisdiction"] != "china"]
         for row in local:
             reply.say(templates.local_implementation(ka.display_name(row["jurisdiction"]), row["quote"]))

@@ -461,6 +461,7 @@ def canonical(text: str) -> str:
     # "能领三次吗" asks what "领几次" asks; "24年" is 2024; "孩子没了" is the child's death.
     text = _CHILD_DIED.sub(r"\1去世", text)
     text = _WHO_PAYS.sub("谁发", text)
+    text = _WHO_APPLIES.sub("谁申请", text)
     text = _UNTIL_AGE.sub("到孩子几岁", text)
     text = _TOGETHER.sub("同时领", text)
     text = _SAME_THING.sub("一回事", text)
@@ -474,6 +475,7 @@ _UNTIL_AGE = re.compile(r"(到|至)(孩子|宝宝|娃|小孩)?(多大|几岁|几
 # "能一起拿吗", "可以同时享受吗" ask whether two benefits stack.
 _TOGETHER = re.compile(r"(一起|同时|一块儿?)(拿|领|享受|申请|要)")
 _SAME_THING = re.compile(r"一个东西|一码事|同一个(东西|补贴|钱)")
+_WHO_APPLIES = re.compile(r"谁(来|去|可以|能)?(申请|申领)")
 _CHILD_DIED = re.compile(r"(孩子|娃|宝宝|小孩)(没了|走了|不在了)")
 
 

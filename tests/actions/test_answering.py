@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import re
+
 import pytest
 
 from actions.follow_up import ActionFollowUp
@@ -184,6 +186,22 @@ def test_money_from_the_government_is_the_subsidy(place, text, expected, domain)
     tracker = make_tracker(intent="ask_childcare_policy", text=text, entities=[entity("region", place)])
     _, reply = run(ActionSearchPolicy(), tracker, domain)
     assert expected in reply.splitlines()[0], reply
+
+
+def test_an_amount_question_gets_every_amount_before_the_conditions(domain):
+    tracker = make_tracker(intent="ask_childcare_policy", text="呼和浩特生孩子政府给多少钱",
+                           entities=[entity("region", "hohhot")])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    lines = reply.splitlines()
+    assert ["10000元", "50000元", "100000元"] == [re.search(r"共?(\d+元)", line).group(1) for line in lines[:3]], reply
+    assert "户籍" in reply   # the conditions still follow
+
+
+def test_an_eligibility_question_gets_each_amount_with_its_conditions(domain):
+    tracker = make_tracker(intent="ask_subsidy_eligibility", text="在呼市买了房 孩子能领呼市的育儿补贴吗",
+                           entities=[entity("region", "hohhot")])
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert "10000元" in reply.splitlines()[0] and "2025年3月1日" in reply.splitlines()[1], reply
 
 
 def test_a_renewal_question_is_not_told_the_first_claim_deadline(domain):

@@ -133,6 +133,7 @@ def test_a_specific_facet_is_never_a_general_question():
     ("和国家的是一个东西吗", "和国家的是一回事吗"),
     ("3600和5万能一起拿吗", "3600和5万能同时领吗"),
     ("剖腹产多几天", "剖宫产多几天"),          # one operation, two names
+    ("育儿补贴谁去申请", "育儿补贴谁申请"),    # who applies, however it is said
 ])
 def test_canonical_wording(text, expected):
     assert expected == qs.canonical(text)

@@ -460,7 +460,8 @@ def remind_early_birth_deadline(text: str, reply: Answer) -> None:
         return
     reminder = [templates.early_birth_deadline(sentence)] + [
         templates.deadline_passed(d) for d in passed_deadlines(sentence, today=dt.date.today())]
-    if _STILL_POSSIBLE.search(text):   # "现在还能申请吗": the deadline is the answer
+    if _STILL_POSSIBLE.search(text) or qs.facet_of(text) == "deadline":
+        # "现在还能申请吗", "最晚什么时候": the deadline is the answer
         reply.lines[:0] = reminder
     else:
         reply.lines += reminder

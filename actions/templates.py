@@ -5,6 +5,7 @@ Functions take the facts and return text; none of them computes or looks anythin
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterable, Mapping
 
 CHILD_ORDER_WORDS = {1: "第一个孩子", 2: "第二个孩子", 3: "第三个孩子"}
@@ -233,7 +234,11 @@ def subsidy_direct(intent: str, rule: Mapping, also: bool = False) -> str:
 
 
 def clause_bullet(text: str) -> str:
-    return "· " + text
+    # A clause's run-in heading ("申领人。每个家庭…") reads as a label, not a sentence of its own.
+    return "· " + _RUN_IN_HEADING.sub(r"\1：", text, count=1)
+
+
+_RUN_IN_HEADING = re.compile(r"^([\u4e00-\u9fff（）()0-9]{2,12})。(?=.)")
 
 
 def benefit_line(rule: Mapping) -> str:

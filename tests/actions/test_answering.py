@@ -591,3 +591,19 @@ def test_the_money_during_leave_is_the_allowance(text):
     from actions import questions as qs
 
     assert "maternity_allowance" == qs.topic_of(text)
+
+
+@pytest.mark.parametrize("clause_text, bullet", [
+    ("申领人。每个家庭由1名申领人申领。", "· 申领人：每个家庭由1名申领人申领。"),   # a run-in heading is a label
+    ("育儿补贴按年计算，每年一次性发放。", "· 育儿补贴按年计算，每年一次性发放。"),   # a sentence stays one
+])
+def test_a_clause_bullet_reads_its_run_in_heading_as_a_label(clause_text, bullet):
+    from actions import templates
+
+    assert bullet == templates.clause_bullet(clause_text)
+
+
+def test_a_deadline_question_about_an_early_birth_gets_the_deadline_first(domain):
+    tracker = make_tracker(intent="ask_subsidy_apply", text="24年生的宝宝育儿补贴截止时间")
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert "2025年12月31日" in reply.splitlines()[0], reply

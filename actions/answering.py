@@ -242,6 +242,15 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, first, place)
         return reply
+    if place is None and first.who == "father" and "产假" in text and first.facet == "eligibility" \
+            and len(question_parts) == 1:
+        # "男的可以休产假吗": 产假 is the woman's; what a man gets is said for everyone.
+        match = best_qa(qs.with_topic(first, "paternity_leave"), chain=["china"])
+        if match is not None:
+            reply = Answer()
+            say_entry(match, question=first, place=place, reply=reply)
+            finish(reply, qs.with_topic(first, "paternity_leave"), place)
+            return reply
     if first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS and qs.is_general(text) \
             and qs.read(text).topic == first.topic and not _EVERY_LEAVE.search(text):
         # The leave the words name ("我是男的能休啥假" is 护理假), not every leave; without a

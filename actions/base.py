@@ -110,7 +110,11 @@ class AnswerAction:
                 return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
                 dispatcher.utter_message(text=templates.ask_region())
-                return [SlotSet("pending_intent", intent)]
+                # The leave the words mean ("老公能休几天产假" is 护理假), for when the place comes.
+                from actions import questions
+
+                leave_type = questions.read(tracker.latest_message.get("text") or "", intent=intent).leave_type
+                return [SlotSet("pending_intent", intent)] + ([SlotSet("leave_type", leave_type)] if leave_type else [])
             reply = Answer()
             self.answer(tracker, intent, reply)
             if not any(e.get("name") == "last_question" for e in reply.events):

@@ -57,7 +57,7 @@ def test_unknown_child_order_gives_each_order(dispatcher, domain):
 def test_missing_place_is_asked_once_and_remembered(dispatcher, domain):
     tracker = make_tracker(intent="ask_leave", text="护理假几天", entities=[entity("leave_type", "护理假")])
     events, text = run(ActionAnswerLeave(), tracker, dispatcher, domain)
-    assert [SlotSet("pending_intent", "ask_leave")] == events
+    assert [SlotSet("pending_intent", "ask_leave"), SlotSet("leave_type", "护理假")] == events
     assert "哪个地区" in text
     # The citizen answers with a place: the waiting question is answered.
     answer = make_tracker(intent="inform", text="包头", entities=[entity("region", "baotou")],
@@ -227,6 +227,22 @@ def test_weak_match_is_an_honest_not_found(dispatcher, domain):
 
 
 # ---------------------------------------------------------------- service
+
+def test_the_leave_the_words_mean_is_kept_while_the_place_is_asked(dispatcher, domain):
+    # "老公能休几天产假": the NLU hears 产假; the husband's leave is 护理假.
+    tracker = make_tracker(intent="ask_leave", text="老公能休几天产假", entities=[entity("leave_type", "产假")])
+    events, _ = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert [SlotSet("pending_intent", "ask_leave"), SlotSet("leave_type", "护理假")] == events
+    resumed = make_tracker(intent="inform", text="我在包头", entities=[entity("region", "baotou")],
+                           slots={"pending_intent": "ask_leave", "leave_type": "护理假"})
+    _, text = run(ActionResume(), resumed, dispatcher, domain)
+    assert "护理假25天" in text, text
+
+
+def test_a_man_asking_whether_he_gets_产假_is_told_what_a_man_gets(dispatcher, domain):
+    _, text = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text="男职工有没有产假"), dispatcher, domain)
+    assert text.startswith("产假是女职工的假") and "陪产假" in text.splitlines()[0], text
+
 
 def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
     _, text = run(ActionHandoff(), make_tracker(intent="human_handoff", slots={"last_intent": "ask_leave"}), dispatcher, domain)

@@ -202,3 +202,8 @@ def test_a_follow_up_keeps_the_money_it_does_not_name(previous_topic, text, topi
     previous = qs.Question(text="上一个问题", topic=previous_topic, facet="general")
     followed = qs.follow(previous, text)
     assert (topic, facet) == (followed.topic, followed.facet)
+
+
+@pytest.mark.parametrize("text", ["育儿补贴审核30个工作日出自哪里", "产假158天在哪规定的", "这条来自哪个文件"])
+def test_where_a_rule_comes_from_is_a_source_request(text):
+    assert "source" == qs.facet_of(text)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
 from actions import templates
@@ -182,6 +183,14 @@ class ActionLeaveDates(AnswerAction, Action):
 class ActionCompareRegions(AnswerAction, Action):
     def name(self) -> Text:
         return "action_compare_regions"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
+        places = ka.mentioned_places(tracker)
+        if len(places) < 2 and not (len(places) == 1 and tracker.get_slot("region")
+                                    and tracker.get_slot("region") != places[0]):
+            # "剖腹产和顺产的产假一样吗" compares two cases, not two places: a leave question.
+            return ActionAnswerLeave().respond(dispatcher, tracker, "ask_leave")
+        return super().respond(dispatcher, tracker, intent)
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         places = ka.mentioned_places(tracker)

@@ -49,7 +49,9 @@ def asks_a_point(text: str, tracker: Tracker) -> bool:
     topic = qs.topic_of_words(text)
     if topic == "contacts" and not named_place:
         return False   # "有电话吗我想问人": a person, not a place's list of numbers
-    return bool(topic or named_place or qs.facet_of(text) == "rights")
+    # "我跟老公一人一半可以吗" after the tax deduction: a point of the last answer.
+    leans_on_answer = bool(tracker.get_slot("last_question")) and qs.facet_of(text) in _POINTS_OF_AN_ANSWER
+    return bool(topic or named_place or qs.facet_of(text) == "rights" or leans_on_answer)
 
 
 class ActionCapabilities(AnswerAction, Action):

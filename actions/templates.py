@@ -532,7 +532,7 @@ def condition_national_age(quote: str, *, some_younger: bool) -> str:
 
 def condition_allowance_spouse_without_job(quote: str) -> str:
     return (f"不能领生育津贴：“{quote}”，即没有工作的配偶只享受生育医疗费用待遇，不包括生育津贴。"
-            "具体报销请问参保地医保经办机构。")
+            "具体报销请咨询参保地医保经办机构。")
 
 
 def condition_per_child(quote: str) -> str:
@@ -548,11 +548,11 @@ def condition_tax_before_birth(quote: str) -> str:
 
 
 def condition_tax_third_birthday(quote: str) -> str:
-    return f"不能再扣：婴幼儿照护扣除“{quote}”，满3周岁当月起不再按婴幼儿照护扣除，具体请问税务部门或拨打12366。"
+    return f"不能再扣：婴幼儿照护扣除“{quote}”，满3周岁当月起不再按婴幼儿照护扣除，具体请咨询税务部门或拨打12366。"
 
 
 def condition_tuoban_age(quote: str) -> str:
-    return f"幼儿园托班一般收2-3岁的幼儿：“{quote}”；不满2岁的可以看当地托育机构，具体请问幼儿园或卫健部门。"
+    return f"幼儿园托班一般收2-3岁的幼儿：“{quote}”；不满2岁的可以看当地托育机构，具体请咨询幼儿园或卫健部门。"
 
 
 def early_birth_deadline(sentence: str) -> str:

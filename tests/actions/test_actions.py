@@ -244,6 +244,19 @@ def test_a_man_asking_whether_he_gets_产假_is_told_what_a_man_gets(dispatcher,
     assert text.startswith("产假是女职工的假") and "陪产假" in text.splitlines()[0], text
 
 
+def test_a_comparison_of_two_cases_not_two_places_is_answered(dispatcher, domain):
+    tracker = make_tracker(intent="compare_regions", text="剖腹产和顺产的产假天数一样吗")
+    _, text = run(ActionCompareRegions(), tracker, dispatcher, domain)
+    assert "难产" in text and "两个地区" not in text, text
+
+
+def test_a_point_of_the_last_answer_read_as_a_wish_for_a_person_is_answered(dispatcher, domain):
+    tracker = make_tracker(intent="human_handoff", text="我跟老公一人一半可以吗",
+                           slots={"last_question": "tax_deduction|counting|||婴幼儿照护扣除从哪个月开始算"})
+    _, text = run(ActionHandoff(), tracker, dispatcher, domain)
+    assert "50%" in text and "无法直接转接人工" not in text, text
+
+
 def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
     _, text = run(ActionHandoff(), make_tracker(intent="human_handoff", slots={"last_intent": "ask_leave"}), dispatcher, domain)
     assert "12345" in text and "人力资源和社会保障部门" in text

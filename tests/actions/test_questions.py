@@ -207,3 +207,14 @@ def test_a_follow_up_keeps_the_money_it_does_not_name(previous_topic, text, topi
 @pytest.mark.parametrize("text", ["育儿补贴审核30个工作日出自哪里", "产假158天在哪规定的", "这条来自哪个文件"])
 def test_where_a_rule_comes_from_is_a_source_request(text):
     assert "source" == qs.facet_of(text)
+
+
+@pytest.mark.parametrize("text, facet", [
+    ("流产了生育保险给不给发津贴", "general"),                     # asks whether, not an employer refusing
+    ("单位不给发生育津贴怎么办", "rights"),
+    ("宁夏的补贴金找谁申请", "apply"),                              # where to go, not who may apply
+    ("育儿补贴谁来申请", "eligibility"),
+    ("怀孕了换工作 生育津贴还能领吗", "special_case"),
+])
+def test_facet_of_asking_forms(text, facet):
+    assert facet == qs.facet_of(text)

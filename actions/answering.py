@@ -355,7 +355,17 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, first, place)
         return reply
     if first.topic is None and first.facet == "general":
-        return None
+        # No topic named ("没收到免申即享的短信"): an entry that holds nearly all the words
+        # answers it; else the clause search does.
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE) \
+            if qs.specific_terms(text) and qs.is_a_question(text) else None
+        if match is None or is_draft(match):
+            return None
+        reply = Answer()
+        say_outside(place, reply)
+        say_entry(match, question=first, place=place, reply=reply)
+        finish(reply, qs.with_topic(first, match.topic), place)
+        return reply
     reply = Answer()
     say_outside(place, reply)
     if not answer_facet(first, place=place, reply=reply):

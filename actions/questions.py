@@ -80,6 +80,8 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
                      r"外地|异地|流动人口|外省|派遣|试用期|刚入职|新入职|没转正|入职不久|刚进公司|换工作|换单位|跳槽|临时工|灵活就业|个体|未婚|非婚|没结婚|没领证|二婚|辞职|失业|没工作|无业"),
     ("counting", r"(扣|发|领|休)到(哪个月|什么时候|几岁|哪年)|提前(填|报|扣|申报)|从哪个月|哪个月(开始|起)|双休|周末|节假日|休息日|自然日|工作日|从哪天|哪天开始|怎么算|怎么计算|如何计算|算不算|包括|包含|含不含|连续|"
                  r"分开|拆开|分段|分次|分几次|一次性(请|休)|攒着|合并"),
+    # "审完多久能发钱": after the review, when the money comes.
+    ("payment_time", r"(审|批)(核|批)?(完|好|过|通过|下来)了?.{0,6}(发钱|发|到账|打钱|打款|给钱|到卡)"),
     ("review_time", r"审核.{0,4}(多久|几天|多长|时间|时限|要多)|审批.{0,4}(多久|几天)|(多久|多长时间|几天).{0,3}审|审多久|审核期|"
                     r"审(核|批)?(完|好|下来)|"
                     r"(几月|几号|什么时候|啥时候|哪个月).{0,2}审"),
@@ -366,6 +368,11 @@ def is_follow_up(text: str) -> bool:
     if _NOT_A_QUESTION.search(flat):
         return False
     return bool(_FOLLOW_UP.search(flat)) or (len(flat) <= 12 and not topics_named(flat))
+
+
+def is_a_question(text: str) -> bool:
+    """Words that ask something ("…咋办", "…吗"), not a bare keyword search ("生育友好医院")."""
+    return bool(_ASKS.search(text))
 
 
 def asks_anew(previous: Question, text: str) -> bool:

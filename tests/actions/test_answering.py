@@ -607,3 +607,17 @@ def test_a_deadline_question_about_an_early_birth_gets_the_deadline_first(domain
     tracker = make_tracker(intent="ask_subsidy_apply", text="24年生的宝宝育儿补贴截止时间")
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)
     assert "2025年12月31日" in reply.splitlines()[0], reply
+
+
+def test_a_question_naming_no_topic_is_answered_by_an_entry_holding_its_words(domain):
+    tracker = make_tracker(intent="nlu_fallback", text="呼市孩子落户了 一直没收到免申即享的短信 咋办",
+                           entities=[entity("region", "hohhot")])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert "短信" in reply.splitlines()[0] and "没有找到" not in reply, reply
+
+
+def test_after_the_review_when_the_money_comes_is_a_payment_question():
+    from actions import questions as qs
+
+    assert "payment_time" == qs.facet_of("审完多久能发钱")
+    assert "review_time" == qs.facet_of("审核要多久")

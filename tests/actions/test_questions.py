@@ -215,6 +215,8 @@ def test_where_a_rule_comes_from_is_a_source_request(text):
     ("宁夏的补贴金找谁申请", "apply"),                              # where to go, not who may apply
     ("育儿补贴谁来申请", "eligibility"),
     ("怀孕了换工作 生育津贴还能领吗", "special_case"),
+    ("要交哪些材料", "materials"),                                 # 交哪些 is what, not where
+    ("材料交到哪", "apply"),
 ])
 def test_facet_of_asking_forms(text, facet):
     assert facet == qs.facet_of(text)

@@ -103,6 +103,8 @@ def _about_allowance(text: str, topic: Optional[str]) -> bool:
 
 
 _ASKS_WHETHER_OR_HOW_MUCH = re.compile(_ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
+# Whether, or a follow-up that changes the case ("那一岁多的呢" after "两岁半能上托班吗").
+_ASKS_WHETHER_OR_FOLLOWS = re.compile(_ASKS_WHETHER.pattern + r"|呢[?？]?$")
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
 _SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|二胎也|两孩")
 _ASKS_HOW_MUCH = re.compile(r"多少|几份|怎么(算|扣)|能扣|可以扣|都能|都可以|呢$|呢？?$")
@@ -153,7 +155,7 @@ CONDITIONS = (
               "至年满3周岁的前一个月止"),
     Condition("tuoban_age", _asks_tuoban, lambda t: any(age < 2 for age in ages_of(t)),
               templates.condition_tuoban_age, "neimenggu-measures:三/（九）",
-              "单独招收2-3岁幼儿，举办托育班"),
+              "单独招收2-3岁幼儿，举办托育班", asked=_ASKS_WHETHER_OR_FOLLOWS),
 )
 
 

@@ -41,6 +41,8 @@ class ActionAnswerDepartment(AnswerAction, Action):
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         text = tracker.latest_message.get("text") or ""
+        if self.say_complaint_office(text, place=ka.current_place(tracker), reply=reply):
+            return
         if self.say_department_entry(text, place=ka.current_place(tracker), reply=reply):
             return
         topic = topic_of(text)
@@ -61,6 +63,21 @@ class ActionAnswerDepartment(AnswerAction, Action):
         reply.say(templates.department_answer(ka.display_name(cited["jurisdiction"]), cited["heading"],
                                               units["lead"], units["other"]))
         reply.cite(clause_id)
+
+    @staticmethod
+    def say_complaint_office(text: str, *, place: Optional[str], reply: Answer) -> bool:
+        """"单位不落实产假 归哪个部门管": an employer breaking a rule is a complaint to the
+        labour inspectorate, not the lead unit of a policy task."""
+        from actions import answering, questions
+
+        if questions.facet_of(text) != "rights":
+            return False
+        question = questions.with_topic(questions.read(text + " 去哪投诉"), "employment_rights")
+        match = answering.best_qa(question, chain=answering.place_chain(place))
+        if match is None:
+            return False
+        answering.say_entry(match, question=question, place=place, reply=reply)
+        return True
 
     @staticmethod
     def say_department_entry(text: str, *, place: Optional[str], reply: Answer) -> bool:

@@ -257,6 +257,15 @@ def test_a_point_of_the_last_answer_read_as_a_wish_for_a_person_is_answered(disp
     assert "50%" in text and "无法直接转接人工" not in text, text
 
 
+def test_an_employer_breaking_a_rule_is_a_complaint_to_the_labour_office(dispatcher, domain):
+    from actions.department import ActionAnswerDepartment
+
+    tracker = make_tracker(intent="ask_department", text="中宁这边单位不落实产假 归哪个部门管",
+                           entities=[entity("region", "zhongning")])
+    _, text = run(ActionAnswerDepartment(), tracker, dispatcher, domain)
+    assert "人力资源社会保障" in text.splitlines()[0] and "托育" not in text, text
+
+
 def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
     _, text = run(ActionHandoff(), make_tracker(intent="human_handoff", slots={"last_intent": "ask_leave"}), dispatcher, domain)
     assert "12345" in text and "人力资源和社会保障部门" in text

@@ -52,6 +52,7 @@ def test_a_stated_condition_is_read(text, name):
     ("两个孩子呢", "tax_deduction", "婴幼儿照护个税能扣多少", "tax_several_children"),
     ("两个孩子呢", "childcare_subsidy", "育儿补贴一年多少钱", None),         # 每孩 is in the answer already
     ("夫妻之间怎么分", "tax_deduction", "两个孩子 婴幼儿照护个税能扣多少", None),
+    ("那一岁多的呢", "childcare_service", "包头孩子两岁半了 能上幼儿园的托班吗", "tuoban_age"),
 ])
 def test_a_follow_up_leans_on_the_condition_stated_before(text, topic, context, name):
     found = conditions.condition_stated(text, topic=topic, context=context)

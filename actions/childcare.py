@@ -56,6 +56,7 @@ class ActionFindChildcare(AnswerAction, Action):
         if region is None:
             reply.say(templates.not_covered(ka.display_name(place)))
             return
+        self.say_public_target(tracker.latest_message.get("text") or "", place=place, reply=reply)
         if region.level == "district":
             # Rows filed under the district, or under a county that is itself the jurisdiction.
             rows = store.facilities(conn=conn, district=region.id) + [
@@ -68,6 +69,19 @@ class ActionFindChildcare(AnswerAction, Action):
             return
         reply.say(templates.facilities_intro(region.name, nearest=False))
         self.list(reply, [(row, None) for row in rows[:MAX_LISTED]])
+
+    @staticmethod
+    def say_public_target(text: str, *, place: str, reply: Answer) -> None:
+        """"东胜区有公办托育园吗": what the documents set for public centres (2 per 旗县) goes
+        first; the list (if any) follows."""
+        if "公办" not in text:
+            return
+        from actions import answering, questions
+
+        question = questions.with_topic(questions.read(text), "childcare_service")
+        match = answering.best_qa(question, chain=answering.place_chain(place))
+        if match is not None and "公办" in match.answer:
+            answering.say_entry(match, question=question, place=place, reply=reply)
 
     def list(self, reply: Answer, rows) -> None:
         demo = False

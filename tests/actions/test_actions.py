@@ -266,6 +266,12 @@ def test_an_employer_breaking_a_rule_is_a_complaint_to_the_labour_office(dispatc
     assert "人力资源社会保障" in text.splitlines()[0] and "托育" not in text, text
 
 
+def test_a_question_about_public_centres_gets_the_target_first(dispatcher, domain):
+    tracker = make_tracker(intent="ask_childcare_find", text="东胜区有公办托育园吗", entities=[entity("region", "dongsheng")])
+    _, text = run(ActionFindChildcare(), tracker, dispatcher, domain)
+    assert "2所公办托育机构" in text.splitlines()[0], text
+
+
 def test_handoff_names_the_department_of_the_last_topic(dispatcher, domain):
     _, text = run(ActionHandoff(), make_tracker(intent="human_handoff", slots={"last_intent": "ask_leave"}), dispatcher, domain)
     assert "12345" in text and "人力资源和社会保障部门" in text

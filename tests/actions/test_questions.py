@@ -220,3 +220,11 @@ def test_where_a_rule_comes_from_is_a_source_request(text):
 ])
 def test_facet_of_asking_forms(text, facet):
     assert facet == qs.facet_of(text)
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("包头护理假几天 育儿假几天 休假扣不扣工资 能不能算事假", 4),   # 扣不扣 asks
+    ("自然流产休的那几天 生育保险给不给发津贴", 1),                 # 那几天 is context, not a question
+])
+def test_what_asks_and_what_is_context(text, parts):
+    assert parts == len(qs.read_message(text, intent="ask_leave"))

@@ -225,6 +225,7 @@ def test_facet_of_asking_forms(text, facet):
 @pytest.mark.parametrize("text, parts", [
     ("包头护理假几天 育儿假几天 休假扣不扣工资 能不能算事假", 4),   # 扣不扣 asks
     ("自然流产休的那几天 生育保险给不给发津贴", 1),                 # 那几天 is context, not a question
+    ("呼市二孩补贴总共多少 每年几月发 第二年还用再申请吗", 3),       # 再申请 asks about renewing
 ])
 def test_what_asks_and_what_is_context(text, parts):
     assert parts == len(qs.read_message(text, intent="ask_leave"))

@@ -103,6 +103,24 @@ def _about_allowance(text: str, topic: Optional[str]) -> bool:
 
 
 _ASKS_WHETHER_OR_HOW_MUCH = re.compile(_ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
+# Pregnant for some months: "怀孕五个月", "孕5个月", "怀孕3个多月".
+_MONTHS_PREGNANT = re.compile(r"(怀孕|孕|怀了)(\d{1,2}|[一二三四五六七八九十])个?多?月")
+
+
+def months_pregnant(text: str) -> int:
+    """The months of pregnancy the question names, or 0."""
+    found = _MONTHS_PREGNANT.search(text)
+    if not found:
+        return 0
+    number = found.group(2)
+    return int(number) if number.isdigit() else _NUMERALS.get(number, 0)
+
+
+def _asks_night_shift(text: str, topic: Optional[str]) -> bool:
+    return bool(re.search(r"夜班|加班|延长劳动时间", text))
+
+
+_ASKS_WHETHER_OR_REFUSE = re.compile(_ASKS_WHETHER.pattern + r"|拒绝|不去|合法|违法|可以吗|行吗")
 # Whether, or a follow-up that changes the case ("那一岁多的呢" after "两岁半能上托班吗").
 _ASKS_WHETHER_OR_FOLLOWS = re.compile(_ASKS_WHETHER.pattern + r"|呢[?？]?$")
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
@@ -153,6 +171,10 @@ CONDITIONS = (
     Condition("tax_third_birthday", _about_tax_deduction, lambda t: bool(_THIRD_BIRTHDAY.search(t)),
               templates.condition_tax_third_birthday, "national-infant-tax-deduction:2",
               "至年满3周岁的前一个月止"),
+    Condition("pregnancy_under_seven_months", _asks_night_shift, lambda t: 0 < months_pregnant(t) < 7,
+              templates.condition_pregnancy_under_seven_months, "female-labour-protection:第六条",
+              "女职工在孕期不能适应原劳动的，用人单位应当根据医疗机构的证明，予以减轻劳动量或者安排其他能够适应的劳动。",
+              asked=_ASKS_WHETHER_OR_REFUSE),
     Condition("tuoban_age", _asks_tuoban, lambda t: any(age < 2 for age in ages_of(t)),
               templates.condition_tuoban_age, "neimenggu-measures:三/（九）",
               "单独招收2-3岁幼儿，举办托育班", asked=_ASKS_WHETHER_OR_FOLLOWS),

@@ -514,6 +514,11 @@ def condition_hohhot_residence(quote: str) -> str:
             "具体以所在旗县区卫健委审核为准。")
 
 
+def condition_pregnancy_under_seven_months(quote: str) -> str:
+    return (f"不满7个月的，规定没有直接禁止夜班（禁止的是“对怀孕7个月以上的女职工”安排加班、夜班）；但孕期不能适应原劳动的，"
+            f"可以凭医院证明要求调整：“{quote}”有争议可向人社部门（劳动监察）投诉或拨打12333。")
+
+
 def condition_ningxia_first_child(quote: str) -> str:
     return (f"一孩没有：宁夏育儿补贴金只发给“{quote}”的家庭（据公开报道整理，以当地卫生健康部门解释为准）；"
             "一孩可以申领国家育儿补贴。")

@@ -33,6 +33,7 @@ def test_ages_of(text, expected):
     ("中宁的 老婆是宁夏户口我是甘肃户口 二孩能领育儿补贴金吗", "ningxia_hukou"),
     ("宁夏二孩补贴金 我老公是外地人能领吗", "ningxia_hukou"),
     ("中宁生头胎有补贴金吗", "ningxia_first_child"),
+    ("怀孕五个月 单位排我上夜班 我能拒绝吗", "pregnancy_under_seven_months"),
     ("宁夏补贴金一孩有没有", "ningxia_first_child"),
     ("老大六岁了老二刚满一岁 两个孩子都能领育儿补贴吗", "national_age"),
     ("孩子4岁了还能领育儿补贴吗", "national_age"),
@@ -70,6 +71,7 @@ def test_a_follow_up_leans_on_the_condition_stated_before(text, topic, context, 
     "两个孩子都还没满三岁 能领育儿补贴吗",
     "老公有生育保险 我没工作 生孩子能报销吗",    # 医疗费用 is what the spouse gets: the answer says so
     "中宁二胎补贴金多少",                        # the second child is within the fund
+    "怀孕8个月还让我加班合法吗",                  # over seven months: the rule itself answers
 ])
 def test_no_condition_is_read_where_none_decides(text):
     assert conditions.condition_stated(text) is None

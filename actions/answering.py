@@ -51,6 +51,9 @@ NATIONAL_SHARE_GAP = 0.2
 SAME_FACET_SIMILARITY = 0.25
 # An amount question goes to another point's entry only with this share.
 STRICT_COVERAGE = 0.75
+# Topics whose answers are points of a document, not rows per place: a place follow-up
+# ("那中宁呢") asks the same point there.
+POINT_TOPICS = {"housing", "childcare_service", "education", "health_service", "employment_rights", "family_support"}
 # Topics whose fact tables hold no amounts (托育 has centres, not prices): an entry on the
 # amount answers it.
 NO_AMOUNT_ROWS = {"childcare_service"}
@@ -573,6 +576,15 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
     if question.follow_up and question.facet == "rights" and _WHAT_TO_DO.search(question.text):
         # "单位不给怎么办" after a rule: where to complain, whatever the rule was about.
         question = replace(question, topic="employment_rights", context="", text=question.text + " 去哪投诉")
+    if question.follow_up and question.context and question.topic in POINT_TOPICS \
+            and not names_content(qs.without_places(question.text)) and place:
+        # "那中宁呢" after "包头公租房多孩家庭有照顾吗": the same point at the new place, not
+        # every row of the topic there.
+        asked_before = replace(question, text=qs.without_places(question.context), follow_up=False, context="")
+        match = best_qa(asked_before, chain=place_chain(place), least=STRICT_COVERAGE)
+        if match is not None and not is_draft(match):
+            say_entry(match, question=asked_before, place=place, reply=reply)
+            return
     if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
         match = follow_up_entry(question, chain=place_chain(place))

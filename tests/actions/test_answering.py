@@ -621,3 +621,10 @@ def test_after_the_review_when_the_money_comes_is_a_payment_question():
 
     assert "payment_time" == qs.facet_of("审完多久能发钱")
     assert "review_time" == qs.facet_of("审核要多久")
+
+
+def test_a_place_follow_up_asks_the_same_point_there(domain):
+    tracker = make_tracker(intent="follow_up", text="那中宁呢", entities=[entity("region", "zhongning")],
+                           slots={"last_question": "housing|general|||包头公租房多孩家庭有照顾吗", "region": "baotou"})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    assert "公租房" in reply.splitlines()[0] and "中宁" in reply.splitlines()[0], reply

@@ -362,7 +362,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         # answers it; else the clause search does.
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE) \
             if qs.specific_terms(text) and qs.is_a_question(text) else None
-        if match is None or is_draft(match):
+        if match is None or is_draft(match) or not holds_rare_term(first.text, match.entry_id) \
+                or not answer_names_what_is_asked(text, match):
             return None
         reply = Answer()
         say_outside(place, reply)
@@ -541,6 +542,20 @@ def has_date(tracker: Tracker, text: str) -> bool:
     """A date (or the words that bring one) in this message: dates counted from it are asked."""
     return bool(_DATE_WORDS.search(text)) or any(
         e.get("entity") == "date" for e in tracker.latest_message.get("entities") or [])
+
+
+# "暖心行动是干啥的": what a named measure is.
+_WHAT_IS = re.compile(r"是(干)?(啥|什么|干嘛)(的|意思)?[吗呢?？]*$|什么意思|是指什么")
+
+
+def answer_names_what_is_asked(text: str, match: qa.QAMatch) -> bool:
+    """"X是干啥的" is answered only by an entry whose answer names X (an entry on one of
+    暖心行动's measures does not say what 暖心行动 is)."""
+    asked = _WHAT_IS.search(text)
+    if asked is None:
+        return True
+    subject = qs.specific_terms(qs.without_places(text[:asked.start()]))
+    return not subject or any(term in match.answer for term in subject)
 
 
 def say_silent(reply: Answer, topic: Optional[str]) -> None:

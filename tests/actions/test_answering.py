@@ -628,3 +628,9 @@ def test_a_place_follow_up_asks_the_same_point_there(domain):
                            slots={"last_question": "housing|general|||包头公租房多孩家庭有照顾吗", "region": "baotou"})
     _, reply = run(ActionFollowUp(), tracker, domain)
     assert "公租房" in reply.splitlines()[0] and "中宁" in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("text, named", [("暖心行动是干啥的", "暖心行动"), ("生完孩子想再就业 春风行动是啥", "春风行动")])
+def test_what_a_named_measure_is_is_answered_by_the_clause_naming_it(text, named, domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
+    assert named in reply.splitlines()[0], reply

@@ -434,6 +434,8 @@ def add_stated_conditions(text: str, *, reply: Answer) -> None:
 
     if say_if_other_deduction(text, reply=reply):
         return
+    if drop_early_birth_rule(text, reply=reply):
+        return
     remembered = last_question_of(reply)
     if birth_dates.lead_if_born_too_early(text, reply=reply, context=remembered.text if remembered else ""):
         return
@@ -466,6 +468,24 @@ def say_if_other_deduction(text: str, *, reply: Answer) -> bool:
 
 # Whether 生育津贴 is taxed: no clause here says.
 _ALLOWANCE_TAXED = re.compile(r"(生育津贴|产假工资).{0,10}(交|扣|缴|纳)(个税|税|个人所得税)|(个税|个人所得税).{0,6}(生育津贴)")
+
+
+def drop_early_birth_rule(text: str, *, reply: Answer) -> bool:
+    """A child born in 2025 or later is not under the rule for births before 2025 (its
+    2025-12-31 first-claim deadline): that rule is dropped and the first-claim rule for every
+    birth (出生当年或次年) said first. True when something was dropped."""
+    from actions import birth_dates
+
+    birth = birth_dates.birth_date_of(text)
+    early = [line for line in reply.lines if "首次申请应当在2025年12月31日前提出" in line
+             or "2025年12月31日这个期限已经过了" in line]
+    if birth is None or birth[0] < 2025 or not early:
+        return False
+    reply.lines = [line for line in reply.lines if line not in early]
+    sentence = next(s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "出生当年或次年" in s)
+    reply.lines.insert(0, templates.first_claim_rule(sentence))
+    reply.cite(EARLY_BIRTH_CLAUSE)
+    return True
 
 
 def remind_early_birth_deadline(text: str, reply: Answer) -> None:

@@ -560,6 +560,10 @@ def condition_tuoban_age(quote: str) -> str:
     return f"幼儿园托班一般收2-3岁的幼儿：“{quote}”；不满2岁的可以看当地托育机构，具体请咨询幼儿园或卫健部门。"
 
 
+def first_claim_rule(sentence: str) -> str:
+    return f"2025年及以后出生的孩子，首次申请在出生当年或次年提出：“{sentence}”"
+
+
 def early_birth_deadline(sentence: str) -> str:
     return f"2025年以前出生的孩子要注意期限：“{sentence}”"
 

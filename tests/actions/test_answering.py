@@ -634,3 +634,9 @@ def test_a_place_follow_up_asks_the_same_point_there(domain):
 def test_what_a_named_measure_is_is_answered_by_the_clause_naming_it(text, named, domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
     assert named in reply.splitlines()[0], reply
+
+
+def test_a_child_born_in_2025_is_not_told_the_deadline_for_earlier_births(domain):
+    tracker = make_tracker(intent="nlu_fallback", text="孩子2025年12月出生 什么时候申请")
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert "出生当年或次年" in reply.splitlines()[0] and "2025年1月1日以前出生" not in reply, reply

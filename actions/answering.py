@@ -265,9 +265,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, first, place)
         return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source" \
-            and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount") \
-            and not (first.who == "father" and first.topic in ("maternity_insurance", "maternity_allowance")):
-        # (A father's 生育保险 is a point of its own: what it gives a man, not the rows.)
+            and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount"):
         # A general question: the action's fact tables answer it, when the action is the
         # topic's own (an NLU fallback's clause search or another topic's action is not).
         return facts_of_words(first, place=place, intent=intent)

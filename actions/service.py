@@ -50,8 +50,14 @@ def asks_a_point(text: str, tracker: Tracker) -> bool:
     if topic == "contacts" and not named_place:
         return False   # "有电话吗我想问人": a person, not a place's list of numbers
     # "我跟老公一人一半可以吗" after the tax deduction: a point of the last answer.
-    leans_on_answer = bool(tracker.get_slot("last_question")) and qs.facet_of(text) in _POINTS_OF_AN_ANSWER
-    return bool(topic or named_place or qs.facet_of(text) == "rights" or leans_on_answer)
+    return bool(topic or named_place or qs.facet_of(text) == "rights" or leans_on_last_answer(text, tracker))
+
+
+def leans_on_last_answer(text: str, tracker: Tracker) -> bool:
+    """A short turn asking a point of the last answer ("要交什么材料", "多久到账")."""
+    from actions import questions as qs
+
+    return bool(tracker.get_slot("last_question")) and qs.facet_of(text) in _POINTS_OF_AN_ANSWER
 
 
 class ActionCapabilities(AnswerAction, Action):
@@ -65,8 +71,7 @@ class ActionCapabilities(AnswerAction, Action):
         from actions import questions as qs
 
         text = tracker.latest_message.get("text") or ""
-        leans_on_answer = bool(tracker.get_slot("last_question")) and qs.facet_of(text) in _POINTS_OF_AN_ANSWER
-        if leans_on_answer or qs.topic_of_words(text):
+        if leans_on_last_answer(text, tracker) or qs.topic_of_words(text):
             return super().respond(dispatcher, tracker, intent)
         dispatcher.utter_message(response="utter_bot_capabilities")
         return []

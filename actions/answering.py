@@ -425,12 +425,16 @@ EARLY_BIRTH_CLAUSE = "subsidy-management-rules:第十二条"
 _STILL_POSSIBLE = re.compile(r"还能|还可以|现在|来得及|补(申|领|报|办)|过期|晚了")
 
 
-def add_stated_conditions(text: str, *, reply: Answer) -> None:
+def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = None) -> None:
     """What a birth date or another condition named in the question decides: outside a
-    scheme's dates or conditions (said first), or a first-claim deadline of its own."""
-    from actions import birth_dates, conditions
+    scheme's dates or conditions (said first), a first-claim deadline of its own, or a
+    total the question asks for (双胞胎的产假一共多少天)."""
+    from actions import birth_dates, conditions, totals
 
     if say_if_other_deduction(text, reply=reply):
+        return
+    if totals.lead_with_leave_total(text, place=place, reply=reply) \
+            or totals.lead_with_deduction_total(text, reply=reply):
         return
     if drop_early_birth_rule(text, reply=reply):
         return

@@ -104,7 +104,8 @@ class AnswerAction:
                 return [SlotSet("pending_intent", intent)]
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
-                answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed)
+                answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed,
+                                                place=ka.current_place(tracker))
                 answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=routed)
                 events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
                 return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
@@ -119,7 +120,8 @@ class AnswerAction:
             self.answer(tracker, intent, reply)
             if not any(e.get("name") == "last_question" for e in reply.events):
                 reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
-            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply)
+            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply,
+                                            place=ka.current_place(tracker))
             answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=reply)
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]

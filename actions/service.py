@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
+from actions import questions as qs
 from actions import templates
 from actions.base import HANDLERS, STAFF_CHANNELS, Answer, AnswerAction, ask_which_place
 
@@ -142,7 +143,11 @@ class ActionResume(Action):
             if ask_which_place(dispatcher, ka.place_of_turn(tracker)):
                 waiting = implied_question(tracker) or answering.intent_of_turn(tracker)
                 return [SlotSet("pending_intent", waiting)] if waiting else []
-            routed = answering.answer_turn(tracker, "inform")
+            text = tracker.latest_message.get("text") or ""
+            # "我是包头的" before any question: the place is noted, not searched for.
+            only_a_place = answering.last_question(tracker) is None and not qs.topic_of(text) \
+                and not qs.specific_terms(qs.without_places(text))
+            routed = None if only_a_place else answering.answer_turn(tracker, "inform")
             if routed is not None:
                 return routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
         pending = pending or implied_question(tracker)

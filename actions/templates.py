@@ -540,6 +540,38 @@ def condition_allowance_spouse_without_job(quote: str) -> str:
             "具体报销请咨询参保地医保经办机构。")
 
 
+_BIRTH_CASES = {2: "双胞胎", 3: "三胞胎", 4: "四胞胎"}
+_COUNT_WORDS = {2: "两", 3: "三"}
+
+
+def leave_total(place: str, *, babies: int, difficult: bool, total: float, working: str) -> str:
+    """包头市生双胞胎，产假一共173天：158天＋15天＝173天（当地的产假，加上国家规定的每多生育一个婴儿增加的产假）。"""
+    case = "又".join(([f"生{_BIRTH_CASES[babies]}"] if babies > 1 else []) + (["难产"] if difficult else []))
+    why = "和".join((["每多生育一个婴儿增加的产假"] if babies > 1 else []) + (["难产增加的产假"] if difficult else []))
+    return f"{place}{case}，产假一共{total:g}天：{working}（当地的产假，加上国家规定的{why}）。"
+
+
+def leave_caesarean(place: str, *, days: int, working: str) -> str:
+    """包头市产假158天；剖宫产是否算难产规定没有写明 … 认定为难产的：158天＋15天＝173天。"""
+    return (f"{place}产假{days}天，顺产、剖宫产都一样；剖宫产是否算难产、能否增加产假，规定没有写明，"
+            f"以医院诊断证明和单位认定为准，认定为难产的：{working}。")
+
+
+def leave_total_other_order(child_order: int, working: str, *, days: int, caesarean: bool = False) -> str:
+    whose = CHILD_ORDER_WORDS.get(child_order, "这一孩")
+    if caesarean:
+        return f"生育{whose}的产假{days}天，认定为难产的：{working}。"
+    return f"如果这是{whose}：{working}。"
+
+
+def deduction_total(*, children: int, half: bool, working: str) -> str:
+    """两个孩子每月一共可扣4000元：2000元×2＝4000元。"""
+    whose = f"{_COUNT_WORDS.get(children, children)}个孩子" if children > 1 else ""
+    if half:
+        return f"{whose}夫妻各扣一半的话，每人每月扣{working.split('＝')[-1]}：{working}（双方各按扣除标准的一半扣除）。"
+    return f"{whose}每月一共可扣{working.split('＝')[-1]}：{working}（按每个婴幼儿分别扣除）。"
+
+
 def condition_per_child(quote: str) -> str:
     return f"按每个孩子分别扣除，几个孩子就扣几份：“{quote}”。"
 

@@ -11,7 +11,8 @@ parts, each either a verbatim quote of a clause or a connective phrase:
 The build refuses an entry (file, line and entry id in the message) when a clause does
 not exist, a quote is not in its clause's text (whitespace ignored), a figure of the
 answer (digits, or a Chinese numeral with a unit such as 十五天) is in none of the cited
-clauses, or the topic, facet or jurisdiction is unknown. Service hotlines (12333 …) are
+clauses (a total shown with its working, 158天＋15天＝173天, stands on its parts: see
+knowledge.arithmetic), or the topic, facet or jurisdiction is unknown. Service hotlines (12333 …) are
 the only numbers allowed without a clause, as in tests/actions/test_figures.py.
 
 Matching ranks entries for a citizen's question by BM25 over the bigrams of their
@@ -33,7 +34,7 @@ import sqlite_utils
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from knowledge import regions, search, store
+from knowledge import arithmetic, regions, search, store
 from knowledge.parsers import SourceError
 
 TOPICS = frozenset({
@@ -227,7 +228,9 @@ def entry_problems(*, entry: Entry, clause_text: dict[str, str], region_ids: set
     if not any(p.kind == "quote" for p in entry.parts):
         problems.append("the answer quotes no clause")
     cited = squash(" ".join(clause_text[c] for c in entry.clauses))
-    stray = sorted(f for f in figures(entry.answer) - set(SERVICE_NUMBERS) if f not in cited)
+    # A total shown with its working ("158天＋15天＝173天") stands on its parts, checked as figures.
+    worked = arithmetic.worked_results(entry.answer)
+    stray = sorted(f for f in figures(entry.answer) - set(SERVICE_NUMBERS) - worked if f not in cited)
     if stray:
         problems.append(f"figure(s) {stray} appear in no cited clause")
     if len(entry.answer) > MAX_ANSWER_CHARS:

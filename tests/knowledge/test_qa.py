@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import build, qa, store
+from knowledge import arithmetic, build, qa, store
 from knowledge.parsers import SourceError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +67,16 @@ def test_a_figure_from_another_cited_clause_is_accepted():
         entry=entry(answer=[{"quote": "其中产前可以休假15天"}, {"say": "另见158天。"}], clauses=[CLAUSE, "other:1"]),
         clause_text=text, region_ids=REGIONS)
     assert [] == found
+
+
+@pytest.mark.parametrize("say, refused", [
+    ("共98天＋15天＝113天。", []),                       # right, and its parts are the clause's
+    ("共98天＋15天＝114天。", ["114"]),                   # a mistyped total is still refused
+    ("共98天＋30天＝128天。", ["30"]),                    # a part of its own needs a clause
+])
+def test_a_total_stands_only_on_a_right_working_of_cited_figures(say, refused):
+    found = problems(answer=[{"quote": "其中产前可以休假15天"}, {"say": say}])
+    assert ([f"figure(s) {sorted(refused)} appear in no cited clause"] if refused else []) == found
 
 
 def test_a_hotline_needs_no_clause():
@@ -186,7 +196,8 @@ def test_every_figure_in_every_answer_is_in_a_cited_clause(conn):
     for row in stored_entries(conn):
         cited = build.squash(" ".join(
             store.clause(conn=conn, clause_id=c)["text"] for c in store.qa_clause_ids(conn=conn, entry_id=row["id"])))
-        found = (digit_figures(row["answer"]) | qa.figures(row["answer"])) - set(qa.SERVICE_NUMBERS)
+        found = (digit_figures(row["answer"]) | qa.figures(row["answer"])) - set(qa.SERVICE_NUMBERS) \
+            - arithmetic.worked_results(row["answer"])
         missing = {f for f in found if f not in cited}
         if missing:
             offenders[row["id"]] = missing

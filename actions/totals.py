@@ -1,0 +1,124 @@
+"""Totals the citizen asks for, worked out from the rules' own figures with the working
+shown: "包头生双胞胎产假一共多少天" (158天＋15天＝173天), "两个孩子照护扣除一个月扣多少"
+(2000元×2＝4000元), "夫妻各扣一半每人多少" (2000元×50%＝1000元).
+
+A total is said first, then the answer the rule gave. Only what the words state plainly
+is counted (双胞胎 is two babies, 难产 adds its days; 剖宫产 alone is not 难产); when the
+place's days or the number of children are unsure, nothing is added.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from actions import knowledge_access as ka
+from actions import questions as qs
+from actions import templates
+from actions.base import Answer
+from actions.conditions import ages_of
+from knowledge import arithmetic
+
+# Babies of one birth the words name.
+_BABIES = (("四胞胎", 4), ("三胞胎", 3), ("双胞胎", 2), ("龙凤胎", 2), ("双胎", 2), ("双胞", 2))
+_DIFFICULT = re.compile(r"(?<!不是)(?<!没有)(?<!没)(?<!非)难产")
+_ASKS_TOTAL = re.compile(r"一共|总共|加起来|合计|加在一起|总计|共(能|可以|有)?休|多少天|几天|多久|多长|休多少")
+_ASKS_SAME = re.compile(r"一样|相同|区别|不同|差别|多几天|多休|加不加|能加|会加")
+_MATERNITY = re.compile(r"产假")
+_OTHER_LEAVE = re.compile(r"护理假|陪产假|育儿假|婚假|流产")
+
+
+def babies_of(text: str) -> int:
+    """How many babies one birth the words name has (双胞胎 → 2), or 1."""
+    return next((count for word, count in _BABIES if word in text), 1)
+
+
+def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer) -> bool:
+    """"包头生双胞胎产假一共多少天": the place's 产假 plus the national additions, worked out."""
+    from actions import leave   # leave builds on answering, which calls this
+
+    text = qs.canonical(text)
+    babies, difficult = babies_of(text), bool(_DIFFICULT.search(text))
+    caesarean = "剖宫" in text and not difficult and babies == 1
+    if not place or (babies == 1 and not difficult and not caesarean) or not _MATERNITY.search(text) \
+            or _OTHER_LEAVE.search(text) or not (_ASKS_TOTAL.search(text) or caesarean and _ASKS_SAME.search(text)) \
+            or len(qs.read_message(text)) > 1:
+        return False
+    region = ka.region_of(place)
+    resolution = leave.leave_resolution(place, "产假", None) if region else None
+    if resolution is None or not resolution.covered or not resolution.rules:
+        return False
+    extras = {r["leave_type"]: r for extra in leave.NATIONAL_EXTRAS for r in leave.leave_resolution(place, extra, None).rules}
+    if "多胞胎假" not in extras or "难产假" not in extras:
+        return False
+    order = qs.child_order_of(text)
+    by_order = {rule["child_order"]: rule for rule in resolution.rules}
+    base = by_order.get(order) or by_order.get(None) or by_order.get(1)
+    if base is None:
+        return False
+    added = [(extras["多胞胎假"]["days"], babies - 1)] if babies > 1 else []
+    added += [(extras["难产假"]["days"], 1)] if difficult or caesarean else []
+    total, working = arithmetic.sum_shown(terms=[(base["days"], 1)] + added, unit="天")
+    if caesarean:   # whether it counts as 难产 is not written: both figures, and who decides
+        lines = [templates.leave_caesarean(region.name, days=base["days"], working=working)]
+    else:
+        lines = [templates.leave_total(region.name, babies=babies, difficult=difficult, total=total, working=working)]
+    # 内蒙古's third child has longer 产假: its total too, when the order is not said.
+    others = [rule for key, rule in sorted(by_order.items(), key=lambda kv: kv[0] or 0)
+              if order is None and key and rule["days"] != base["days"]]
+    for rule in others:
+        _, other_working = arithmetic.sum_shown(terms=[(rule["days"], 1)] + added, unit="天")
+        lines.append(templates.leave_total_other_order(rule["child_order"], other_working, days=rule["days"],
+                                                       caesarean=caesarean))
+    reply.lines[:0] = lines
+    for clause_id in [extras["难产假"]["clause_id"], *[r["clause_id"] for r in others], base["clause_id"]]:
+        if clause_id in reply.clause_ids:
+            reply.clause_ids.remove(clause_id)
+        reply.clause_ids.insert(0, clause_id)
+    reply.factual = True
+    return True
+
+
+# Children under three the words count: "两个孩子都还没满三岁", "双胞胎", "仨娃".
+_CHILDREN = re.compile(r"(两|俩|二|三|仨)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎")
+_COUNTS = {"两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3}
+_HALF_EACH = re.compile(r"各(扣|按|自)?(一半|50%|百分之五十)|平分|对半|一人一半|均摊|分摊|各扣多少|每人(每月)?(扣)?多少|一人(扣)?多少")
+_ASKS_AMOUNT = re.compile(r"多少|几千|能扣|可以扣|扣几")
+_ABOUT_CARE_DEDUCTION = re.compile(r"照护|婴幼儿.{0,4}扣|个税|个人所得税|专项附加")
+_OTHER_DEDUCTION = re.compile(r"子女教育|赡养|房贷|房租|继续教育|大病")
+
+
+def children_of(text: str) -> int:
+    """How many children the words count (双胞胎 → 2, "三个孩子" → 3), or 1."""
+    found = _CHILDREN.search(text)
+    if found is None:
+        return 1
+    if found.group(1):
+        return _COUNTS[found.group(1)]
+    return 3 if "三胞胎" in found.group(0) else 2
+
+
+def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
+    """"两个孩子一个月能扣多少", "各扣一半每人扣多少": the monthly 2000元 worked out."""
+    from actions import money
+
+    text = qs.canonical(text)
+    if not _ABOUT_CARE_DEDUCTION.search(text) or _OTHER_DEDUCTION.search(text) or not _ASKS_AMOUNT.search(text) \
+            or len(qs.read_message(text)) > 1:
+        return False
+    children, half = children_of(text), bool(_HALF_EACH.search(text))
+    if (children == 1 and not half) or any(age >= 3 for age in ages_of(text)):
+        return False   # "老大五岁老二一岁": only the younger one counts; the rule says so
+    rows = [row for row in money.national_subsidy_rows("个税扣除") if row["value"]]
+    if not rows:
+        return False
+    row = rows[0]
+    factors = ([str(children)] if children > 1 else []) + (["50%"] if half else [])
+    total, working = arithmetic.product_shown(value=row["value"], factors=factors, unit="元")
+    reply.lines.insert(0, templates.deduction_total(children=children, half=half, working=working))
+    cited = [row["clause_id"]] + (["national-infant-tax-deduction:3"] if half else [])
+    for clause_id in reversed(cited):
+        if clause_id in reply.clause_ids:
+            reply.clause_ids.remove(clause_id)
+        reply.clause_ids.insert(0, clause_id)
+    reply.factual = True
+    return True

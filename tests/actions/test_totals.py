@@ -1,0 +1,79 @@
+"""Totals worked out with their working shown (actions/totals.py), on the real store:
+the total first, its parts the rules' own figures, nothing added when the words are unsure."""
+from __future__ import annotations
+
+import pytest
+
+from actions.leave import ActionAnswerLeave
+from actions.money import ActionAnswerBenefit
+from actions.policy_search import ActionSearchPolicy
+from actions.service import ActionResume
+from knowledge import arithmetic
+from tests.actions.test_answering import run, slot
+from tests.conftest import entity, make_tracker
+
+
+@pytest.mark.parametrize("place, text, first", [
+    ("baotou", "包头生双胞胎 产假加起来一共多少天", "包头市生双胞胎，产假一共173天：158天＋15天＝173天"),
+    ("hohhot", "三胞胎又难产 产假一共能休多久", "呼和浩特市生三胞胎又难产，产假一共203天：158天＋15天×2＋15天＝203天"),
+    ("zhongning", "生了龙凤胎 产假一共能休多少天", "中宁县生双胞胎，产假一共173天：158天＋15天＝173天"),
+    ("tonghua", "双胞胎产假总共多少天", "通化市生双胞胎，产假一共195天：180天＋15天＝195天"),
+    ("baotou", "三胎生了双胞胎 产假一共多少天", "包头市生双胞胎，产假一共203天：188天＋15天＝203天"),
+])
+def test_a_leave_total_is_said_first_with_its_working(place, text, first, domain):
+    tracker = make_tracker(intent="ask_leave", text=text, entities=[entity("region", place)])
+    events, reply = run(ActionAnswerLeave(), tracker, domain)
+    assert reply.startswith(first), reply
+    assert "female-labour-protection:第七条" in slot(events, "cited_clauses")
+    assert arithmetic.worked_results(reply.splitlines()[0])
+
+
+def test_without_the_order_the_third_childs_total_follows(domain):
+    tracker = make_tracker(intent="ask_leave", text="双胞胎产假一共几天", entities=[entity("region", "baotou")])
+    _, reply = run(ActionAnswerLeave(), tracker, domain)
+    assert "如果这是第三个孩子：188天＋15天＝203天。" == reply.splitlines()[1], reply
+
+
+@pytest.mark.parametrize("place, text", [
+    ("baotou", "剖腹产产假一共多少天"),          # 剖宫产 alone is not 难产
+    ("baotou", "双胞胎护理假一共几天"),          # not 产假
+    (None, "双胞胎产假一共多少天"),              # the place decides the days
+    ("北京", "双胞胎产假一共多少天"),            # not covered: no local days to add to
+    ("baotou", "不是难产 产假一共多少天"),
+])
+def test_no_total_when_the_words_or_the_place_leave_it_open(place, text, domain):
+    ents = [entity("region", place)] if place else []
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
+    assert "产假一共" not in reply, reply
+
+
+@pytest.mark.parametrize("text, first", [
+    ("婴幼儿照护扣除夫妻各扣一半的话 每人每月扣多少", "夫妻各扣一半的话，每人每月扣1000元：2000元×50%＝1000元"),
+    ("家里两个孩子都还没满三岁 照护扣除一个月能扣多少", "两个孩子每月一共可扣4000元：2000元×2＝4000元"),
+    ("双胞胎个税照护扣除 我和老公平分 每人扣多少", "两个孩子夫妻各扣一半的话，每人每月扣2000元：2000元×2×50%＝2000元"),
+])
+def test_a_deduction_total_is_said_first_with_its_working(text, first, domain):
+    events, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
+    assert reply.startswith(first), reply
+    assert "national-infant-tax-deduction:1" in slot(events, "cited_clauses")
+
+
+@pytest.mark.parametrize("text", ["老大五岁老二一岁 个税照护扣除能扣多少", "婴幼儿照护扣除每月多少", "双胞胎子女教育扣除能扣多少"])
+def test_no_deduction_total_when_the_count_is_unsure(text, domain):
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
+    assert "一共可扣" not in reply and "每人每月扣" not in reply, reply
+
+
+def test_a_place_alone_before_any_question_is_noted(domain):
+    tracker = make_tracker(intent="inform", text="我是包头的", entities=[entity("region", "baotou")])
+    events, reply = run(ActionResume(), tracker, domain)
+    assert "已记下您在包头市" in reply and "没有找到" not in reply, reply
+    assert "baotou" == slot(events, "region")
+
+
+def test_a_caesarean_gets_the_days_and_the_difficult_birth_total_as_a_possibility(domain):
+    tracker = make_tracker(intent="ask_leave", text="剖腹产和顺产的产假天数一样吗", entities=[entity("region", "baotou")])
+    _, reply = run(ActionAnswerLeave(), tracker, domain)
+    first = reply.splitlines()[0]
+    assert first.startswith("包头市产假158天，顺产、剖宫产都一样") and "没有写明" in first, reply
+    assert first.endswith("认定为难产的：158天＋15天＝173天。"), reply

@@ -200,6 +200,9 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
     if previous is not None and qs.is_follow_up(text) and len(question_parts) == 1 \
             and not qs.asks_anew(previous, text):
         question = qs.follow(previous, text)
+        if question.topic is None and first.topic:
+            # The last question had no topic (a clause search): the intent's topic for this one.
+            question = qs.with_topic(question, first.topic)
         reply = Answer()
         say_outside(place, reply)
         answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
@@ -434,6 +437,7 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     if say_if_other_deduction(text, reply=reply):
         return
     if totals.lead_with_leave_total(text, place=place, reply=reply) \
+            or totals.lead_with_leave_difference(text, place=place, reply=reply) \
             or totals.lead_with_deduction_total(text, reply=reply):
         return
     if drop_early_birth_rule(text, reply=reply):

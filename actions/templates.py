@@ -557,6 +557,18 @@ def leave_caesarean(place: str, *, days: int, working: str) -> str:
             f"以医院诊断证明和单位认定为准，认定为难产的：{working}。")
 
 
+def child_orders(orders: Iterable[int | None]) -> str | None:
+    """[1, 2] → 第一个、第二个孩子."""
+    words = [CHILD_ORDER_WORDS[o].replace("孩子", "") for o in orders if o in CHILD_ORDER_WORDS]
+    return "、".join(words) + "孩子" if words else None
+
+
+def leave_more_than_national(place: str, *, whose: str | None, days: int, national_days: int, working: str) -> str:
+    """包头市生育第三个孩子产假188天，比国家规定的98天多90天：188天－98天＝90天。"""
+    case = f"生育{whose}" if whose else ""
+    return f"{place}{case}产假{days}天，比国家规定的{national_days}天多{working.split('＝')[-1]}：{working}。"
+
+
 def leave_total_other_order(child_order: int, working: str, *, days: int, caesarean: bool = False) -> str:
     whose = CHILD_ORDER_WORDS.get(child_order, "这一孩")
     if caesarean:

@@ -78,6 +78,46 @@ def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer) -> 
     return True
 
 
+# "比国家规定多几天", "比国家的多出多少天", "延长了几天".
+_ASKS_MORE_THAN_NATIONAL = re.compile(r"比国家.{0,6}(多|长)(了|出)?(几|多少)天?|多出(几|多少)天|延长了(几|多少)天")
+
+
+def lead_with_leave_difference(text: str, *, place: Optional[str], reply: Answer) -> bool:
+    """"包头三孩产假比国家规定多几天": the place's 产假 less the national 98天, worked out."""
+    from actions import leave
+
+    text = qs.canonical(text)
+    if not place or not _MATERNITY.search(text) or _OTHER_LEAVE.search(text) \
+            or not _ASKS_MORE_THAN_NATIONAL.search(text):
+        return False
+    region = ka.region_of(place)
+    resolution = leave.leave_resolution(place, "产假", None) if region else None
+    national = leave.national_maternity_rule()
+    if resolution is None or not resolution.covered or not resolution.rules or national is None:
+        return False
+    order = qs.child_order_of(text)
+    rules = [r for r in resolution.rules if order is None or r["child_order"] in (order, None)]
+    by_days, orders = {}, {}
+    for rule in sorted(rules, key=lambda r: r["child_order"] or 0):
+        by_days.setdefault(rule["days"], rule)
+        orders.setdefault(rule["days"], []).append(rule["child_order"])
+    if not by_days:
+        return False
+    lines = []
+    for days, rule in by_days.items():
+        _, working = arithmetic.difference_shown(larger=days, smaller=national["days"], unit="天")
+        whose = templates.child_orders(orders[days]) if len(by_days) > 1 or order else None
+        lines.append(templates.leave_more_than_national(region.name, whose=whose, days=days,
+                                                        national_days=national["days"], working=working))
+    reply.lines[:0] = lines
+    for clause_id in [national["clause_id"], *[r["clause_id"] for r in by_days.values()]]:
+        if clause_id in reply.clause_ids:
+            reply.clause_ids.remove(clause_id)
+        reply.clause_ids.insert(0, clause_id)
+    reply.factual = True
+    return True
+
+
 # Children under three the words count: "两个孩子都还没满三岁", "双胞胎", "仨娃".
 _CHILDREN = re.compile(r"(两|俩|二|三|仨)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎")
 _COUNTS = {"两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3}

@@ -13,8 +13,8 @@ import unicodedata
 
 _UNIT = r"[天元]?"
 _TERM = r"\d+(?:\.\d+)?%?" + _UNIT
-# "158天+15天×2=188天" after NFKC (＋ and ＝ become + and =; × stays ×).
-_WORKING = re.compile(rf"((?:{_TERM}[+×])+{_TERM})=(\d+(?:\.\d+)?)")
+# "158天+15天×2=188天" after NFKC (＋ － ＝ become + - =; × stays ×).
+_WORKING = re.compile(rf"((?:{_TERM}[+×-])+{_TERM})=(\d+(?:\.\d+)?)")
 
 
 def _number(term: str) -> float:
@@ -23,13 +23,16 @@ def _number(term: str) -> float:
 
 
 def value_of(expression: str) -> float:
-    """The value of "a+b×c" (× before +), terms as written in a working."""
-    total = 0.0
-    for summand in expression.split("+"):
+    """The value of "a+b×c-d" (× before + and -), terms as written in a working."""
+    total, sign = 0.0, 1.0
+    for piece in re.split(r"([+-])", expression):
+        if piece in "+-":
+            sign = -1.0 if piece == "-" else 1.0
+            continue
         product = 1.0
-        for factor in summand.split("×"):
+        for factor in piece.split("×"):
             product *= _number(factor)
-        total += product
+        total += sign * product
     return total
 
 
@@ -59,3 +62,8 @@ def product_shown(*, value: float, factors: list[str], unit: str) -> tuple[float
     for factor in factors:
         result *= _number(factor)
     return result, f"{figure(value)}{unit}" + "".join(f"×{f}" for f in factors) + f"＝{figure(result)}{unit}"
+
+
+def difference_shown(*, larger: float, smaller: float, unit: str) -> tuple[float, str]:
+    """(difference, "188天－98天＝90天")."""
+    return larger - smaller, f"{figure(larger)}{unit}－{figure(smaller)}{unit}＝{figure(larger - smaller)}{unit}"

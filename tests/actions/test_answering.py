@@ -640,3 +640,18 @@ def test_a_child_born_in_2025_is_not_told_the_deadline_for_earlier_births(domain
     tracker = make_tracker(intent="nlu_fallback", text="孩子2025年12月出生 什么时候申请")
     _, reply = run(ActionSearchPolicy(), tracker, domain)
     assert "出生当年或次年" in reply.splitlines()[0] and "2025年1月1日以前出生" not in reply, reply
+
+
+def test_a_follow_up_after_a_question_without_topic_takes_the_intents_topic(domain):
+    # "在哪申请" went to the clause search (no topic); "钱能打到我卡上吗" is the subsidy's account.
+    tracker = make_tracker(intent="ask_subsidy_apply", text="钱能打到我卡上吗",
+                           slots={"last_question": "|apply|||孩子户口还在他爸那边 在哪申请"})
+    _, text = run(ActionAnswerSubsidy(), tracker, domain)
+    assert "银行卡" in text.splitlines()[0] and "没有具体规定" not in text, text
+
+
+def test_miscarriage_costs_name_what_the_insurance_pays_and_who_decides(domain):
+    tracker = make_tracker(intent="ask_policy_general", text="怀孕两个多月自然流产了 医药费能走生育保险吗")
+    _, text = run(ActionSearchPolicy(), tracker, domain)
+    first = text.splitlines()[0]
+    assert "生育的医疗费用" in first and "医保经办机构" in first and "15天" in first, text

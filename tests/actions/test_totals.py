@@ -77,3 +77,16 @@ def test_a_caesarean_gets_the_days_and_the_difficult_birth_total_as_a_possibilit
     first = reply.splitlines()[0]
     assert first.startswith("包头市产假158天，顺产、剖宫产都一样") and "没有写明" in first, reply
     assert first.endswith("认定为难产的：158天＋15天＝173天。"), reply
+
+
+@pytest.mark.parametrize("place, text, lines", [
+    ("baotou", "包头三孩产假多少天 比国家规定多几天", ["包头市生育第三个孩子产假188天，比国家规定的98天多90天：188天－98天＝90天。"]),
+    ("hohhot", "呼市产假比国家的多出多少天", ["呼和浩特市生育第一个、第二个孩子产假158天，比国家规定的98天多60天：158天－98天＝60天。",
+                                     "呼和浩特市生育第三个孩子产假188天，比国家规定的98天多90天：188天－98天＝90天。"]),
+    ("tonghua", "通化产假比国家规定长多少天", ["通化市产假180天，比国家规定的98天多82天：180天－98天＝82天。"]),
+])
+def test_how_much_longer_than_the_national_leave_is_worked_out(place, text, lines, domain):
+    tracker = make_tracker(intent="ask_leave", text=text, entities=[entity("region", place)])
+    events, reply = run(ActionAnswerLeave(), tracker, domain)
+    assert lines == reply.splitlines()[:len(lines)], reply
+    assert "female-labour-protection:第七条" in slot(events, "cited_clauses")

@@ -11,6 +11,9 @@ from knowledge import arithmetic
     ("三胞胎：158天＋15天×2＝188天", {"188"}),
     ("每人每月2000元×50%＝1000元", {"1000"}),
     ("两个孩子各扣一半：2000元×2×50%＝2000元", {"2000"}),
+    ("比国家规定多90天：188天－98天＝90天", {"90"}),
+    ("188天－98天＝80天", set()),
+    ("来源：2025-08-06", set()),
     ("158天＋15天＝174天", set()),
     ("2000元×50%＝2000元", set()),
     ("产假158天，另加15天。", set()),
@@ -30,3 +33,7 @@ def test_product_shown_writes_its_factors():
 def test_what_is_shown_is_what_is_accepted():
     _, shown = arithmetic.product_shown(value=2000, factors=["3", "50%"], unit="元")
     assert {"3000"} == arithmetic.worked_results(shown)
+
+
+def test_difference_shown():
+    assert (90, "188天－98天＝90天") == arithmetic.difference_shown(larger=188, smaller=98, unit="天")

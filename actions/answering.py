@@ -63,6 +63,9 @@ MAX_PARTS = 4
 # Fact topics whose actions list every row: a specific question is better answered by
 # the clause sentence that says it.
 SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
+# Topics without fact rows: a draft's entry is all there is to say, flagged as a draft.
+NO_ROWS_TOPICS = {"childcare_service"}
+GENERAL_ENTRY_SIMILARITY = 0.4
 # Points the fact rows never answer: when no entry or clause does, the material is silent.
 SILENT_FACETS = {"special_case", "review_time", "payment_time", "deadline"}
 # How to declare the tax deduction (个税App) is not in the material: its rows are not the answer.
@@ -267,6 +270,17 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, first, place)
         return reply
+    if first.topic in NO_ROWS_TOPICS and qs.is_general(text) and place:
+        # "通化有托班吗": no rows to list; the place's entry (a draft's, flagged) that is
+        # nearly the question's own wording. (Every entry "holds" a general question's few
+        # words, so the wording as a whole decides.)
+        match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
+        if match is not None and match.jurisdiction in place_chain(place) \
+                and similarity(text, match.entry_id) >= GENERAL_ENTRY_SIMILARITY:
+            reply = Answer()
+            say_entry(match, question=first, place=place, reply=reply)
+            finish(reply, first, place)
+            return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source" \
             and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount"):
         # A general question: the action's fact tables answer it, when the action is the
@@ -286,7 +300,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             if match is not None and not holds_rare_term(first.text, match.entry_id):
                 match = None
         if match is not None and (match.facet in FACT_FACETS and not asks_its_theme(first.text, match.entry_id)
-                                  and first.topic not in NO_AMOUNT_ROWS or is_draft(match)):
+                                  and first.topic not in NO_AMOUNT_ROWS
+                                  or is_draft(match) and first.topic not in NO_ROWS_TOPICS):
             # The fact tables answer it (a draft's rows flagged beside the rule in force);
             # not an amount the rows do not tell apart ("2022年那会儿" the deduction was 1000).
             match = None

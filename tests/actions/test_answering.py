@@ -655,3 +655,14 @@ def test_miscarriage_costs_name_what_the_insurance_pays_and_who_decides(domain):
     _, text = run(ActionSearchPolicy(), tracker, domain)
     first = text.splitlines()[0]
     assert "生育的医疗费用" in first and "医保经办机构" in first and "15天" in first, text
+
+
+@pytest.mark.parametrize("place, text, expected", [
+    ("tonghua", "通化的幼儿园开托班吗", "招收3岁以下幼儿"),          # a draft is all there is: flagged
+    ("tonghua", "通化有托班吗", "征求意见稿"),
+    ("tonghua", "在通化开托班的幼儿园 水电煤气按居民价吗", "与居民同价"),
+])
+def test_a_drafts_childcare_entry_answers_where_no_rows_exist(place, text, expected, domain):
+    tracker = make_tracker(intent="ask_childcare_policy", text=text, entities=[entity("region", place)])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert expected in reply.splitlines()[0] and "征求意见稿" in reply, reply

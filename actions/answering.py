@@ -873,7 +873,8 @@ def admissible(match: qa.QAMatch, question: qs.Question, *, chain: Optional[list
     return ((not question.topic or answers_topic(match, question))
             and within_scope(match, place=chain[0] if chain else None)
             and names_key_of(words, match.entry_id) and names_its_number(words, match.entry_id)
-            and holds_the_case(question, match) and holds_what_is_paid(question.text, match))
+            and holds_the_case(question, match) and names_the_case_of(words, match)
+            and holds_what_is_paid(question.text, match))
 
 
 def names_content(text: str) -> bool:
@@ -959,6 +960,15 @@ def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
         return True
     said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer
     return any(w in said for w in words)
+
+
+def names_the_case_of(words: str, match: qa.QAMatch) -> bool:
+    """An entry about a special case ("没交生育保险…") answers only a question that names it:
+    "产假工资谁发" is not asked by someone uninsured."""
+    if match.facet != "special_case":
+        return True
+    cases = qs.cases_of_paraphrases(paraphrases_of(ka.connection(), match.entry_id))
+    return not cases or any(w in words for case in cases for w in case)
 
 
 # What a maternity-insurance question asks to be paid: the medical costs or the pay during leave.

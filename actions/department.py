@@ -41,6 +41,8 @@ class ActionAnswerDepartment(AnswerAction, Action):
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         text = tracker.latest_message.get("text") or ""
+        if self.say_office_of_last_answer(text, tracker=tracker, reply=reply):
+            return
         if self.say_complaint_office(text, place=ka.current_place(tracker), reply=reply):
             return
         if self.say_department_entry(text, place=ka.current_place(tracker), reply=reply):
@@ -63,6 +65,25 @@ class ActionAnswerDepartment(AnswerAction, Action):
         reply.say(templates.department_answer(ka.display_name(cited["jurisdiction"]), cited["heading"],
                                               units["lead"], units["other"]))
         reply.cite(clause_id)
+
+    @staticmethod
+    def say_office_of_last_answer(text: str, *, tracker: Tracker, reply: Answer) -> bool:
+        """A bare "找谁" / "归哪个部门管" after an answer: the office for that answer's topic."""
+        from actions import answering, questions
+
+        last = answering.last_question(tracker)
+        asked = _ASKING.sub("", text).strip(" ，,。那")
+        if questions.topic_of(text) or questions.specific_terms(asked):
+            return False
+        if last is None or not last.topic:
+            reply.say(templates.not_understood())   # "找谁" with nothing before it: about what?
+            return True
+        office = answering.DEPARTMENT_OF_TOPIC.get(last.topic)
+        if office is None:
+            return False
+        reply.say(templates.office_for_topic(questions.TOPIC_LABEL.get(last.topic, ""), templates.department(office)))
+        reply.events.append(answering.remember(last))
+        return True
 
     @staticmethod
     def say_complaint_office(text: str, *, place: Optional[str], reply: Answer) -> bool:

@@ -298,6 +298,10 @@ def department_answer(place: str, topic: str, lead: list[str], other: list[str])
     return text
 
 
+def office_for_topic(label: str, office: str) -> str:
+    return f"{label}的问题，请咨询{office}。" if label else f"请咨询{office}。"
+
+
 def no_department(topic: str, office: str | None = None) -> str:
     if office:
         return f"文件中没有写明“{topic}”由哪个部门负责。这类问题一般可咨询{office}。"

@@ -666,3 +666,33 @@ def test_a_drafts_childcare_entry_answers_where_no_rows_exist(place, text, expec
     tracker = make_tracker(intent="ask_childcare_policy", text=text, entities=[entity("region", place)])
     _, reply = run(ActionSearchPolicy(), tracker, domain)
     assert expected in reply.splitlines()[0] and "征求意见稿" in reply, reply
+
+
+@pytest.mark.parametrize("last, text, expected", [
+    ("maternity_insurance|special_case|||生育津贴怎么算 没交生育保险呢", "找谁", "医保"),
+    ("childcare_subsidy|apply|||育儿补贴怎么申请", "归哪个部门管", "乡镇人民政府（街道办事处）"),
+    ("tax_deduction|general|||个税婴幼儿照护怎么扣", "该找谁", "12366"),
+])
+def test_a_bare_who_to_ask_names_the_office_of_the_last_answer(last, text, expected, domain):
+    from actions.department import ActionAnswerDepartment
+
+    tracker = make_tracker(intent="ask_department", text=text, slots={"last_question": last})
+    _, reply = run(ActionAnswerDepartment(), tracker, domain)
+    assert expected in reply.splitlines()[0] and "来源" not in reply, reply
+
+
+def test_an_entry_about_a_case_does_not_answer_a_question_without_it(domain):
+    # "产假工资谁发" is not asked by someone whose employer did not pay in: the insured rule first.
+    tracker = make_tracker(intent="ask_maternity_insurance", text="产假工资谁发", entities=[entity("region", "baotou")])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    assert reply.startswith("参加生育保险的，由生育保险支付"), reply
+
+
+@pytest.mark.parametrize("last, text, expected", [
+    ("tax_deduction|split_transfer||father|个税婴幼儿照护怎么扣", "孩子几岁停止", "至年满3周岁的前一个月止"),
+    ("childcare_subsidy|amount|||育儿补贴一年多少钱", "孩子几岁就不发了", "直至婴幼儿年满3周岁"),
+])
+def test_until_what_age_follows_the_topic(last, text, expected, domain):
+    tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    assert expected in reply.splitlines()[0], reply

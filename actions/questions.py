@@ -524,8 +524,13 @@ def special_case_words(text: str) -> tuple[str, ...]:
 
 def cases_of_paraphrases(paraphrases: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The special cases many of an entry's paraphrases name (what the entry is about)."""
-    return [words for words in SPECIAL_CASES
-            if paraphrases and sum(any(w in p for w in words) for p in paraphrases) >= CASE_SHARE * len(paraphrases)]
+    return [words for words in SPECIAL_CASES if words[0] not in LOOSELY_SAID_CASES
+            and paraphrases and sum(any(w in p for w in words) for p in paraphrases) >= CASE_SHARE * len(paraphrases)]
+
+
+# Cases a citizen often states in words of her own ("我是包头户口 老公是呼市的", "孩子跟我",
+# "一胎生了俩", "顺转剖"): an entry about them may fit a question that uses none of the words.
+LOOSELY_SAID_CASES = {"户口在", "离婚", "双胞胎", "难产", "剖腹产", "早产"}
 
 
 CASE_SHARE = 0.4

@@ -133,6 +133,9 @@ _THIRD_BIRTHDAY = re.compile(r"(三|3)(周)?岁生日|满(三|3)(周)?岁(的)?(
 # The insured worker's spouse without a job: "老公有生育保险 我没工作".
 _SPOUSE_WITHOUT_JOB = re.compile(r"(我|老婆|妻子|媳妇|爱人|配偶)(是|在家|现在)?(没(有)?(工作|上班|单位)|无业|不上班|全职(妈妈|太太|在家)|家庭主妇|"
                                  r"待业|失业)")
+# The asker herself without a job: "我没有工作 能领生育津贴吗", "全职妈妈有生育津贴吗".
+_SELF_WITHOUT_JOB = re.compile(r"(我|本人|自己|俺)(现在|一直|目前)?(是|在家)?(没(有)?(工作|上班|单位)|无业|不上班|全职(妈妈|太太|在家)|"
+                               r"家庭主妇|待业)|^(没(有)?工作|无业|全职妈妈|全职太太|家庭主妇)")
 _SPOUSE_INSURED = re.compile(r"(老公|丈夫|爱人|孩子爸|男方).{0,8}(有|交|缴|参加|上了?)(了)?.{0,4}(生育保险|生育险|社保|五险)")
 
 
@@ -159,6 +162,10 @@ CONDITIONS = (
               lambda t: bool(_SPOUSE_WITHOUT_JOB.search(t) and _SPOUSE_INSURED.search(t)),
               templates.condition_allowance_spouse_without_job, "social-insurance-law-maternity:第五十四条",
               "职工未就业配偶按照国家规定享受生育医疗费用待遇"),
+    Condition("allowance_without_job", _about_allowance,
+              lambda t: bool(_SELF_WITHOUT_JOB.search(t)) and not _SPOUSE_INSURED.search(t),
+              templates.condition_allowance_without_job, "social-insurance-law-maternity:第五十六条",
+              "职工有下列情形之一的，可以按照国家规定享受生育津贴", asked=_ASKS_WHETHER_OR_HOW_MUCH),
     Condition("tax_several_children", _about_tax_deduction, lambda t: bool(_SEVERAL_CHILDREN.search(t)),
               templates.condition_per_child, "national-infant-tax-deduction:1",
               "按照每个婴幼儿每月2000元的标准定额扣除", asked=_ASKS_HOW_MUCH),

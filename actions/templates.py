@@ -539,6 +539,11 @@ def condition_national_age(quote: str, *, some_younger: bool) -> str:
     return f"已满3周岁的孩子不再发放国家育儿补贴：“{quote}”。"
 
 
+def condition_allowance_without_job(quote: str) -> str:
+    return (f"没有工作、没有以职工身份参加生育保险的，本人领不了生育津贴：法律写的是“{quote}”，即发给参保的职工。"
+            "丈夫参保的，可以问参保地医保经办机构能否享受生育医疗费用待遇。")
+
+
 def condition_allowance_spouse_without_job(quote: str) -> str:
     return (f"不能领生育津贴：“{quote}”，即没有工作的配偶只享受生育医疗费用待遇，不包括生育津贴。"
             "具体报销请咨询参保地医保经办机构。")

@@ -451,13 +451,15 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
 
     if say_if_other_deduction(text, reply=reply):
         return
-    if totals.lead_with_leave_total(text, place=place, reply=reply) \
+    remembered = last_question_of(reply)
+    # A follow-up ("要是剖腹产呢") is read with the words it leans on.
+    leaned_on = remembered.text if remembered and qs.is_follow_up(text) and remembered.text != text else ""
+    if totals.lead_with_leave_total(text, place=place, reply=reply, context=leaned_on) \
             or totals.lead_with_leave_difference(text, place=place, reply=reply) \
             or totals.lead_with_deduction_total(text, reply=reply):
         return
     if drop_early_birth_rule(text, reply=reply):
         return
-    remembered = last_question_of(reply)
     if birth_dates.lead_if_born_too_early(text, reply=reply, context=remembered.text if remembered else ""):
         return
     conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
@@ -668,6 +670,11 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         return
     # "三孩呢" after "什么时候发": nothing on that point for that child; what the tables hold
     # for it (amount, conditions) says more than "not found".
+    if question.follow_up and by_facts and question.topic in qs.LEAVE_TOPICS and names_content(question.text):
+        # "没休完能折现吗" after the days: nothing says it; say so and who decides, then the days.
+        say_silent(reply, question.topic)
+        say_facts(question, place=place, reply=reply, brief=True)
+        return
     changes_only_whom = question.follow_up and not qs.specific_terms(question.text, keep_topic_words=True)
     if (by_facts or question.facet in FACT_FACETS or changes_only_whom) \
             and say_facts(question, place=place, reply=reply, brief=brief):
@@ -788,13 +795,21 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             # "材料呢": the point in its plain wording ("需要什么材料"), not the word alone
             # (which also names "材料交到哪").
             text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text
+        named = names_content(question.text)
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
-                   if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)]
+                   if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)
+                   # What the follow-up names ("能折现吗") must be what the entry is about.
+                   and (not named or coverage(question.text, m.entry_id, topic=question.topic,
+                                              keep_topic_words=True) >= MIN_COVERAGE)]
         # No place known: the rule for everyone first; else the place's own rule first.
         order = {region: i for i, region in enumerate(chain or ["china"])}
         fitting.sort(key=lambda m: order.get(m.jurisdiction, len(order)))
-        return fitting[0] if fitting else entry_for(question, chain=chain)
+        if fitting:
+            return fitting[0]
+        # Only a bare point ("材料呢") takes the topic's first entry for it; a follow-up that
+        # names something no entry holds ("没休完能折现吗") is not answered by a neighbour.
+        return None if named else entry_for(question, chain=chain)
     matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
                        jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if admissible(m, question, chain=chain)]
@@ -1031,8 +1046,10 @@ def entry_for(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[
     for topic in (question.topic, "leave_general" if question.topic in qs.LEAVE_TOPICS else None):
         if not topic:
             continue
-        rows = store.qa_entries_of(conn=conn, topic=topic, facet=question.facet,
-                                   jurisdictions_json=None if chain is None else json.dumps(chain))
+        # Without a place, the rule for everyone; never a draft's entry.
+        rows = [r for r in store.qa_entries_of(conn=conn, topic=topic, facet=question.facet,
+                                               jurisdictions_json=json.dumps(chain or ["china"]))
+                if not rests_on_draft(store.qa_clause_ids(conn=conn, entry_id=r["entry_id"]))]
         # The most specific place first (the chain runs from the place to the country).
         order = {region: i for i, region in enumerate(chain or [])}
         rows = sorted(rows, key=lambda r: (order.get(r["jurisdiction"], len(order)), r["entry_id"]))

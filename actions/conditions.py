@@ -124,7 +124,8 @@ _ASKS_WHETHER_OR_REFUSE = re.compile(_ASKS_WHETHER.pattern + r"|拒绝|不去|�
 # Whether, or a follow-up that changes the case ("那一岁多的呢" after "两岁半能上托班吗").
 _ASKS_WHETHER_OR_FOLLOWS = re.compile(_ASKS_WHETHER.pattern + r"|呢[?？]?$")
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
-_SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|二胎也|两孩")
+_SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|两孩|"
+                               r"(二胎|二孩|老二|二宝|第二个孩子|第二个)(也|还)")
 _ASKS_HOW_MUCH = re.compile(r"多少|几份|怎么(算|扣)|能扣|可以扣|都能|都可以|呢$|呢？?$")
 # One parent claims alone: "单亲妈妈自己带孩子", "离婚了孩子跟我".
 _ONE_PARENT = re.compile(r"单亲|离异|离婚|丧偶|自己(一个人)?带|一个人带|一个人(扣|全扣|扣满)|只有我(一个人)?(扣|交税)|扣满|全额")

@@ -32,15 +32,17 @@ def babies_of(text: str) -> int:
     return next((count for word, count in _BABIES if word in text), 1)
 
 
-def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer) -> bool:
-    """"包头生双胞胎产假一共多少天": the place's 产假 plus the national additions, worked out."""
+def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer, context: str = "") -> bool:
+    """"包头生双胞胎产假一共多少天": the place's 产假 plus the national additions, worked out.
+    `context`: the words a follow-up leans on ("包头二孩产假多少天" before "要是剖腹产呢")."""
     from actions import leave   # leave builds on answering, which calls this
 
-    text = qs.canonical(text)
-    babies, difficult = babies_of(text), bool(_DIFFICULT.search(text))
-    caesarean = "剖宫" in text and not difficult and babies == 1
-    if not place or (babies == 1 and not difficult and not caesarean) or not _MATERNITY.search(text) \
-            or _OTHER_LEAVE.search(text) or not (_ASKS_TOTAL.search(text) or caesarean and _ASKS_SAME.search(text)) \
+    text, context = qs.canonical(text), qs.canonical(context)
+    words = f"{context} {text}" if context else text
+    babies, difficult = babies_of(words), bool(_DIFFICULT.search(words))
+    caesarean = "剖宫" in words and not difficult and babies == 1
+    if not place or (babies == 1 and not difficult and not caesarean) or not _MATERNITY.search(words) \
+            or _OTHER_LEAVE.search(words) or not (_ASKS_TOTAL.search(words) or caesarean and _ASKS_SAME.search(words)) \
             or len(qs.read_message(text)) > 1:
         return False
     region = ka.region_of(place)
@@ -50,7 +52,7 @@ def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer) -> 
     extras = {r["leave_type"]: r for extra in leave.NATIONAL_EXTRAS for r in leave.leave_resolution(place, extra, None).rules}
     if "多胞胎假" not in extras or "难产假" not in extras:
         return False
-    order = qs.child_order_of(text)
+    order = qs.child_order_of(text) or (qs.child_order_of(context) if context else None)
     by_order = {rule["child_order"]: rule for rule in resolution.rules}
     base = by_order.get(order) or by_order.get(None) or by_order.get(1)
     if base is None:

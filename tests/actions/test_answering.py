@@ -696,3 +696,15 @@ def test_until_what_age_follows_the_topic(last, text, expected, domain):
     tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last})
     _, reply = run(ActionFollowUp(), tracker, domain)
     assert expected in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("last, text, place, unwanted, expected", [
+    # A follow-up naming something no entry holds is not answered by a neighbouring entry.
+    ("parental_leave|eligibility|||包头育儿假几天 夫妻都能休吗", "没休完能折现吗", "baotou", "父母都有", "没有具体规定"),
+    # Without a place, never another place's draft.
+    ("tax_deduction|amount|||个税照护扣除多少", "二孩也能扣吗", None, "征求意见稿", "每个婴幼儿"),
+])
+def test_a_follow_up_gets_no_neighbours_entry(last, text, place, unwanted, expected, domain):
+    slots = {"last_question": last, **({"region": place} if place else {})}
+    _, reply = run(ActionFollowUp(), make_tracker(intent="follow_up", text=text, slots=slots), domain)
+    assert unwanted not in reply and expected in reply.splitlines()[0], reply

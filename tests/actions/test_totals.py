@@ -90,3 +90,15 @@ def test_how_much_longer_than_the_national_leave_is_worked_out(place, text, line
     events, reply = run(ActionAnswerLeave(), tracker, domain)
     assert lines == reply.splitlines()[:len(lines)], reply
     assert "female-labour-protection:第七条" in slot(events, "cited_clauses")
+
+
+@pytest.mark.parametrize("last, text, first", [
+    ("maternity_leave|amount|2||包头二孩产假多少天", "要是剖腹产呢", "包头市产假158天，顺产、剖宫产都一样"),
+    ("maternity_leave|amount|||包头产假多少天", "那双胞胎呢", "包头市生双胞胎，产假一共173天：158天＋15天＝173天"),
+])
+def test_a_follow_up_total_reads_the_words_it_leans_on(last, text, first, domain):
+    from actions.follow_up import ActionFollowUp
+
+    tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last, "region": "baotou"})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    assert reply.startswith(first), reply

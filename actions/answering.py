@@ -366,6 +366,15 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             say_facts(first, place=place, reply=reply, brief=False)
             finish(reply, first, place)
             return reply
+        if match is None and first.topic in MONEY_TOPICS and qs.TOPIC_OF_INTENT.get(intent) != first.topic \
+                and intent != "out_of_scope" and qs.named_topic(text) == first.topic:
+            # "育儿补贴能领几年" heard as a fallback (or another topic's intent): the topic's
+            # rows, not the clause search, answer it.
+            reply = Answer()
+            say_outside(place, reply)
+            if say_facts(first, place=place, reply=reply, brief=False):
+                finish(reply, first, place)
+                return reply
         if match is None:
             return None
         reply = Answer()
@@ -885,9 +894,13 @@ def admissible(match: qa.QAMatch, question: qs.Question, *, chain: Optional[list
     word, about no other year, about the special case asked (a follow-up with the words it
     leans on)."""
     words = f"{question.context} {question.text}" if question.follow_up else question.text
+    # "怎么申请" after 中宁's 二孩 subsidy: the place's own scheme of that topic is what the last
+    # answer was about, though the words before did not name it (补贴金).
+    own_scheme = question.follow_up and chain is not None and match.topic == question.topic \
+        and match.jurisdiction in chain[:-1]
     return ((not question.topic or answers_topic(match, question))
             and within_scope(match, place=chain[0] if chain else None)
-            and names_key_of(words, match.entry_id) and names_its_number(words, match.entry_id)
+            and (own_scheme or names_key_of(words, match.entry_id)) and names_its_number(words, match.entry_id)
             and holds_the_case(question, match) and names_the_case_of(words, match)
             and holds_what_is_paid(question.text, match))
 

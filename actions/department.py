@@ -43,7 +43,11 @@ class ActionAnswerDepartment(AnswerAction, Action):
         text = tracker.latest_message.get("text") or ""
         if self.say_office_of_last_answer(text, tracker=tracker, reply=reply):
             return
-        if self.say_complaint_office(text, place=ka.current_place(tracker), reply=reply):
+        from actions import answering
+
+        last = answering.last_question(tracker)
+        if self.say_complaint_office(text, place=ka.current_place(tracker), reply=reply,
+                                     last_topic=last.topic if last else None):
             return
         if self.say_department_entry(text, place=ka.current_place(tracker), reply=reply):
             return
@@ -86,14 +90,17 @@ class ActionAnswerDepartment(AnswerAction, Action):
         return True
 
     @staticmethod
-    def say_complaint_office(text: str, *, place: Optional[str], reply: Answer) -> bool:
+    def say_complaint_office(text: str, *, place: Optional[str], reply: Answer, last_topic: Optional[str] = None) -> bool:
         """"单位不落实产假 归哪个部门管": an employer breaking a rule is a complaint to the
-        labour inspectorate, not the lead unit of a policy task."""
+        labour inspectorate, not the lead unit of a policy task. After a leave answer
+        ("单位不批怎么办"), the complaint is about that leave."""
         from actions import answering, questions
 
         if questions.facet_of(text) != "rights":
             return False
-        question = questions.with_topic(questions.read(text + " 去哪投诉"), "employment_rights")
+        leave = last_topic if last_topic in questions.LEAVE_TOPICS and not questions.topic_of(text) else None
+        words = text + (questions.TOPIC_LABEL[leave] if leave else "") + " 去哪投诉"
+        question = questions.with_topic(questions.read(words), leave or "employment_rights")
         match = answering.best_qa(question, chain=answering.place_chain(place))
         if match is None:
             return False

@@ -366,7 +366,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             say_facts(first, place=place, reply=reply, brief=False)
             finish(reply, first, place)
             return reply
-        if match is None and first.topic in MONEY_TOPICS and intent in ("nlu_fallback", "ask_policy_general") \
+        if match is None and first.topic in MONEY_TOPICS and first.facet in ("amount", "general") \
+                and intent in ("nlu_fallback", "ask_policy_general") \
                 and any(word in text for word in qs.TOPIC_WORDS[first.topic] if word != "补贴"):
             # "育儿补贴能领几年" heard as a fallback: the topic's rows, not the clause search,
             # answer it (a bare 补贴 may be any money: 买房补贴, 托育补贴).

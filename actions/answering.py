@@ -208,7 +208,9 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             question = qs.with_topic(question, first.topic)
         reply = Answer()
         say_outside(place, reply)
-        answer_one(question, place=place, reply=reply, tracker=tracker, brief=False)
+        # "那国家的呢" after a local scheme: the national rule, wherever the citizen is.
+        answer_one(question, place=None if qs.asks_national_scheme(previous, text) else place, reply=reply,
+                   tracker=tracker, brief=False)
         finish(reply, question, place)
         return reply
     if len(question_parts) > 1:
@@ -556,6 +558,7 @@ WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}
+_LEAVE_WORDS = re.compile(r"假期|休假|放假|请假")   # "那假期呢" names leave, not a point
 _EVERY_LEAVE = re.compile(r"(哪些|啥|什么|几种|哪几种|哪几)假")
 
 
@@ -649,9 +652,14 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         # "那中宁呢" after "包头公租房多孩家庭有照顾吗": the same point at the new place, not
         # every row of the topic there.
         asked_before = replace(question, text=qs.without_places(question.context), follow_up=False, context="")
-        match = best_qa(asked_before, chain=place_chain(place), least=STRICT_COVERAGE)
+        match = best_qa(asked_before, chain=place_chain(place), least=STRICT_COVERAGE) \
+            or best_qa(asked_before, chain=place_chain(place), least=MIN_COVERAGE)
         if match is not None and not is_draft(match):
             say_entry(match, question=asked_before, place=place, reply=reply)
+            return
+        if match is None and qs.is_general(qs.without_places(question.text)):
+            # Nothing on that point at the new place: say so, not another point's entry.
+            say_silent(reply, question.topic)
             return
     if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
@@ -680,7 +688,8 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         return
     # "三孩呢" after "什么时候发": nothing on that point for that child; what the tables hold
     # for it (amount, conditions) says more than "not found".
-    if question.follow_up and by_facts and question.topic in qs.LEAVE_TOPICS and names_content(question.text):
+    if question.follow_up and by_facts and question.topic in qs.LEAVE_TOPICS \
+            and names_content(_LEAVE_WORDS.sub(" ", question.text)):
         # "没休完能折现吗" after the days: nothing says it; say so and who decides, then the days.
         say_silent(reply, question.topic)
         say_facts(question, place=place, reply=reply, brief=True)
@@ -805,6 +814,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             # "材料呢": the point in its plain wording ("需要什么材料"), not the word alone
             # (which also names "材料交到哪").
             text = qs.TOPIC_LABEL.get(question.topic or "", "") + FACET_QUESTION.get(question.facet, "") + " " + text
+            if question.facet == "special_case":   # the case is in the words leaned on ("户口在老家")
+                text += " " + " ".join(qs.special_case_words(question.context))
         named = names_content(question.text)
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
@@ -984,7 +995,8 @@ def years_named(text: str, *, today: dt.date) -> set[str]:
 
 def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
     """A special-case question ("剖腹产…", "辞职了…") is answered only by an entry about that case."""
-    words = qs.special_case_words(question.text) if question.facet == "special_case" else ()
+    said = f"{question.context} {question.text}" if question.follow_up else question.text
+    words = qs.special_case_words(said) if question.facet == "special_case" else ()
     if not words:
         return True
     said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer

@@ -397,6 +397,14 @@ _LEANING = re.compile(r"^(那|那么|还有|另外)|呢[?？。!！]*$")
 _NOT_A_QUESTION = re.compile(r"^(你好|您好|在吗|谢谢|多谢|感谢|再见|拜拜|好的|好吧|嗯|哦|ok|OK)|有帮助|没帮助|没用|人工|客服|真人")
 
 
+_NATIONAL_SCHEME = re.compile(r"国家(的|那个|发的|规定的)|国家育儿补贴|国补")
+
+
+def asks_national_scheme(previous: Question, text: str) -> bool:
+    """"那国家的呢" after a local scheme (呼和浩特's 生育补贴): the national subsidy instead."""
+    return previous.topic == "local_subsidy" and bool(_NATIONAL_SCHEME.search(text))
+
+
 def follow(previous: Question, text: str) -> Question:
     """The previous question changed only where the follow-up changes it.
 
@@ -420,6 +428,9 @@ def follow(previous: Question, text: str) -> Question:
         topic = "maternity_leave"
     if said.topic is None and said.who == "father" and previous.topic == "tax_deduction":
         facet = "split_transfer"
+    if said.topic in (None, "childcare_subsidy") and asks_national_scheme(previous, text):
+        topic = "childcare_subsidy"   # "那国家的呢" after 呼和浩特's scheme: the national subsidy, same case
+        text = _NATIONAL_SCHEME.sub(" ", text)
     if re.search(r"多久|多长时间|几天", text) and said.topic is None and said.facet in ("amount", "general"):
         facet = "amount" if topic in LEAVE_TOPICS else (
             "review_time" if previous.facet in ("apply", "materials", "review_time", "eligibility") else "payment_time")

@@ -730,3 +730,15 @@ def test_a_follow_up_on_a_places_own_scheme_gets_that_schemes_entry(domain):
 def test_a_fallback_on_a_money_topic_gets_its_rows_not_another_schemes_clause(domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="nlu_fallback", text="育儿补贴能领几年"), domain)
     assert reply.startswith("国家育儿补贴每孩每年3600元") and "宁夏" not in reply, reply
+
+
+@pytest.mark.parametrize("last, text, place, expected", [
+    ("local_subsidy|amount|1||呼市一孩补贴多少", "国家的呢", "hohhot", "国家育儿补贴每孩每年3600元"),
+    ("local_subsidy|special_case|3||呼市生三孩补贴怎么发 要是孩子户口在老家呢", "那国家的呢", "hohhot", "户籍所在地"),
+    ("childcare_service|general|||托班收几岁的 一岁半行吗", "包头有吗", "baotou", "托班"),
+    ("childcare_subsidy|general|||包头生孩子能领哪些钱", "那假期呢", "baotou", "产假158天"),
+])
+def test_a_follow_up_changes_only_what_it_names(last, text, place, expected, domain):
+    tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last, "region": place})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    assert expected in reply.splitlines()[0] and "没有具体规定" not in reply, reply

@@ -657,10 +657,6 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         if match is not None and not is_draft(match):
             say_entry(match, question=asked_before, place=place, reply=reply)
             return
-        if match is None and qs.is_general(qs.without_places(question.text)):
-            # Nothing on that point at the new place: say so, not another point's entry.
-            say_silent(reply, question.topic)
-            return
     if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
         match = follow_up_entry(question, chain=place_chain(place))

@@ -991,8 +991,10 @@ def years_named(text: str, *, today: dt.date) -> set[str]:
 
 def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
     """A special-case question ("剖腹产…", "辞职了…") is answered only by an entry about that case."""
-    said = f"{question.context} {question.text}" if question.follow_up else question.text
-    words = qs.special_case_words(said) if question.facet == "special_case" else ()
+    # A follow-up's own case ("那孤儿呢"), else the one it leans on ("户口在老家" before "国家的呢").
+    words = (qs.special_case_words(question.text)
+             or (qs.special_case_words(question.context) if question.follow_up else ())) \
+        if question.facet == "special_case" else ()
     if not words:
         return True
     said = "\n".join(paraphrases_of(ka.connection(), match.entry_id)) + match.answer

@@ -305,9 +305,10 @@ def split_parts(text: str) -> list[str]:
         elif parts and not context and (facet not in ("general", facets[-1]) or is_taxation(piece)
                                         or facet == facets[-1] != "general" and specific_terms(piece)
                                         and set(specific_terms(piece)).isdisjoint(specific_terms(parts[-1]))
-                                        or child_order_of(piece) not in (None, child_order_of(parts[-1]))):
-            # Another point (the tax on it too; "什么时候发" then "打到哪张卡"), or another child
-            # ("二孩多少 三孩多少"), of the same topic.
+                                        or child_order_of(piece) not in (None, child_order_of(parts[-1]))
+                                        or who_of(piece) not in (None, who_of(parts[-1]))):
+            # Another point (the tax on it too; "什么时候发" then "打到哪张卡"), another child
+            # ("二孩多少 三孩多少") or another person ("产假多少天 老公有几天"), of the same topic.
             parts.append(piece)
             facets.append(facet)
         elif parts:
@@ -333,7 +334,10 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     for part in parts:
         question = read(part, intent=intent)
         if topic_of(part) is None and questions:
-            question = replace(question, topic=questions[-1].topic,
+            topic = questions[-1].topic
+            if question.who == "father" and topic == "maternity_leave":
+                topic = "paternity_leave"   # "产假多少天 老公有几天": his leave is 护理假
+            question = replace(question, topic=topic,
                                child_order=question.child_order or questions[-1].child_order)
         questions.extend(each_leave(question))
     distinct: list[Question] = []

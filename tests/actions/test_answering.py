@@ -742,3 +742,11 @@ def test_a_follow_up_changes_only_what_it_names(last, text, place, expected, dom
     tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last, "region": place})
     _, reply = run(ActionFollowUp(), tracker, domain)
     assert expected in reply.splitlines()[0] and "没有具体规定" not in reply, reply
+
+
+def test_another_person_in_one_message_is_a_part_of_its_own(domain):
+    tracker = make_tracker(intent="ask_leave", text="包头生二胎产假多少天 老公有几天 育儿补贴怎么领",
+                           entities=[entity("region", "baotou")])
+    _, reply = run(ActionSearchPolicy(), tracker, domain)
+    lines = reply.splitlines()
+    assert "产假158天" in lines[1] and "护理假25天" in lines[2] and lines[3].startswith("三、育儿补贴怎么领"), reply

@@ -284,7 +284,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             finish(reply, first, place)
             return reply
     if first.topic in FACT_TOPICS and qs.is_general(text) and first.facet != "source" \
-            and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount"):
+            and not (first.topic in NO_AMOUNT_ROWS and first.facet == "amount") and not _BOTH_SCHEMES.search(text):
         # A general question: the action's fact tables answer it, when the action is the
         # topic's own (an NLU fallback's clause search or another topic's action is not).
         return facts_of_words(first, place=place, intent=intent)
@@ -302,6 +302,7 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             if match is not None and not holds_rare_term(first.text, match.entry_id):
                 match = None
         if match is not None and (match.facet in FACT_FACETS and not asks_its_theme(first.text, match.entry_id)
+                                  and not _BOTH_SCHEMES.search(first.text)
                                   and first.topic not in NO_AMOUNT_ROWS
                                   or is_draft(match) and first.topic not in NO_ROWS_TOPICS):
             # The fact tables answer it (a draft's rows flagged beside the rule in force);
@@ -558,6 +559,8 @@ WORDS_WIN_TOPICS = {"maternity_insurance", "maternity_allowance", "tax_deduction
 # "你说的天数是哪个文件规定的": the last answer's source, not a new question.
 _POINTING_BACK = re.compile(r"你说的|你刚才|刚才|上面|前面说的|这个(规定|说法|数)|那个(规定|说法|数)|这是|这些")
 MONEY_TOPICS = {"childcare_subsidy", "local_subsidy", "tax_deduction"}
+# Whether two schemes are both paid ("领了呼市的 还能领国家的吗"): an entry's point, not the rows.
+_BOTH_SCHEMES = re.compile(r"同时(领|享受|拿)|两个都|一起(领|拿)|还(能|可以)(领|拿|享受)的?(国家|地方|呼市|宁夏)|国家的(也|还)")
 _LEAVE_WORDS = re.compile(r"假期|休假|放假|请假")   # "那假期呢" names leave, not a point
 _EVERY_LEAVE = re.compile(r"(哪些|啥|什么|几种|哪几种|哪几)假")
 

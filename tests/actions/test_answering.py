@@ -750,3 +750,13 @@ def test_another_person_in_one_message_is_a_part_of_its_own(domain):
     _, reply = run(ActionSearchPolicy(), tracker, domain)
     lines = reply.splitlines()
     assert "产假158天" in lines[1] and "护理假25天" in lines[2] and lines[3].startswith("三、育儿补贴怎么领"), reply
+
+
+@pytest.mark.parametrize("text, place, first", [
+    ("已经领了呼市的补贴 还能领国家的吗", "hohhot", "是两项不同的补贴"),       # both schemes, not a deadline
+    ("去年领过了 今年还能领吗", None, "要按年申领"),                            # renewing, not a missed year
+])
+def test_whether_one_can_claim_again_is_not_read_as_a_missed_deadline(text, place, first, domain):
+    ents = [entity("region", place)] if place else []
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
+    assert reply.startswith(first) and "不能补" not in reply, reply

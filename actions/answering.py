@@ -467,6 +467,10 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     remembered = last_question_of(reply)
     # A follow-up ("要是剖腹产呢") is read with the words it leans on.
     leaned_on = remembered.text if remembered and qs.is_follow_up(text) and remembered.text != text else ""
+    from actions import leave
+
+    if leave.lead_if_past_parental_age(text, place=place, reply=reply):
+        return
     if totals.lead_with_leave_total(text, place=place, reply=reply, context=leaned_on) \
             or totals.lead_with_leave_difference(text, place=place, reply=reply) \
             or totals.lead_with_deduction_total(text, reply=reply):
@@ -598,9 +602,16 @@ _DATE_WORDS = re.compile(r"\d+\s*[月号日]|[一二三四五六七八九十]+�
 
 
 def has_date(tracker: Tracker, text: str) -> bool:
-    """A date (or the words that bring one) in this message: dates counted from it are asked."""
-    return bool(_DATE_WORDS.search(text)) or any(
-        e.get("entity") == "date" for e in tracker.latest_message.get("entities") or [])
+    """A date (or the words that bring one) in this message: dates counted from it are asked.
+    "产假是从预产期开始算吗" names 预产期 but asks the rule, not dates from a day."""
+    if any(e.get("entity") == "date" for e in tracker.latest_message.get("entities") or []):
+        return True
+    found = _DATE_WORDS.search(text)
+    return bool(found) and (bool(re.search(r"\d|[一二三四五六七八九十]+月", text)) or bool(_ASKS_DAY.search(text)))
+
+
+# Asking for a day ("预产期是3月 产假到哪天"), as against a rule ("是从预产期开始算吗").
+_ASKS_DAY = re.compile(r"哪天|几号|什么时候|啥时候|到哪|多会儿|日期")
 
 
 # "暖心行动是干啥的": what a named measure is.

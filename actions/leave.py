@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -78,6 +79,30 @@ def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_ord
             extras = [r for extra in NATIONAL_EXTRAS for r in leave_resolution(place, extra, None).rules]
             reply.say(templates.leave_extras(extras))
             reply.cite(*[r["clause_id"] for r in extras])
+
+
+_ASKS_WHETHER = re.compile(r"能|可以|还有|吗|不")
+
+
+def lead_if_past_parental_age(text: str, *, place: Optional[str], reply: Answer) -> bool:
+    """"孩子满三岁了育儿假还能休吗": no; the place's rule, which says until when, first."""
+    from actions import questions as qs
+    from actions.conditions import ages_of
+
+    text = qs.canonical(text)
+    if not place or "育儿假" not in text or not _ASKS_WHETHER.search(text) or not any(age >= 3 for age in ages_of(text)):
+        return False
+    region = ka.region_of(place)
+    rules = leave_resolution(place, "育儿假", None).rules if region else []
+    rule = next((r for r in rules if re.search(r"3\s*周岁(以前|前)", r["quote"])), None)
+    if rule is None:
+        return False
+    reply.lines.insert(0, templates.parental_leave_past_age(region.name, rule["quote"]))
+    if rule["clause_id"] in reply.clause_ids:
+        reply.clause_ids.remove(rule["clause_id"])
+    reply.clause_ids.insert(0, rule["clause_id"])
+    reply.factual = True
+    return True
 
 
 def say_leave_without_place(reply: Answer, *, leave_type: Optional[str], ask: bool = True) -> None:

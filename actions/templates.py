@@ -578,6 +578,10 @@ def leave_more_than_national(place: str, *, whose: str | None, days: int, nation
     return f"{place}{case}产假{days}天，比国家规定的{national_days}天多{working.split('＝')[-1]}：{working}。"
 
 
+def parental_leave_past_age(place: str, quote: str) -> str:
+    return f"孩子满3周岁后就不能再休育儿假了。{place}的规定是：“{quote}”。"
+
+
 def leave_total_other_order(child_order: int, working: str, *, days: int, caesarean: bool = False) -> str:
     whose = CHILD_ORDER_WORDS.get(child_order, "这一孩")
     if caesarean:

@@ -760,3 +760,20 @@ def test_whether_one_can_claim_again_is_not_read_as_a_missed_deadline(text, plac
     ents = [entity("region", place)] if place else []
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
     assert reply.startswith(first) and "不能补" not in reply, reply
+
+
+@pytest.mark.parametrize("place, text, first", [
+    ("baotou", "孩子满三岁了育儿假还能休吗", "孩子满3周岁后就不能再休育儿假了。包头市的规定是"),
+    ("tonghua", "孩子四岁了还能请育儿假吗", "孩子满3周岁后就不能再休育儿假了。通化市的规定是"),
+])
+def test_parental_leave_past_the_age_is_a_no_with_the_places_rule(place, text, first, domain):
+    _, reply = run(ActionAnswerLeave(), make_tracker(intent="ask_leave", text=text, entities=[entity("region", place)]),
+                   domain)
+    assert reply.startswith(first), reply
+
+
+def test_a_rule_question_naming_the_due_date_is_not_a_date_calculation(domain):
+    from actions.leave import ActionLeaveDates
+
+    _, reply = run(ActionLeaveDates(), make_tracker(intent="ask_leave_dates", text="产假是从预产期开始算吗"), domain)
+    assert "产前可以休假15天" in reply.splitlines()[0] and ASK_REGION not in reply, reply

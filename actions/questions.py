@@ -529,6 +529,7 @@ SPECIAL_CASES = (
      "没给上社保", "没上社保", "公司没交", "单位没交", "老板没交", "没有交"), ("辞职", "离职", "失业", "下岗", "被裁"),
     # Without a job (not leaving one): "老婆没工作" is the insured worker's spouse.
     ("没工作", "无业", "没上班", "全职在家", "全职太太", "家庭主妇"),
+    ("流产", "小产", "胎停", "人流", "清宫", "宫外孕", "没保住", "孩子没了", "胎没了", "停胎", "引产", "终止妊娠"),
 )
 
 
@@ -548,7 +549,7 @@ def cases_of_paraphrases(paraphrases: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 # Cases a citizen often states in words of her own ("我是包头户口 老公是呼市的", "孩子跟我",
 # "一胎生了俩", "顺转剖"): an entry about them may fit a question that uses none of the words.
-LOOSELY_SAID_CASES = {"户口在", "离婚", "双胞胎", "难产", "剖腹产", "早产"}
+LOOSELY_SAID_CASES = {"户口在", "离婚", "双胞胎", "难产", "剖腹产", "早产", "没工作"}
 
 
 CASE_SHARE = 0.4

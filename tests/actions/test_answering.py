@@ -777,3 +777,12 @@ def test_a_rule_question_naming_the_due_date_is_not_a_date_calculation(domain):
 
     _, reply = run(ActionLeaveDates(), make_tracker(intent="ask_leave_dates", text="产假是从预产期开始算吗"), domain)
     assert "产前可以休假15天" in reply.splitlines()[0] and ASK_REGION not in reply, reply
+
+
+@pytest.mark.parametrize("text, unwanted", [
+    ("老公交了生育保险 我生孩子能报吗", "流产"),              # an entry about a miscarriage is not asked here
+    ("男方生育保险能报老婆生孩子的费用吗", "流产的费用"),
+])
+def test_an_entry_about_a_case_of_any_point_needs_the_case_named(text, unwanted, domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
+    assert unwanted not in reply.splitlines()[0], reply

@@ -102,6 +102,14 @@ def _about_allowance(text: str, topic: Optional[str]) -> bool:
     return "生育津贴" in text or topic == "maternity_allowance" and "津贴" in text
 
 
+# The husband's insurance for the wife's costs: "男方生育保险能报老婆生孩子的费用吗".
+_HUSBANDS_INSURANCE = re.compile(r"(男方|老公|丈夫|爱人|孩子爸)(的|单位的?)?(生育保险|生育险|医保)|用(老公|丈夫|男方)的")
+
+
+def _about_medical_costs(text: str, topic: Optional[str]) -> bool:
+    return bool(re.search(r"报|费用|医药费|住院|分娩|生孩子的钱", text)) and "津贴" not in text
+
+
 _ASKS_WHETHER_OR_HOW_MUCH = re.compile(_ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
 # Pregnant for some months: "怀孕五个月", "孕5个月", "怀孕3个多月".
 _MONTHS_PREGNANT = re.compile(r"(怀孕|孕|怀了)(\d{1,2}|[一二三四五六七八九十])个?多?月")
@@ -163,6 +171,10 @@ CONDITIONS = (
               lambda t: bool(_SPOUSE_WITHOUT_JOB.search(t) and _SPOUSE_INSURED.search(t)),
               templates.condition_allowance_spouse_without_job, "social-insurance-law-maternity:第五十四条",
               "职工未就业配偶按照国家规定享受生育医疗费用待遇"),
+    Condition("insurance_via_husband", _about_medical_costs,
+              lambda t: bool(_HUSBANDS_INSURANCE.search(t)) and not _SPOUSE_WITHOUT_JOB.search(t),
+              templates.condition_insurance_via_husband, "social-insurance-law-maternity:第五十四条",
+              "职工未就业配偶按照国家规定享受生育医疗费用待遇", asked=_ASKS_WHETHER_OR_HOW_MUCH),
     Condition("allowance_without_job", _about_allowance,
               lambda t: bool(_SELF_WITHOUT_JOB.search(t)) and not _SPOUSE_INSURED.search(t),
               templates.condition_allowance_without_job, "social-insurance-law-maternity:第五十六条",

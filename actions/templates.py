@@ -312,8 +312,11 @@ def search_answer(heading: str, snippet: str) -> str:
     return f"相关规定：{heading}。\n摘录：{snippet}"
 
 
+SEARCH_NOT_FOUND = "抱歉，在现有政策文件中没有找到能回答这个问题的条款，我不想给您一个不确定的答案。"
+
+
 def search_not_found(likely_department: str | None) -> str:
-    text = "抱歉，在现有政策文件中没有找到能回答这个问题的条款，我不想给您一个不确定的答案。"
+    text = SEARCH_NOT_FOUND
     if likely_department:
         text += f"建议咨询{likely_department}，"
     return text + f"也可以拨打{HOTLINE}。"
@@ -406,7 +409,8 @@ MATERIAL_SILENT = "现有政策文件对这一点没有具体规定，"
 
 
 def is_material_silent(line: str) -> bool:
-    return line.startswith(MATERIAL_SILENT)
+    """A line saying nothing was found: a verdict said first makes it wrong."""
+    return line.startswith((MATERIAL_SILENT, SEARCH_NOT_FOUND))
 
 
 def time_not_stated(office: str) -> str:
@@ -537,6 +541,11 @@ def condition_national_age(quote: str, *, some_younger: bool) -> str:
     if some_younger:
         return f"只有未满3周岁的孩子能领，已满3周岁的不再发放：“{quote}”。"
     return f"已满3周岁的孩子不再发放国家育儿补贴：“{quote}”。"
+
+
+def condition_insurance_via_husband(quote: str) -> str:
+    return (f"妻子没有就业的可以：“{quote}”，即享受生育医疗费用待遇，不含生育津贴。"
+            "妻子自己就业参保的，按她本人的参保待遇办理；具体报销请咨询参保地医保经办机构或拨打12393。")
 
 
 def condition_allowance_without_job(quote: str) -> str:

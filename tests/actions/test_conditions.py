@@ -40,6 +40,7 @@ def test_ages_of(text, expected):
     ("孩子一岁半 能送包头幼儿园的托班吗", "tuoban_age"),
     ("老公单位交了生育保险 我没上班 能领生育津贴吗", "allowance_spouse_without_job"),
     ("我没有工作 能领生育津贴吗", "allowance_without_job"),
+    ("男方生育保险能报老婆生孩子的费用吗", "insurance_via_husband"),
     ("全职妈妈有生育津贴吗", "allowance_without_job"),
     ("家里两个孩子都还没满三岁 照护扣除一个月能扣多少", "tax_several_children"),
     ("单亲妈妈自己带孩子 婴幼儿照护扣除能一个人扣满吗", "tax_one_parent"),

@@ -354,7 +354,8 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     return distinct
 
 
-_LEAVES_RELATED = re.compile(r"接着|连着|连休|一起休|合并|叠加|结束(了|后|以后)|休完(了|后|以后)?|之后|衔接|同时休|二选一|只能(选|休)")
+_LEAVES_RELATED = re.compile(r"接着|连着|连休|一起休|合并|叠加|结束(了|后|以后)|休完(了|后|以后)?|之后|衔接|同时休|二选一|只能(选|休)|"
+                             r"过了|超过|期间|期限内|以内|之内|以外|之外")
 
 
 def each_leave(question: Question) -> list[Question]:

@@ -482,6 +482,7 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
                                          context=remembered.text if remembered else "")
     remind_early_birth_deadline(text, reply)
+    lead_with_this_years_claim(text, reply)
 
 
 # Special additional deductions other than 婴幼儿照护, which the material does not set out.
@@ -549,6 +550,29 @@ def remind_early_birth_deadline(text: str, reply: Answer) -> None:
     else:
         reply.lines += reminder
     reply.cite(EARLY_BIRTH_CLAUSE)
+
+
+# "今年的截止日期是哪天": this year's claim, not the first-claim deadline of earlier births.
+_THIS_YEAR = re.compile(r"今年|本年|明年|每年|这一年")
+_ASKS_DEADLINE = re.compile(r"截止|截至|最晚|期限|来得及")
+
+
+def lead_with_this_years_claim(text: str, reply: Answer) -> bool:
+    """A 育儿补贴 deadline question about this year whose reply leads with 2025-12-31 (a date
+    for births before 2025, now past): the yearly rule goes first; the exact day is local."""
+    text = qs.canonical(text)
+    if qs.topic_of(text) not in ("childcare_subsidy", None) or not _THIS_YEAR.search(text) \
+            or not _ASKS_DEADLINE.search(text) or _EARLY_BIRTH.search(text) \
+            or not reply.lines or "2025年12月31日" not in reply.lines[0]:
+        return False
+    sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "按年度申请" in s), None)
+    if sentence is None:
+        return False
+    reply.lines.insert(0, templates.this_years_claim(sentence))
+    if EARLY_BIRTH_CLAUSE in reply.clause_ids:
+        reply.clause_ids.remove(EARLY_BIRTH_CLAUSE)
+    reply.clause_ids.insert(0, EARLY_BIRTH_CLAUSE)
+    return True
 
 
 # Words that ask where childcare centres are, not a rule about them.

@@ -587,6 +587,11 @@ def leave_more_than_national(place: str, *, whose: str | None, days: int, nation
     return f"{place}{case}产假{days}天，比国家规定的{national_days}天多{working.split('＝')[-1]}：{working}。"
 
 
+def this_years_claim(sentence: str) -> str:
+    return (f"今年的申请要在今年内提出，哪一天截止规范没有写，以孩子户籍地乡镇（街道）或县级卫生健康部门的通知为准。"
+            f"规范规定：“{sentence}”下面的2025年12月31日只适用于2025年以前出生、还没首次申请的孩子。")
+
+
 def parental_leave_past_age(place: str, quote: str) -> str:
     return f"孩子满3周岁后就不能再休育儿假了。{place}的规定是：“{quote}”。"
 

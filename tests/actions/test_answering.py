@@ -786,3 +786,8 @@ def test_a_rule_question_naming_the_due_date_is_not_a_date_calculation(domain):
 def test_an_entry_about_a_case_of_any_point_needs_the_case_named(text, unwanted, domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_maternity_insurance", text=text), domain)
     assert unwanted not in reply.splitlines()[0], reply
+
+
+def test_this_years_deadline_is_not_led_by_the_past_first_claim_date(domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="nlu_fallback", text="育儿补贴今年的截止日期是哪天"), domain)
+    assert reply.startswith("今年的申请要在今年内提出") and "按年度申请" in reply.splitlines()[0], reply

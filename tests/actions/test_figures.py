@@ -72,7 +72,7 @@ ROUTED_QUESTIONS = [
     "宁夏育儿补贴金 我是甘肃户口能领吗", "孩子一岁半能上托班吗",
     # totals worked out with their working shown (actions/totals.py)
     "双胞胎又难产 产假一共多少天", "剖腹产和顺产的产假一样吗", "两个孩子照护扣除每月能扣多少", "照护扣除夫妻各扣一半每人多少",
-    "三孩产假比国家规定多几天",
+    "三孩产假比国家规定多几天", "育儿补贴今年的截止日期是哪天",
 ]
 FOLLOW_UPS = [("maternity_leave|amount||", "那我老公呢"), ("maternity_leave|amount||", "那三胎呢"),
               ("childcare_subsidy|apply||", "要多久"), ("childcare_subsidy|amount||", "在哪办"),

@@ -568,10 +568,7 @@ def lead_with_this_years_claim(text: str, reply: Answer) -> bool:
     sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "按年度申请" in s), None)
     if sentence is None:
         return False
-    reply.lines.insert(0, templates.this_years_claim(sentence))
-    if EARLY_BIRTH_CLAUSE in reply.clause_ids:
-        reply.clause_ids.remove(EARLY_BIRTH_CLAUSE)
-    reply.clause_ids.insert(0, EARLY_BIRTH_CLAUSE)
+    reply.lead([templates.this_years_claim(sentence)], EARLY_BIRTH_CLAUSE)
     return True
 
 

@@ -54,6 +54,15 @@ class Answer:
                 self.clause_ids.append(clause_id)
         self.factual = True
 
+    def lead(self, lines: List[str], *clause_ids: str) -> None:
+        """Put `lines` first, and their clauses first among the sources (in the order given)."""
+        self.lines[:0] = lines
+        for clause_id in reversed(clause_ids):
+            if clause_id in self.clause_ids:
+                self.clause_ids.remove(clause_id)
+            self.clause_ids.insert(0, clause_id)
+        self.factual = True
+
     def send(self, dispatcher: CollectingDispatcher, *, staff: bool = False) -> List[EventType]:
         if not self.lines:   # never an empty reply
             self.lines.append(templates.nothing_found())

@@ -97,11 +97,7 @@ def lead_if_past_parental_age(text: str, *, place: Optional[str], reply: Answer)
     rule = next((r for r in rules if re.search(r"3\s*周岁(以前|前)", r["quote"])), None)
     if rule is None:
         return False
-    reply.lines.insert(0, templates.parental_leave_past_age(region.name, rule["quote"]))
-    if rule["clause_id"] in reply.clause_ids:
-        reply.clause_ids.remove(rule["clause_id"])
-    reply.clause_ids.insert(0, rule["clause_id"])
-    reply.factual = True
+    reply.lead([templates.parental_leave_past_age(region.name, rule["quote"])], rule["clause_id"])
     return True
 
 

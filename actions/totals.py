@@ -71,12 +71,7 @@ def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer, con
         _, other_working = arithmetic.sum_shown(terms=[(rule["days"], 1)] + added, unit="天")
         lines.append(templates.leave_total_other_order(rule["child_order"], other_working, days=rule["days"],
                                                        caesarean=caesarean))
-    reply.lines[:0] = lines
-    for clause_id in [extras["难产假"]["clause_id"], *[r["clause_id"] for r in others], base["clause_id"]]:
-        if clause_id in reply.clause_ids:
-            reply.clause_ids.remove(clause_id)
-        reply.clause_ids.insert(0, clause_id)
-    reply.factual = True
+    reply.lead(lines, base["clause_id"], *[r["clause_id"] for r in others], extras["难产假"]["clause_id"])
     return True
 
 
@@ -111,12 +106,7 @@ def lead_with_leave_difference(text: str, *, place: Optional[str], reply: Answer
         whose = templates.child_orders(orders[days]) if len(by_days) > 1 or order else None
         lines.append(templates.leave_more_than_national(region.name, whose=whose, days=days,
                                                         national_days=national["days"], working=working))
-    reply.lines[:0] = lines
-    for clause_id in [national["clause_id"], *[r["clause_id"] for r in by_days.values()]]:
-        if clause_id in reply.clause_ids:
-            reply.clause_ids.remove(clause_id)
-        reply.clause_ids.insert(0, clause_id)
-    reply.factual = True
+    reply.lead(lines, *reversed([r["clause_id"] for r in by_days.values()]), national["clause_id"])
     return True
 
 
@@ -127,6 +117,8 @@ _HALF_EACH = re.compile(r"各(扣|按|自)?(一半|50%|百分之五十)|平分|�
 _ASKS_AMOUNT = re.compile(r"多少|几千|能扣|可以扣|扣几")
 _ABOUT_CARE_DEDUCTION = re.compile(r"照护|婴幼儿.{0,4}扣|个税|个人所得税|专项附加")
 _OTHER_DEDUCTION = re.compile(r"子女教育|赡养|房贷|房租|继续教育|大病")
+# The clause that lets both parents take half (a test checks it says so).
+HALF_EACH_CLAUSE = "national-infant-tax-deduction:3"
 
 
 def children_of(text: str) -> int:
@@ -156,11 +148,6 @@ def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
     row = rows[0]
     factors = ([str(children)] if children > 1 else []) + (["50%"] if half else [])
     total, working = arithmetic.product_shown(value=row["value"], factors=factors, unit="元")
-    reply.lines.insert(0, templates.deduction_total(children=children, half=half, working=working))
-    cited = [row["clause_id"]] + (["national-infant-tax-deduction:3"] if half else [])
-    for clause_id in reversed(cited):
-        if clause_id in reply.clause_ids:
-            reply.clause_ids.remove(clause_id)
-        reply.clause_ids.insert(0, clause_id)
-    reply.factual = True
+    reply.lead([templates.deduction_total(children=children, half=half, working=working)],
+               row["clause_id"], *([HALF_EACH_CLAUSE] if half else []))
     return True

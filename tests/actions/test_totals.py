@@ -102,3 +102,10 @@ def test_a_follow_up_total_reads_the_words_it_leans_on(last, text, first, domain
     tracker = make_tracker(intent="follow_up", text=text, slots={"last_question": last, "region": "baotou"})
     _, reply = run(ActionFollowUp(), tracker, domain)
     assert reply.startswith(first), reply
+
+
+def test_the_half_each_clause_says_half_each():
+    from actions import knowledge_access as ka
+    from actions.totals import HALF_EACH_CLAUSE
+
+    assert "双方分别按扣除标准的50%扣除" in ka.cite(HALF_EACH_CLAUSE)["text"]

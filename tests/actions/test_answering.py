@@ -791,3 +791,10 @@ def test_an_entry_about_a_case_of_any_point_needs_the_case_named(text, unwanted,
 def test_this_years_deadline_is_not_led_by_the_past_first_claim_date(domain):
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="nlu_fallback", text="育儿补贴今年的截止日期是哪天"), domain)
     assert reply.startswith("今年的申请要在今年内提出") and "按年度申请" in reply.splitlines()[0], reply
+
+
+def test_the_kind_of_employer_is_context_not_a_point(domain):
+    # Every employer is covered: "我是公务员" does not make the question one the rows cannot answer.
+    tracker = make_tracker(intent="ask_leave", text="我是公务员 能休育儿假吗", entities=[entity("region", "baotou")])
+    _, reply = run(ActionAnswerLeave(), tracker, domain)
+    assert "育儿假10天" in reply.splitlines()[0], reply

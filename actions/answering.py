@@ -1039,8 +1039,14 @@ def holds_the_case(question: qs.Question, match: qa.QAMatch) -> bool:
 def names_the_case_of(words: str, match: qa.QAMatch) -> bool:
     """An entry about a special case ("没交生育保险…", "流产了…") answers only a question that
     names it: "产假工资谁发" is not asked by someone uninsured, "生孩子能报吗" not after a miscarriage."""
-    cases = qs.cases_of_paraphrases(paraphrases_of(ka.connection(), match.entry_id))
+    cases = cases_of_entry(ka.connection(), match.entry_id)
     return not cases or any(w in words for case in cases for w in case)
+
+
+@lru_cache(maxsize=2048)
+def cases_of_entry(conn, entry_id: str) -> tuple[tuple[str, ...], ...]:
+    """The special cases an entry is about (keyed by the store, as paraphrases_of)."""
+    return tuple(qs.cases_of_paraphrases(paraphrases_of(conn, entry_id)))
 
 
 # What a maternity-insurance question asks to be paid: the medical costs or the pay during leave.

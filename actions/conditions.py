@@ -33,7 +33,7 @@ class Condition:
 
 
 # Asking whether one can ("能领吗", "可以拿吗", "有没有份", "符合条件吗").
-_ASKS_WHETHER = re.compile(r"能不能|能否|可不可以|可否|能.{0,10}吗|可以.{0,10}吗|行不行|行吗|有没有份|有份吗|"
+ASKS_WHETHER = re.compile(r"能不能|能否|可不可以|可否|能.{0,10}吗|可以.{0,10}吗|行不行|行吗|有没有份|有份吗|"
                            r"符合|有资格|算不算|够不够|享受.{0,4}吗|给不给|拿得到|领得到|还能|还可以")
 _HOHHOT = r"(呼市|呼和浩特|青城|本地|本市|这边|这里)"
 # Both spouses' hukou elsewhere: "我和老公户口都不在呼和浩特", "两口子都是外地户口".
@@ -93,9 +93,10 @@ def _asks_tuoban(text: str, topic: Optional[str]) -> bool:
     return bool(re.search(r"托班|托育班|幼儿园.{0,6}托", text))
 
 
-def _about_tax_deduction(text: str, topic: Optional[str]) -> bool:
+def about_care_deduction(text: str, topic: Optional[str] = None) -> bool:
+    """The 婴幼儿照护 deduction, not another deduction (子女教育, 赡养老人 …)."""
     return ((topic or qs.topic_of(text)) == "tax_deduction" or bool(re.search(r"照护.{0,4}扣|个税|个人所得税", text))) \
-        and not re.search(r"子女教育|赡养|房贷|房租|继续教育", text)
+        and not re.search(r"子女教育|赡养|房贷|房租|继续教育|大病", text)
 
 
 def _about_allowance(text: str, topic: Optional[str]) -> bool:
@@ -110,7 +111,7 @@ def _about_medical_costs(text: str, topic: Optional[str]) -> bool:
     return bool(re.search(r"报|费用|医药费|住院|分娩|生孩子的钱", text)) and "津贴" not in text
 
 
-_ASKS_WHETHER_OR_HOW_MUCH = re.compile(_ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
+_ASKS_WHETHER_OR_HOW_MUCH = re.compile(ASKS_WHETHER.pattern + r"|有没有|有.{0,8}吗|多少|几千|给不给")
 # Pregnant for some months: "怀孕五个月", "孕5个月", "怀孕3个多月".
 _MONTHS_PREGNANT = re.compile(r"(怀孕|孕|怀了)(\d{1,2}|[一二三四五六七八九十])个?多?月")
 
@@ -128,9 +129,9 @@ def _asks_night_shift(text: str, topic: Optional[str]) -> bool:
     return bool(re.search(r"夜班|加班|延长劳动时间", text))
 
 
-_ASKS_WHETHER_OR_REFUSE = re.compile(_ASKS_WHETHER.pattern + r"|拒绝|不去|合法|违法|可以吗|行吗")
+_ASKS_WHETHER_OR_REFUSE = re.compile(ASKS_WHETHER.pattern + r"|拒绝|不去|合法|违法|可以吗|行吗")
 # Whether, or a follow-up that changes the case ("那一岁多的呢" after "两岁半能上托班吗").
-_ASKS_WHETHER_OR_FOLLOWS = re.compile(_ASKS_WHETHER.pattern + r"|呢[?？]?$")
+_ASKS_WHETHER_OR_FOLLOWS = re.compile(ASKS_WHETHER.pattern + r"|呢[?？]?$")
 # Several children under three: "两个孩子都还没满三岁", "两个孩子呢", "双胞胎".
 _SEVERAL_CHILDREN = re.compile(r"(两|俩|二|三|仨|几)个?(孩子|娃|宝宝|小孩|宝)|双胞胎|龙凤胎|三胞胎|多胞胎|两孩|"
                                r"(二胎|二孩|老二|二宝|第二个孩子|第二个)(也|还)")
@@ -179,16 +180,16 @@ CONDITIONS = (
               lambda t: bool(_SELF_WITHOUT_JOB.search(t)) and not _SPOUSE_INSURED.search(t),
               templates.condition_allowance_without_job, "social-insurance-law-maternity:第五十六条",
               "职工有下列情形之一的，可以按照国家规定享受生育津贴", asked=_ASKS_WHETHER_OR_HOW_MUCH),
-    Condition("tax_several_children", _about_tax_deduction, lambda t: bool(_SEVERAL_CHILDREN.search(t)),
+    Condition("tax_several_children", about_care_deduction, lambda t: bool(_SEVERAL_CHILDREN.search(t)),
               templates.condition_per_child, "national-infant-tax-deduction:1",
               "按照每个婴幼儿每月2000元的标准定额扣除", asked=_ASKS_HOW_MUCH),
-    Condition("tax_one_parent", _about_tax_deduction, lambda t: bool(_ONE_PARENT.search(t)),
+    Condition("tax_one_parent", about_care_deduction, lambda t: bool(_ONE_PARENT.search(t)),
               templates.condition_tax_one_parent, "national-infant-tax-deduction:3",
               "父母可以选择由其中一方按扣除标准的100%扣除"),
-    Condition("tax_before_birth", _about_tax_deduction, lambda t: bool(_NOT_BORN_YET.search(t)),
+    Condition("tax_before_birth", about_care_deduction, lambda t: bool(_NOT_BORN_YET.search(t)),
               templates.condition_tax_before_birth, "national-infant-tax-deduction:2",
               "从婴幼儿出生的当月起"),
-    Condition("tax_third_birthday", _about_tax_deduction, lambda t: bool(_THIRD_BIRTHDAY.search(t)),
+    Condition("tax_third_birthday", about_care_deduction, lambda t: bool(_THIRD_BIRTHDAY.search(t)),
               templates.condition_tax_third_birthday, "national-infant-tax-deduction:2",
               "至年满3周岁的前一个月止"),
     Condition("pregnancy_under_seven_months", _asks_night_shift, lambda t: 0 < months_pregnant(t) < 7,
@@ -205,7 +206,7 @@ def condition_stated(text: str, *, topic: Optional[str] = None, context: str = "
     """The first condition the question (with the words it leans on) states that decides
     what it asks, or None."""
     said = f"{context} {text}" if context else text
-    return next((c for c in CONDITIONS if (c.asked or _ASKS_WHETHER).search(text)
+    return next((c for c in CONDITIONS if (c.asked or ASKS_WHETHER).search(text)
                  and c.applies(said, topic) and c.stated(said)), None)
 
 

@@ -81,16 +81,13 @@ def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_ord
             reply.cite(*[r["clause_id"] for r in extras])
 
 
-_ASKS_WHETHER = re.compile(r"能|可以|还有|吗|不")
-
-
 def lead_if_past_parental_age(text: str, *, place: Optional[str], reply: Answer) -> bool:
     """"孩子满三岁了育儿假还能休吗": no; the place's rule, which says until when, first."""
     from actions import questions as qs
-    from actions.conditions import ages_of
+    from actions.conditions import ASKS_WHETHER, ages_of
 
     text = qs.canonical(text)
-    if not place or "育儿假" not in text or not _ASKS_WHETHER.search(text) or not any(age >= 3 for age in ages_of(text)):
+    if not place or "育儿假" not in text or not ASKS_WHETHER.search(text) or not any(age >= 3 for age in ages_of(text)):
         return False
     region = ka.region_of(place)
     rules = leave_resolution(place, "育儿假", None).rules if region else []

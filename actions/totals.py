@@ -15,7 +15,7 @@ from actions import knowledge_access as ka
 from actions import questions as qs
 from actions import templates
 from actions.base import Answer
-from actions.conditions import ages_of
+from actions.conditions import about_care_deduction, ages_of
 from knowledge import arithmetic
 
 # Babies of one birth the words name.
@@ -115,8 +115,6 @@ _CHILDREN = re.compile(r"(两|俩|二|三|仨)个?(孩子|娃|宝宝|小孩|宝)
 _COUNTS = {"两": 2, "俩": 2, "二": 2, "三": 3, "仨": 3}
 _HALF_EACH = re.compile(r"各(扣|按|自)?(一半|50%|百分之五十)|平分|对半|一人一半|均摊|分摊|各扣多少|每人(每月)?(扣)?多少|一人(扣)?多少")
 _ASKS_AMOUNT = re.compile(r"多少|几千|能扣|可以扣|扣几")
-_ABOUT_CARE_DEDUCTION = re.compile(r"照护|婴幼儿.{0,4}扣|个税|个人所得税|专项附加")
-_OTHER_DEDUCTION = re.compile(r"子女教育|赡养|房贷|房租|继续教育|大病")
 # The clause that lets both parents take half (a test checks it says so).
 HALF_EACH_CLAUSE = "national-infant-tax-deduction:3"
 
@@ -136,7 +134,7 @@ def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
     from actions import money
 
     text = qs.canonical(text)
-    if not _ABOUT_CARE_DEDUCTION.search(text) or _OTHER_DEDUCTION.search(text) or not _ASKS_AMOUNT.search(text) \
+    if not about_care_deduction(text) or not _ASKS_AMOUNT.search(text) \
             or len(qs.read_message(text)) > 1:
         return False
     children, half = children_of(text), bool(_HALF_EACH.search(text))
@@ -147,7 +145,7 @@ def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
         return False
     row = rows[0]
     factors = ([str(children)] if children > 1 else []) + (["50%"] if half else [])
-    total, working = arithmetic.product_shown(value=row["value"], factors=factors, unit="元")
+    _, working = arithmetic.product_shown(value=row["value"], factors=factors, unit="元")
     reply.lead([templates.deduction_total(children=children, half=half, working=working)],
                row["clause_id"], *([HALF_EACH_CLAUSE] if half else []))
     return True

@@ -362,8 +362,8 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
                                 brief=True)
             finish(reply, first, place)
             return reply
-        if match is None and place and first.topic in qs.LEAVE_TOPICS and qs.topic_of_words(text) == first.topic \
-                and not _EVERY_LEAVE.search(text):
+        if match is None and place and first.topic in qs.LEAVE_TOPICS and qs.topic_of_words(text) in qs.LEAVE_TOPICS \
+                and qs.read(text).topic == first.topic and not _EVERY_LEAVE.search(text):
             # "锡林郭勒盟生第三个孩子 男方护理假会多给吗": the days of the leave named, not every leave.
             reply = Answer()
             say_facts(first, place=place, reply=reply, brief=False)
@@ -469,11 +469,13 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     leaned_on = remembered.text if remembered and qs.is_follow_up(text) and remembered.text != text else ""
     from actions import leave
 
-    if leave.lead_if_past_parental_age(text, place=place, reply=reply):
+    if leave.lead_if_past_parental_age(text, place=place, reply=reply) \
+            or leave.lead_if_worker_kind_asks_days(text, place=place, reply=reply):
         return
     if totals.lead_with_leave_total(text, place=place, reply=reply, context=leaned_on) \
             or totals.lead_with_leave_difference(text, place=place, reply=reply) \
-            or totals.lead_with_deduction_total(text, reply=reply):
+            or totals.lead_with_deduction_total(text, reply=reply) \
+            or totals.lead_with_deduction_period(text, reply=reply, context=leaned_on):
         return
     if drop_early_birth_rule(text, reply=reply):
         return

@@ -98,6 +98,38 @@ def lead_if_past_parental_age(text: str, *, place: Optional[str], reply: Answer)
     return True
 
 
+# The clause saying which employers' 女职工 the leave rules cover: a reply leaning on it
+# ("劳务派遣工产假也是158天吗", "私企女员工产假多少天") answers who, not how many days.
+APPLIES_TO_EVERY_EMPLOYER_CLAUSE = "female-labour-protection:第二条"
+_ASKS_DAYS = re.compile(r"多少天|几天|多久|多长时间|\d+天")
+
+
+def lead_if_worker_kind_asks_days(text: str, *, place: Optional[str], reply: Answer) -> bool:
+    """"我是劳务派遣工 在包头产假也是158天吗": the place's 产假 days first, then that the rule
+    covers every employer's 女职工 (the entry's answer)."""
+    from actions import questions as qs
+
+    text = qs.canonical(text)
+    if APPLIES_TO_EVERY_EMPLOYER_CLAUSE not in reply.clause_ids or "产假" not in text \
+            or re.search(r"护理假|陪产假|育儿假|婚假|流产", text) or not _ASKS_DAYS.search(text):
+        return False
+    if not place:   # the national baseline; the reply offers to narrow it to a place
+        national = national_maternity_rule()
+        if national is None:
+            return False
+        reply.lead([templates.national_baseline(national["days"])], national["clause_id"])
+        return True
+    region = ka.region_of(place)
+    resolution = leave_resolution(place, "产假", qs.child_order_of(text)) if region else None
+    if resolution is None or not resolution.covered or not resolution.rules:
+        return False
+    rules = sorted(resolution.rules, key=lambda r: r["child_order"] or 0)
+    lines = [templates.leave_direct(region.name, rule, ka.display_name(rule["jurisdiction"])
+                                    if rule["jurisdiction"] not in (region.id, "china") else None) for rule in rules]
+    reply.lead(lines, *[rule["clause_id"] for rule in rules])
+    return True
+
+
 def say_leave_without_place(reply: Answer, *, leave_type: Optional[str], ask: bool = True) -> None:
     """No place known: the national 产假 baseline where there is one, and what to tell us."""
     if leave_type in (None, "产假"):

@@ -256,6 +256,8 @@ def read(text: str, *, intent: str = "") -> Question:
     if topic == "maternity_leave" and FATHER_WORDS.search(text) and not MOTHER_WORDS.search(text) \
             and facet in ("amount", "general"):
         topic = "paternity_leave"   # "老公能休几天产假": the leave a husband gets
+    if topic == "maternity_leave" and _HIS_BESIDE_HERS.search(text) and re.search(r"休|请|陪", text.replace("休产假", "")):
+        topic = "paternity_leave"   # "他能等我产假快休完了再请吗": his leave, timed by her 产假
     if topic == "childcare_subsidy" and _A_CITYS_OWN.search(text) and "国家" not in text \
             and facet in ("eligibility", "general", "amount"):
         # "土左旗的孩子能领呼市的育儿补贴吗", "除了这个还有别的补贴吗": a place's own scheme.
@@ -269,6 +271,9 @@ def read(text: str, *, intent: str = "") -> Question:
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
 
 
+# The husband named beside the wife's 产假: a question about his leave and hers together.
+_HIS_BESIDE_HERS = re.compile(r"(他|老公|男方|丈夫|孩子他爸).{0,12}(我|老婆|媳妇|妻子|女方|她)(的|休)?产假|"
+                              r"(我|老婆|媳妇|妻子|女方|她)(的|休|在休)?产假.{0,12}(他|老公|男方|丈夫|孩子他爸)")
 _A_CITYS_OWN = re.compile(r"(呼市|呼和浩特市?|青城|市里)的(育儿)?补贴|(别的|其他|其它)(的)?补贴")
 
 
@@ -354,7 +359,7 @@ def read_message(text: str, *, intent: str = "") -> list[Question]:
     return distinct
 
 
-_LEAVES_RELATED = re.compile(r"接着|连着|连休|一起休|合并|叠加|结束(了|后|以后)|休完(了|后|以后)?|之后|衔接|同时休|二选一|只能(选|休)|"
+_LEAVES_RELATED = re.compile(r"接着|连着|连休|一起休|合并|叠加|结束(了|后|以后)?|休完(了|后|以后)?|之后|衔接|同时休|二选一|只能(选|休)|再(休|请)|"
                              r"过了|超过|期间|期限内|以内|之内|以外|之外")
 
 
@@ -498,6 +503,7 @@ def canonical(text: str) -> str:
     text = _UNTIL_AGE.sub("到孩子几岁", text)
     text = _TOGETHER.sub("同时领", text)
     text = _SAME_THING.sub("一回事", text)
+    text = _RIGHT_AWAY.sub("马上", text)
     return _SHORT_YEAR.sub(r"20\1年", _TIMES.sub(r"几\1", text))
 
 
@@ -507,6 +513,8 @@ _WHO_PAYS = re.compile(r"(由)?谁(来|负责)?(发放|支付|发|付|出)(的)?
 _UNTIL_AGE = re.compile(r"(到|至)(孩子|宝宝|娃|小孩)?(多大|几岁|几周岁)(为止|结束|截止)?")
 # "能一起拿吗", "可以同时享受吗" ask whether two benefits stack.
 _TOGETHER = re.compile(r"(一起|同时|一块儿?)(拿|领|享受|申请|要)")
+# "立刻休", "立即申请", "立马发" all ask whether it must be at once.
+_RIGHT_AWAY = re.compile(r"立刻|立即|立马|马上就")
 _SAME_THING = re.compile(r"一个东西|一码事|同一个(东西|补贴|钱)")
 _WHO_APPLIES = re.compile(r"谁(来|去|可以|能)?(申请|申领)")
 _CHILD_DIED = re.compile(r"(孩子|娃|宝宝|小孩)(没了|走了|不在了)")

@@ -611,6 +611,12 @@ def deduction_total(*, children: int, half: bool, working: str) -> str:
     return f"{whose}每月一共可扣{working.split('＝')[-1]}：{working}（按每个婴幼儿分别扣除）。"
 
 
+def deduction_period(*, birth: tuple[int, int], third_birthday: tuple[int, int], last: tuple[int, int]) -> str:
+    """扣到2027年2月：2024年3月出生，2027年3月年满3周岁，扣除到它的前一个月。"""
+    return (f"可以从{birth[0]}年{birth[1]}月扣到{last[0]}年{last[1]}月，共36个月：孩子{birth[0]}年{birth[1]}月出生，"
+            f"{third_birthday[0]}年{third_birthday[1]}月年满3周岁，扣除到满3周岁的前一个月为止。")
+
+
 def condition_per_child(quote: str) -> str:
     return f"按每个孩子分别扣除，几个孩子就扣几份：“{quote}”。"
 

@@ -149,3 +149,27 @@ def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
     reply.lead([templates.deduction_total(children=children, half=half, working=working)],
                row["clause_id"], *([HALF_EACH_CLAUSE] if half else []))
     return True
+
+
+# "扣到哪个月", "能扣到什么时候", "最后一个月是哪个月": the deduction's last month.
+_ASKS_LAST_MONTH = re.compile(r"(扣|算)到(哪|什么时候|几月|啥时候|何时)|哪个月(截止|结束|为止|止)|"
+                              r"最后(一个月|一个月份|是哪个?月)|(截止|结束|停止?)(到)?(哪个月|什么时候|几月)|扣(多少|几)个月")
+PERIOD_CLAUSE = "national-infant-tax-deduction:2"
+
+
+def lead_with_deduction_period(text: str, *, reply: Answer, context: str = "") -> bool:
+    """"孩子2024年3月出生 照护扣除能扣到哪个月": 2027年2月, worked out from the clause's
+    "从出生的当月起，至年满3周岁的前一个月止" (36 months)."""
+    from actions import birth_dates
+
+    text = qs.canonical(text)
+    birth = birth_dates.birth_date_of(text, context=context)
+    if birth is None or birth[1] is None or not about_care_deduction(f"{context} {text}") \
+            or not _ASKS_LAST_MONTH.search(text):
+        return False
+    year, month = birth
+    third_birthday = (year + 3, month)
+    last = (year + 3, month - 1) if month > 1 else (year + 2, 12)
+    reply.lead([templates.deduction_period(birth=(year, month), third_birthday=third_birthday, last=last)],
+               PERIOD_CLAUSE)
+    return True

@@ -22,6 +22,9 @@ from actions import questions as qs
     ("政策原文在哪看 哪个文件规定的", None, "source"),
     ("育儿假夫妻两个人的天数能合起来让一个人休吗", "parental_leave", "split_transfer"),
     ("男方能休产假吗", "paternity_leave", "eligibility"),     # a father's leave is 护理假
+    ("老婆休产假 老公能休几天", "paternity_leave", "amount"),  # his leave, named beside her 产假
+    ("他能等我产假快休完了再请吗", "paternity_leave", "general"),
+    ("老婆产假期间 老公要交什么材料", "maternity_leave", "materials"),   # nothing he takes: her leave
     ("托育补贴一个月多少钱", "childcare_service", "amount"),  # money for childcare is not 育儿补贴
 ])
 def test_topic_and_facet(text, topic, facet):
@@ -109,6 +112,7 @@ def test_a_full_question_is_not_a_follow_up():
     ("流产产假几天", ["miscarriage_leave"]),
     ("老公能休几天陪产假", ["paternity_leave"]),
     ("产假结束了能不能接着休育儿假", ["parental_leave"]),    # how two leaves go together: one question
+    ("陪产假能等老婆产假快结束再休吗", ["paternity_leave"]),   # when one is taken within the other
 ])
 def test_each_leave_named_is_its_own_question(text, topics):
     assert topics == [q.topic for q in qs.read_message(text)]

@@ -109,3 +109,48 @@ def test_the_half_each_clause_says_half_each():
     from actions.totals import HALF_EACH_CLAUSE
 
     assert "双方分别按扣除标准的50%扣除" in ka.cite(HALF_EACH_CLAUSE)["text"]
+
+
+@pytest.mark.parametrize("text, first", [
+    ("孩子2024年3月出生 婴幼儿照护扣除能扣到哪个月",
+     "可以从2024年3月扣到2027年2月，共36个月：孩子2024年3月出生，2027年3月年满3周岁"),
+    ("宝宝2025年1月生的 个税照护扣除扣到什么时候",   # January: the last month is the year before's December
+     "可以从2025年1月扣到2027年12月，共36个月：孩子2025年1月出生，2028年1月年满3周岁"),
+])
+def test_the_deductions_last_month_is_worked_out_from_the_birth_month(text, first, domain):
+    events, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
+    assert reply.startswith(first), reply
+    assert "national-infant-tax-deduction:2" == slot(events, "cited_clauses")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "孩子2024年出生 婴幼儿照护扣除能扣到哪个月",    # no month: the month decides it
+    "孩子2024年3月出生 育儿补贴能领到哪个月",        # not the deduction
+])
+def test_no_last_month_without_a_birth_month_or_the_deduction(text, domain):
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text), domain)
+    assert "共36个月" not in reply, reply
+
+
+@pytest.mark.parametrize("place, text, first", [
+    ("baotou", "我是劳务派遣工 在包头生孩子产假也是158天吗", "包头市女职工生育第一个孩子可享受产假158天"),
+    ("chifeng", "临时工生二胎产假多少天", "赤峰市女职工生育第二个孩子可享受产假158天"),
+    (None, "劳务派遣的女职工产假有多少天", "供参考：按国家《女职工劳动保护特别规定》，女职工生育享受98天产假"),
+])
+def test_a_kind_of_worker_asking_the_days_gets_the_days_first(place, text, first, domain):
+    ents = [entity("region", place)] if place else []
+    events, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
+    assert reply.startswith(first), reply
+    assert "female-labour-protection:第二条" in slot(events, "cited_clauses")   # who the rule covers follows
+
+
+@pytest.mark.parametrize("place, text, first", [
+    ("baotou", "老婆休产假 老公能休几天", "包头市男方可享受护理假25天"),
+    ("baotou", "我产假期间老公能请假陪护吗", "包头市男方可享受护理假25天"),
+    (None, "陪产假必须孩子出生马上休吗", "在女方产假期限内都可以休"),
+    (None, "男方护理假要不要生完立刻休", "在女方产假期限内都可以休"),
+])
+def test_the_husbands_leave_beside_the_wifes_is_his_护理假(place, text, first, domain):
+    ents = [entity("region", place)] if place else []
+    _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
+    assert reply.startswith(first), reply

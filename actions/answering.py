@@ -423,6 +423,9 @@ _ASKS_SPAN = re.compile(r"多久|多长时间|几个?工作日|几个月|多少�
 _STATES_TIME = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*(个)?(工作日|日|天|月|周|年|小时|号)|当(天|日|月|年)|"
                           r"次(日|月|年)|即时|实时|随时|立即|每年|每月|每季|按月|按季|按年|一次性|年底|月底|年满|周岁|"
                           r"截止|截至|之前|以前|以内|之内")
+# A time by which to apply ("一次性发放" says how it is paid, not by when).
+_STATES_DEADLINE = re.compile(r"(\d+|[一二三四五六七八九十两半]+)\s*(个)?(工作日|日|天|月|周|年)|当(天|日|月|年)|次(日|月|年)|"
+                              r"年底|月底|截止|截至|之前|以前|以内|之内|期限|逾期")
 _SAYS_SILENT = re.compile(r"没有(具体|明确)?(规定|写明|写|找到)|未(明确|规定|写明)|以当地.{0,8}为准")
 
 
@@ -445,7 +448,8 @@ def say_if_time_not_stated(text: str, *, reply: Answer) -> None:
     if facet not in TIME_FACETS and (topic in qs.LEAVE_TOPICS or not _ASKS_SPAN.search(text)):
         return
     body = "\n".join(reply.lines)
-    if not reply.clause_ids or _STATES_TIME.search(body) or _SAYS_SILENT.search(body):
+    states = _STATES_DEADLINE if facet == "deadline" else _STATES_TIME
+    if not reply.clause_ids or states.search(body) or _SAYS_SILENT.search(body):
         return
     reply.lines.insert(0, templates.time_not_stated(templates.department(DEPARTMENT_OF_TOPIC.get(topic, ""))))
 
@@ -947,6 +951,7 @@ def admissible(match: qa.QAMatch, question: qs.Question, *, chain: Optional[list
             and within_scope(match, place=chain[0] if chain else None)
             and (own_scheme or names_key_of(words, match.entry_id)) and names_its_number(words, match.entry_id)
             and holds_the_case(question, match) and names_the_case_of(words, match)
+            and not qs.contradicts_case(words, paraphrases_of(ka.connection(), match.entry_id))
             and holds_what_is_paid(question.text, match))
 
 

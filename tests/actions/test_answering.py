@@ -654,7 +654,9 @@ def test_miscarriage_costs_name_what_the_insurance_pays_and_who_decides(domain):
     tracker = make_tracker(intent="ask_policy_general", text="怀孕两个多月自然流产了 医药费能走生育保险吗")
     _, text = run(ActionSearchPolicy(), tracker, domain)
     first = text.splitlines()[0]
-    assert "生育的医疗费用" in first and "医保经办机构" in first and "15天" in first, text
+    # 第八条 says it: the fund pays for those insured, the employer for those not.
+    assert first.startswith("能报") and "流产的医疗费用" in first and "由生育保险基金支付" in first \
+        and "医保经办机构" in first and "15天" in first, text
 
 
 @pytest.mark.parametrize("place, text, expected", [
@@ -798,3 +800,22 @@ def test_the_kind_of_employer_is_context_not_a_point(domain):
     tracker = make_tracker(intent="ask_leave", text="我是公务员 能休育儿假吗", entities=[entity("region", "baotou")])
     _, reply = run(ActionAnswerLeave(), tracker, domain)
     assert "育儿假10天" in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("intent, place, text, first", [
+    ("ask_maternity_insurance", "baotou", "在包头做灵活就业 交的是居民医保 生孩子有生育津贴吗",
+     "只交居民医保的，文件写的是享受生育医疗待遇（生育医疗费用），没有写生育津贴"),
+    ("ask_maternity_insurance", "baotou", "包头参加生育保险的女职工 生三胎的费用能报吗", "纳入"),   # not the no-job entry
+    ("ask_subsidy_apply", None, "福利院替孩子申请的育儿补贴 钱打到哪里", "发到儿童福利机构的对公账户"),
+    ("ask_tax_deduction", None, "去年忘了填婴幼儿照护扣除 今年还能补扣吗", "现有政策文件对这一点没有具体规定"),
+    ("ask_subsidy_apply", "zhongning", "中宁生了二胎 宁夏育儿补贴金要在出生后多久申请", "现有政策文件没有明确规定这个时间"),
+])
+def test_the_point_asked_is_answered_first(intent, place, text, first, domain):
+    from actions.base import HANDLERS
+    from rasa_sdk.executor import CollectingDispatcher
+
+    ents = [entity("region", place)] if place else []
+    dispatcher = CollectingDispatcher()
+    HANDLERS[intent]().respond(dispatcher, make_tracker(intent=intent, text=text, entities=ents), intent)
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert reply.startswith(first), reply

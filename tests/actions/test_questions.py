@@ -23,6 +23,9 @@ from actions import questions as qs
     ("育儿假夫妻两个人的天数能合起来让一个人休吗", "parental_leave", "split_transfer"),
     ("男方能休产假吗", "paternity_leave", "eligibility"),     # a father's leave is 护理假
     ("老婆休产假 老公能休几天", "paternity_leave", "amount"),  # his leave, named beside her 产假
+    ("宁夏育儿补贴金要在出生后多久申请", "local_subsidy", "deadline"),   # the time allowed to apply
+    ("育儿补贴出生后多长时间内必须申请", "childcare_subsidy", "deadline"),
+    ("去年忘了填婴幼儿照护扣除 今年还能补扣吗", "tax_deduction", "deadline"),
     ("他能等我产假快休完了再请吗", "paternity_leave", "general"),
     ("老婆产假期间 老公要交什么材料", "maternity_leave", "materials"),   # nothing he takes: her leave
     ("托育补贴一个月多少钱", "childcare_service", "amount"),  # money for childcare is not 育儿补贴
@@ -233,3 +236,13 @@ def test_facet_of_asking_forms(text, facet):
 ])
 def test_what_asks_and_what_is_context(text, parts):
     assert parts == len(qs.read_message(text, intent="ask_leave"))
+
+
+@pytest.mark.parametrize("text, paraphrases, contradicts", [
+    ("参加生育保险的女职工 生三胎的费用能报吗", ("没工作的妈妈生孩子能报销吗", "无业女性生娃费用能报吗"), True),
+    ("参加生育保险的女职工 生三胎的费用能报吗", ("男职工的生育保险能享受什么", "男方参加生育保险有什么待遇"), True),
+    ("我没工作 生孩子能报销吗", ("没工作的妈妈生孩子能报销吗", "无业女性生娃费用能报吗"), False),
+    ("生孩子能报销吗", ("没工作的妈妈生孩子能报销吗", "无业女性生娃费用能报吗"), False),   # nothing said against
+])
+def test_an_entry_about_a_case_the_asker_says_she_is_not_in(text, paraphrases, contradicts):
+    assert contradicts == qs.contradicts_case(text, paraphrases)

@@ -698,6 +698,12 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
         if match is not None and not is_draft(match):
             say_entry(match, question=asked_before, place=place, reply=reply)
             return
+    if question.follow_up and question.context:
+        # "要什么材料" after a divorce question: the case's own entry for that point.
+        match = case_entry_for_point(question, text=question.text, chain=place_chain(place))
+        if match is not None:
+            say_entry(match, question=question, place=place, reply=reply)
+            return
     if question.follow_up and question.context and names_content(question.text):
         # "居民医保呢" after 中宁's 产检 rates: the entry that holds both, before the rows.
         match = follow_up_entry(question, chain=place_chain(place))
@@ -854,6 +860,9 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             if question.facet == "special_case":   # the case is in the words leaned on ("户口在老家")
                 text += " " + " ".join(qs.special_case_words(question.context))
         named = names_content(question.text)
+        with_case = case_entry_for_point(question, text=text, chain=chain)
+        if with_case is not None:
+            return with_case
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
                    if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)
@@ -923,6 +932,23 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                                       order.get(sm[1].jurisdiction, len(order)), -sm[0],
                                       -similarity(question.text, sm[1].entry_id)
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]
+
+
+def case_entry_for_point(question: qs.Question, *, text: str, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
+    """"要什么材料" after "离婚后孩子判给我 补贴谁领": the entry on that case that says the
+    point (离婚家庭需提交抚养声明…), before the point's entry for everyone."""
+    case = qs.special_case_words(question.context)
+    cue = SENTENCE_CUES.get(question.facet)
+    if not case or cue is None or question.facet == "special_case" or qs.special_case_words(question.text):
+        return None
+    conn = ka.connection()
+    for match in qa.match(conn=conn, text=f"{text} {case[0]}", topic=question.topic, jurisdictions=chain, limit=8):
+        paraphrases = paraphrases_of(conn, match.entry_id)
+        about_case = sum(any(w in p for w in case) for p in paraphrases) >= qs.CASE_SHARE * len(paraphrases)
+        if about_case and cue.search(match.answer) and question.topic and answers_topic(match, question) \
+                and within_scope(match, place=chain[0] if chain else None) and not is_draft(match):
+            return match
+    return None
 
 
 # What a clause sentence must say to answer a point: a time for the time questions,

@@ -40,7 +40,11 @@ def normalise(text: str) -> str:
     if len(simplified) != len(text):
         # Phrase-level conversion changed the length: fall back to character by character.
         simplified = "".join(_t2s().convert(ch) if len(_t2s().convert(ch)) == 1 else ch for ch in text)
-    return simplified
+    # Pinyin input puts 价 (jià) for 假: "婚价", "产价几天" (not 房产价格).
+    return _LEAVE_TYPO.sub("假", simplified)
+
+
+_LEAVE_TYPO = re.compile(r"(?:(?<=婚)|(?<=护理)|(?<=育儿)|(?<![房资财生])(?<=产))价(?![格钱位值])")
 
 
 def cap(text: str) -> str:

@@ -819,3 +819,16 @@ def test_the_point_asked_is_answered_first(intent, place, text, first, domain):
     HANDLERS[intent]().respond(dispatcher, make_tracker(intent=intent, text=text, entities=ents), intent)
     reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
     assert reply.startswith(first), reply
+
+
+def test_a_follow_up_asking_a_point_keeps_the_case_it_leans_on(domain):
+    # "要什么材料" after a divorce question: what a divorced family hands in, not the list for everyone.
+    tracker = make_tracker(intent="ask_subsidy_apply", text="在呼市申请的话要什么材料", entities=[entity("region", "hohhot")],
+                           slots={"last_question": "childcare_subsidy|special_case|||离婚后孩子判给我 育儿补贴谁领"})
+    _, text = run(ActionAnswerSubsidy(), tracker, domain)
+    assert text.startswith("离婚、丧偶、收养家庭在基本材料之外另需") and "抚养声明" in text, text
+    # Without a case before it, the materials for everyone.
+    tracker = make_tracker(intent="ask_subsidy_apply", text="在呼市申请的话要什么材料", entities=[entity("region", "hohhot")],
+                           slots={"last_question": "childcare_subsidy|amount|||育儿补贴一年多少钱"})
+    _, text = run(ActionAnswerSubsidy(), tracker, domain)
+    assert text.startswith("主要材料"), text

@@ -100,7 +100,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("eligibility", r"(?<!找)谁(来|去|可以|能)?(申请|申领)"),   # who applies: the applicant, not the channel
     ("apply", r"(交|送|递|提交|上传)到?哪(?!些|几|样)|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
     ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
-    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|夫妻.{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
+    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|(夫妻|两口子|小两口|俩口子|我们俩|我俩).{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
               r"现场|线下|窗口|柜台|不会用手机|(经过|走|有)哪些(审核|环节|程序)|审核(流程|程序|环节)|谁(来)?审|"
               r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄|申报|填报|怎么填|在哪填|哪里填"),
@@ -261,6 +261,9 @@ def read(text: str, *, intent: str = "") -> Question:
         topic = "paternity_leave"   # "老公能休几天产假": the leave a husband gets
     if topic == "maternity_leave" and _HIS_BESIDE_HERS.search(text) and re.search(r"休|请|陪", text.replace("休产假", "")):
         topic = "paternity_leave"   # "他能等我产假快休完了再请吗": his leave, timed by her 产假
+    if topic in (None, "childcare_subsidy") and _ASKS_CHILD_ORDER.search(text) and "国家" not in text:
+        # "再婚以后生的算一孩还是二孩": only the local schemes pay by child order.
+        topic = "local_subsidy"
     if topic == "childcare_subsidy" and _A_CITYS_OWN.search(text) and "国家" not in text \
             and facet in ("eligibility", "general", "amount"):
         # "土左旗的孩子能领呼市的育儿补贴吗", "除了这个还有别的补贴吗": a place's own scheme.
@@ -274,6 +277,8 @@ def read(text: str, *, intent: str = "") -> Question:
     return Question(text=text, topic=topic, facet=facet, child_order=child_order_of(text), who=who_of(text))
 
 
+# Which child order a child counts as ("算一孩还是二孩", "算几胎", "孩次怎么算").
+_ASKS_CHILD_ORDER = re.compile(r"算(一|二|三|1|2|3)(孩|胎)还是|算(第)?几(孩|胎|个)|孩次|算不算(一|二|三|头|第)")
 # The husband named beside the wife's 产假: a question about his leave and hers together.
 _HIS_BESIDE_HERS = re.compile(r"(他|老公|男方|丈夫|孩子他爸).{0,12}(我|老婆|媳妇|妻子|女方|她)(的|休)?产假|"
                               r"(我|老婆|媳妇|妻子|女方|她)(的|休|在休)?产假.{0,12}(他|老公|男方|丈夫|孩子他爸)")
@@ -314,7 +319,9 @@ def split_parts(text: str) -> list[str]:
             parts.append(context + piece)
             facets.append(facet)
         elif parts and not context and (facet not in ("general", facets[-1]) or is_taxation(piece)
-                                        or facet == facets[-1] != "general" and specific_terms(piece)
+                                        or (facet == facets[-1] != "general" and specific_terms(piece)
+                                            # "…给补贴吗 水电气按什么价格": another thing asked in full
+                                            or facet == facets[-1] == "general" and len(specific_terms(piece)) >= 3)
                                         and set(specific_terms(piece)).isdisjoint(specific_terms(parts[-1]))
                                         or child_order_of(piece) not in (None, child_order_of(parts[-1]))
                                         or who_of(piece) not in (None, who_of(parts[-1]))):

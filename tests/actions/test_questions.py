@@ -24,6 +24,8 @@ from actions import questions as qs
     ("男方能休产假吗", "paternity_leave", "eligibility"),     # a father's leave is 护理假
     ("老婆休产假 老公能休几天", "paternity_leave", "amount"),  # his leave, named beside her 产假
     ("宁夏育儿补贴金要在出生后多久申请", "local_subsidy", "deadline"),   # the time allowed to apply
+    ("再婚以后生的孩子 算一孩还是二孩", "local_subsidy", "special_case"),   # only local schemes count orders
+    ("婴幼儿照护扣除两口子怎么分", "tax_deduction", "split_transfer"),
     ("育儿补贴出生后多长时间内必须申请", "childcare_subsidy", "deadline"),
     ("去年忘了填婴幼儿照护扣除 今年还能补扣吗", "tax_deduction", "deadline"),
     ("他能等我产假快休完了再请吗", "paternity_leave", "general"),
@@ -246,3 +248,8 @@ def test_what_asks_and_what_is_context(text, parts):
 ])
 def test_an_entry_about_a_case_the_asker_says_she_is_not_in(text, paraphrases, contradicts):
     assert contradicts == qs.contradicts_case(text, paraphrases)
+
+
+def test_two_general_questions_on_different_things_are_two_parts():
+    assert 2 == len(qs.split_parts("包头普惠托育机构政府给补贴吗 水电气按什么价格"))
+    assert 1 == len(qs.split_parts("育儿补贴能领吗 我在包头"))   # context, not a question

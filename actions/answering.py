@@ -479,7 +479,8 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     if totals.lead_with_leave_total(text, place=place, reply=reply, context=leaned_on) \
             or totals.lead_with_leave_difference(text, place=place, reply=reply) \
             or totals.lead_with_deduction_total(text, reply=reply) \
-            or totals.lead_with_deduction_period(text, reply=reply, context=leaned_on):
+            or totals.lead_with_deduction_period(text, reply=reply, context=leaned_on) \
+            or totals.lead_with_multiple_birth_amounts(text, reply=reply, context=leaned_on):
         return
     if drop_early_birth_rule(text, reply=reply):
         return

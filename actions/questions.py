@@ -253,6 +253,8 @@ def topic_of_words(text: str) -> Optional[str]:
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
     topic = topic_of_words(text)
+    if topic is None and _ASKS_CHILD_ORDER.search(text):
+        topic = "local_subsidy"   # "再婚以后生的算一孩还是二孩": only the local schemes pay by order
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
     facet = facet_of(text)
@@ -261,8 +263,7 @@ def read(text: str, *, intent: str = "") -> Question:
         topic = "paternity_leave"   # "老公能休几天产假": the leave a husband gets
     if topic == "maternity_leave" and _HIS_BESIDE_HERS.search(text) and re.search(r"休|请|陪", text.replace("休产假", "")):
         topic = "paternity_leave"   # "他能等我产假快休完了再请吗": his leave, timed by her 产假
-    if topic in (None, "childcare_subsidy") and _ASKS_CHILD_ORDER.search(text) and "国家" not in text:
-        # "再婚以后生的算一孩还是二孩": only the local schemes pay by child order.
+    if topic == "childcare_subsidy" and _ASKS_CHILD_ORDER.search(text) and "国家" not in text:
         topic = "local_subsidy"
     if topic == "childcare_subsidy" and _A_CITYS_OWN.search(text) and "国家" not in text \
             and facet in ("eligibility", "general", "amount"):

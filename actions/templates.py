@@ -611,6 +611,17 @@ def deduction_total(*, children: int, half: bool, working: str) -> str:
     return f"{whose}每月一共可扣{working.split('＝')[-1]}：{working}（按每个婴幼儿分别扣除）。"
 
 
+def multiple_birth_orders(*, birth_order: int, babies: int, orders: list[int]) -> str:
+    """头胎生双胞胎，两个孩子按孩次分别享受一孩、二孩的补贴："""
+    births = {1: "头胎", 2: "第二胎", 3: "第三胎"}.get(birth_order, f"第{birth_order}胎")
+    kids = {2: "双胞胎", 3: "三胞胎", 4: "四胞胎"}.get(babies, "多胞胎")
+    named = "、".join(_ORDER_SHORT[o] for o in orders)
+    return f"{births}生{kids}，{_COUNT_WORDS.get(babies, babies)}个孩子按孩次分别享受{named}的补贴："
+
+
+_ORDER_SHORT = {1: "一孩", 2: "二孩", 3: "三孩"}
+
+
 def deduction_period(*, birth: tuple[int, int], third_birthday: tuple[int, int], last: tuple[int, int]) -> str:
     """扣到2027年2月：2024年3月出生，2027年3月年满3周岁，扣除到它的前一个月。"""
     return (f"可以从{birth[0]}年{birth[1]}月扣到{last[0]}年{last[1]}月，共36个月：孩子{birth[0]}年{birth[1]}月出生，"

@@ -173,3 +173,37 @@ def lead_with_deduction_period(text: str, *, reply: Answer, context: str = "") -
     reply.lead([templates.deduction_period(birth=(year, month), third_birthday=third_birthday, last=last)],
                PERIOD_CLAUSE)
     return True
+
+
+# The 呼和浩特 rule on multiple births (按孩次顺序分别享受) and the scheme's own rows.
+HOHHOT_MULTIPLE_BIRTHS_CLAUSE = "hohhot-subsidy-rules:一/（二）/1"
+
+
+def lead_with_multiple_birth_amounts(text: str, *, reply: Answer, context: str = "") -> bool:
+    """"呼市头胎生了双胞胎 能拿多少": the babies take the orders in turn (一孩 and 二孩), each
+    with its amount from the scheme's rows, said first; the rule quoted follows."""
+    from actions import money
+    from knowledge import store
+
+    if HOHHOT_MULTIPLE_BIRTHS_CLAUSE not in reply.clause_ids:
+        return False
+    text, context = qs.canonical(text), qs.canonical(context)
+    babies = babies_of(f"{context} {text}")
+    birth_order = qs.child_order_of(text) or (qs.child_order_of(context) if context else None)
+    if babies < 2 or birth_order is None:
+        return False
+    rows = {row["child_order"]: row for row in store.all_facts(conn=ka.connection(), table="benefits")
+            if row["jurisdiction"] == "hohhot" and row["kind"] in money.REGIONAL_SUBSIDIES and row["child_order"]}
+    orders = [min(birth_order + i, 3) for i in range(babies)]
+    if any(order not in rows for order in orders):
+        return False
+    lines = [templates.multiple_birth_orders(birth_order=birth_order, babies=babies, orders=orders)]
+    shown = list(dict.fromkeys(orders))
+    for order in shown:
+        row = rows[order]
+        lines.append(templates.regional_subsidy(ka.display_name("hohhot"), row["kind"],
+                                                templates.CHILD_ORDER_WORDS.get(order, ""), row["amount_text"]))
+    conditions = [c for c in money.CONDITION_CLAUSES["hohhot-subsidy-rules"] if c not in reply.clause_ids]
+    lines += [templates.clause_bullet(ka.cite(c)["text"]) for c in conditions]
+    reply.lead(lines, *[rows[o]["clause_id"] for o in shown], *conditions)
+    return True

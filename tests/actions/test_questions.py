@@ -253,3 +253,8 @@ def test_an_entry_about_a_case_the_asker_says_she_is_not_in(text, paraphrases, c
 def test_two_general_questions_on_different_things_are_two_parts():
     assert 2 == len(qs.split_parts("包头普惠托育机构政府给补贴吗 水电气按什么价格"))
     assert 1 == len(qs.split_parts("育儿补贴能领吗 我在包头"))   # context, not a question
+
+
+def test_which_order_a_child_counts_as_is_the_local_schemes_point_whatever_the_intent():
+    assert "local_subsidy" == qs.read("再婚以后在呼市生的孩子 算一孩还是二孩", intent="ask_tax_deduction").topic
+    assert "maternity_leave" == qs.read("再婚后生的算几胎 产假多少天", intent="ask_leave").topic   # a leave's own words

@@ -154,3 +154,29 @@ def test_the_husbands_leave_beside_the_wifes_is_his_护理假(place, text, first
     ents = [entity("region", place)] if place else []
     _, reply = run(ActionSearchPolicy(), make_tracker(intent="ask_policy_general", text=text, entities=ents), domain)
     assert reply.startswith(first), reply
+
+
+@pytest.mark.parametrize("text, slots, first, orders", [
+    ("呼市头胎生了双胞胎 能拿多少补贴", {}, "头胎生双胞胎，两个孩子按孩次分别享受一孩、二孩的补贴：", [1, 2]),
+    ("那要是第二胎生的双胞胎呢", {"last_question": "local_subsidy|special_case|||呼市头胎生了双胞胎 能拿多少补贴"},
+     "第二胎生双胞胎，两个孩子按孩次分别享受二孩、三孩的补贴：", [2, 3]),
+])
+def test_multiple_births_take_the_orders_in_turn_with_their_amounts(text, slots, first, orders, domain):
+    from actions.money import ActionAnswerSubsidy
+
+    tracker = make_tracker(intent="ask_subsidy_amount", text=text, entities=[entity("region", "hohhot")], slots=slots)
+    events, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    lines = reply.splitlines()
+    assert first == lines[0], reply
+    amounts = {1: "第一个孩子一次性10000元", 2: "第二个孩子共50000元", 3: "第三个孩子共100000元"}
+    assert [amounts[o] in line for o, line in zip(orders, lines[1:])] == [True] * len(orders), reply
+    assert "新生儿首次落户在呼和浩特市" in reply   # the scheme's conditions go with its amounts
+    assert "hohhot-subsidy-rules:一/（二）/1" in slot(events, "cited_clauses")
+
+
+def test_no_order_of_birth_no_amounts_for_twins(domain):
+    from actions.money import ActionAnswerSubsidy
+
+    tracker = make_tracker(intent="ask_subsidy_amount", text="呼市生了双胞胎补贴怎么算", entities=[entity("region", "hohhot")])
+    _, reply = run(ActionAnswerSubsidy(), tracker, domain)
+    assert "按孩次分别享受一孩" not in reply.splitlines()[0], reply

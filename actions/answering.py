@@ -939,8 +939,9 @@ def case_entry_for_point(question: qs.Question, *, text: str, chain: Optional[li
     """"要什么材料" after "离婚后孩子判给我 补贴谁领": the entry on that case that says the
     point (离婚家庭需提交抚养声明…), before the point's entry for everyone."""
     case = qs.special_case_words(question.context)
-    cue = SENTENCE_CUES.get(question.facet)
-    if not case or cue is None or question.facet == "special_case" or qs.special_case_words(question.text):
+    # Only the materials: a case's entry names its own papers; its times are the scheme's.
+    cue = SENTENCE_CUES["materials"] if question.facet == "materials" else None
+    if not case or cue is None or qs.special_case_words(question.text):
         return None
     conn = ka.connection()
     for match in qa.match(conn=conn, text=f"{text} {case[0]}", topic=question.topic, jurisdictions=chain, limit=8):

@@ -615,8 +615,11 @@ def multiple_birth_orders(*, birth_order: int, babies: int, orders: list[int]) -
     """头胎生双胞胎，两个孩子按孩次分别享受一孩、二孩的补贴："""
     births = {1: "头胎", 2: "第二胎", 3: "第三胎"}.get(birth_order, f"第{birth_order}胎")
     kids = {2: "双胞胎", 3: "三胞胎", 4: "四胞胎"}.get(babies, "多胞胎")
+    count = _COUNT_WORDS.get(babies, babies)
+    if len(set(orders)) == 1:
+        return f"{births}生{kids}，{count}个孩子均按{_ORDER_SHORT[orders[0]]}标准分别享受补贴："
     named = "、".join(_ORDER_SHORT[o] for o in orders)
-    return f"{births}生{kids}，{_COUNT_WORDS.get(babies, babies)}个孩子按孩次分别享受{named}的补贴："
+    return f"{births}生{kids}，{count}个孩子按孩次分别享受{named}的补贴："
 
 
 _ORDER_SHORT = {1: "一孩", 2: "二孩", 3: "三孩"}

@@ -175,6 +175,23 @@ def lead_with_deduction_period(text: str, *, reply: Answer, context: str = "") -
     return True
 
 
+# Which birth this is: named ("头胎", "第二胎") or counted from the children already had
+# ("已有两个孩子" → the third). "两个孩子" alone may be the twins themselves: not read.
+_BIRTH_NAMED = ((1, re.compile(r"头胎|首胎|第一胎|一胎|老大|第一次生")), (2, re.compile(r"第二胎|二胎|二孩|老二|二宝|第二次生")),
+                (3, re.compile(r"第三胎|三胎|三孩|老三|三宝|第三次生")))
+_ALREADY_HAD = re.compile(r"(已有|已经有|有了|家里有|前面有|之前有|已生育?了?)(一|1|两|2|二|俩)个?(孩子|娃|子女|小孩|宝宝)?")
+_HAD_COUNT = {"一": 1, "1": 1, "两": 2, "2": 2, "二": 2, "俩": 2}
+
+
+def birth_order_of(text: str) -> Optional[int]:
+    """The order of the birth the words name, or None when unsure (several, or none)."""
+    had = _ALREADY_HAD.search(text)
+    named = {order for order, pattern in _BIRTH_NAMED if pattern.search(text)}
+    if had:
+        named.add(_HAD_COUNT[had.group(2)] + 1)
+    return named.pop() if len(named) == 1 else None
+
+
 # The 呼和浩特 rule on multiple births (按孩次顺序分别享受) and the scheme's own rows.
 HOHHOT_MULTIPLE_BIRTHS_CLAUSE = "hohhot-subsidy-rules:一/（二）/1"
 
@@ -189,7 +206,7 @@ def lead_with_multiple_birth_amounts(text: str, *, reply: Answer, context: str =
         return False
     text, context = qs.canonical(text), qs.canonical(context)
     babies = babies_of(f"{context} {text}")
-    birth_order = qs.child_order_of(text) or (qs.child_order_of(context) if context else None)
+    birth_order = birth_order_of(text) or (birth_order_of(context) if context else None)
     if babies < 2 or birth_order is None:
         return False
     rows = {row["child_order"]: row for row in store.all_facts(conn=ka.connection(), table="benefits")

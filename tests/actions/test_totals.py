@@ -160,6 +160,8 @@ def test_the_husbands_leave_beside_the_wifes_is_his_护理假(place, text, first
     ("呼市头胎生了双胞胎 能拿多少补贴", {}, "头胎生双胞胎，两个孩子按孩次分别享受一孩、二孩的补贴：", [1, 2]),
     ("那要是第二胎生的双胞胎呢", {"last_question": "local_subsidy|special_case|||呼市头胎生了双胞胎 能拿多少补贴"},
      "第二胎生双胞胎，两个孩子按孩次分别享受二孩、三孩的补贴：", [2, 3]),
+    ("在呼和浩特已有两个孩子 又生了一对双胞胎 补贴怎么给", {},   # the third birth, not "两个孩子"
+     "第三胎生双胞胎，两个孩子均按三孩标准分别享受补贴：", [3]),
 ])
 def test_multiple_births_take_the_orders_in_turn_with_their_amounts(text, slots, first, orders, domain):
     from actions.money import ActionAnswerSubsidy
@@ -180,3 +182,14 @@ def test_no_order_of_birth_no_amounts_for_twins(domain):
     tracker = make_tracker(intent="ask_subsidy_amount", text="呼市生了双胞胎补贴怎么算", entities=[entity("region", "hohhot")])
     _, reply = run(ActionAnswerSubsidy(), tracker, domain)
     assert "按孩次分别享受一孩" not in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("text, order", [
+    ("头胎生了双胞胎", 1), ("已有两个孩子 又生了双胞胎", 3), ("家里有一个孩子了 又生了龙凤胎", 2),
+    ("生了双胞胎 两个孩子各多少", None),   # the twins themselves
+    ("老大和老二", None),
+])
+def test_the_order_of_a_birth_is_read_only_when_plain(text, order):
+    from actions.totals import birth_order_of
+
+    assert order == birth_order_of(text)

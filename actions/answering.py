@@ -66,6 +66,8 @@ SENTENCE_TOPICS = {"maternity_insurance", "housing", "childcare_service"}
 # Topics without fact rows: a draft's entry is all there is to say, flagged as a draft.
 NO_ROWS_TOPICS = {"childcare_service"}
 GENERAL_ENTRY_SIMILARITY = 0.4
+# Where a rule without a place can stand for the citizen's (a province's, not a county's).
+WIDE_JURISDICTIONS = {"china", "neimenggu", "jilin", "ningxia"}
 # Points the fact rows never answer: when no entry or clause does, the material is silent.
 SILENT_FACETS = {"special_case", "review_time", "payment_time", "deadline"}
 # How to declare the tax deduction (个税App) is not in the material: its rows are not the answer.
@@ -272,12 +274,14 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         answer_one(first, place=place, reply=reply, tracker=tracker, brief=False)
         finish(reply, first, place)
         return reply
-    if first.topic in NO_ROWS_TOPICS and qs.is_general(text) and place:
+    if first.topic in NO_ROWS_TOPICS and qs.is_general(text):
         # "通化有托班吗": no rows to list; the place's entry (a draft's, flagged) that is
         # nearly the question's own wording. (Every entry "holds" a general question's few
-        # words, so the wording as a whole decides.)
+        # words, so the wording as a whole decides.) Without a place, only a province's or
+        # the country's entry ("托育和幼儿园有什么区别"), labelled where it applies.
         match = best_qa(first, chain=place_chain(place), least=STRICT_COVERAGE)
-        if match is not None and match.jurisdiction in place_chain(place) \
+        if match is not None and (match.jurisdiction in place_chain(place) if place
+                                  else match.jurisdiction in WIDE_JURISDICTIONS) \
                 and similarity(text, match.entry_id) >= GENERAL_ENTRY_SIMILARITY:
             reply = Answer()
             say_entry(match, question=first, place=place, reply=reply)

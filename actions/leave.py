@@ -238,6 +238,13 @@ class ActionCompareRegions(AnswerAction, Action):
         places = ka.mentioned_places(tracker)
         if len(places) < 2 and not (len(places) == 1 and tracker.get_slot("region")
                                     and tracker.get_slot("region") != places[0]):
+            from actions import questions as qs
+            from actions.policy_search import ActionSearchPolicy
+
+            text = tracker.latest_message.get("text") or ""
+            if qs.named_topic(text) not in qs.LEAVE_TOPICS:
+                # "托育和幼儿园有什么区别" compares two things, neither a place nor a leave.
+                return ActionSearchPolicy().respond(dispatcher, tracker, "ask_policy_general")
             # "剖腹产和顺产的产假一样吗" compares two cases, not two places: a leave question.
             return ActionAnswerLeave().respond(dispatcher, tracker, "ask_leave")
         return super().respond(dispatcher, tracker, intent)

@@ -832,3 +832,17 @@ def test_a_follow_up_asking_a_point_keeps_the_case_it_leans_on(domain):
                            slots={"last_question": "childcare_subsidy|amount|||育儿补贴一年多少钱"})
     _, text = run(ActionAnswerSubsidy(), tracker, domain)
     assert text.startswith("主要材料"), text
+
+
+@pytest.mark.parametrize("intent, text, first", [
+    ("compare_regions", "托育和幼儿园有什么区别", "托育服务的形式有"),       # two things compared, not two places
+    ("compare_regions", "生育津贴和产假工资一样吗", "产假期间发的是生育津贴"),
+])
+def test_a_comparison_of_two_things_is_answered_without_asking_where(intent, text, first, domain):
+    from actions.base import HANDLERS
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    HANDLERS[intent]().respond(dispatcher, make_tracker(intent=intent, text=text), intent)
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert reply.startswith(first), reply

@@ -933,11 +933,7 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         close = [(leader_share, leader)] + [(share, m) for share, m in close
                                             if m is not leader and m.jurisdiction != leader.jurisdiction]
     # Without a place, an entry whose theme the question names ("24年出生的…") first.
-    # A specific point read from the words ("多久内要申请" is a deadline) before a theme word
-    # many entries share (申请).
-    return min(close, key=lambda sm: (is_draft(sm[1]),
-                                      question.facet not in qs.GENERAL_FACETS and sm[1].facet != question.facet,
-                                      chain is None and not asks_its_theme(question.text, sm[1].entry_id),
+    return min(close, key=lambda sm: (is_draft(sm[1]), chain is None and not asks_its_theme(question.text, sm[1].entry_id),
                                       order.get(sm[1].jurisdiction, len(order)), -sm[0],
                                       -similarity(question.text, sm[1].entry_id)
                                       - SAME_FACET_SIMILARITY * (sm[1].facet == question.facet)))[1]

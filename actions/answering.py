@@ -747,6 +747,12 @@ def answer_one(question: qs.Question, *, place: Optional[str], reply: Answer, tr
             and say_facts(question, place=place, reply=reply, brief=brief):
         return
     say_silent(reply, question.topic)
+    if question.topic in qs.LEAVE_TOPICS and place and question.leave_type:
+        # "护理假包括周末吗": nothing says it; the days at the place are the context.
+        from actions import leave
+
+        leave.say_leave(reply, place=place, leave_type=question.leave_type, child_order=question.child_order,
+                        brief=True)
 
 
 def say_facts(question: qs.Question, *, place: Optional[str], reply: Answer, brief: bool) -> bool:
@@ -868,12 +874,24 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         with_case = case_entry_for_point(question, text=text, chain=chain)
         if with_case is not None:
             return with_case
+        if question.topic in qs.LEAVE_TOPICS and question.facet in qs.GENERAL_FACETS \
+                and qs.who_of(question.text) and not qs.specific_terms(question.text, keep_topic_words=True):
+            return None   # "老公也有吗" after the 育儿假 days: the leave's rows say whose it is
+        # "Counting" holds many points (周末, 分开休, 按孩子算): the one the follow-up says
+        # ("能分开休吗"), else the one asked before ("那陪产假呢" after "产假包括周末吗").
+        point = ""
+        if question.facet == "counting":
+            point = question.text if qs.specific_terms(question.text) else qs.without_places(question.context)
+            if not qs.specific_terms(point):
+                return None   # no point said or carried: not whichever counting entry comes first
+            named = True
+            text = f"{text} {point}"
         fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
                                        jurisdictions=chain, limit=8)
                    if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)
                    # What the follow-up names ("能折现吗") must be what the entry is about.
-                   and (not named or coverage(question.text, m.entry_id, topic=question.topic,
-                                              keep_topic_words=True) >= MIN_COVERAGE)]
+                   and (not named or coverage(point or question.text, m.entry_id, topic=question.topic,
+                                              keep_topic_words=not point) >= MIN_COVERAGE)]
         # No place known: the rule for everyone first; else the place's own rule first.
         order = {region: i for i, region in enumerate(chain or ["china"])}
         fitting.sort(key=lambda m: order.get(m.jurisdiction, len(order)))

@@ -436,6 +436,13 @@ def follow(previous: Question, text: str) -> Question:
     (money) or days (leave); "在哪办" → how to apply; a named topic replaces the old one.
     """
     said = read(text)
+    if another_leave_same_point(said, previous, text):
+        # "那护理假呢" after "产假包括周末吗": that question, asked of the other leave.
+        asked = previous.text
+        for word in sorted(TOPIC_WORDS[previous.topic], key=len, reverse=True):
+            asked = asked.replace(word, LEAVE_TYPE_OF_TOPIC[said.topic])
+        if asked != previous.text:
+            return replace(read(asked), child_order=said.child_order or previous.child_order)
     if said.topic and not named_topic(text) and previous.topic:
         # Money the words do not name: after 生育津贴 ("多久到账") the money asked about
         # before; after 产假 ("能领多少钱") the pay during it.
@@ -469,6 +476,12 @@ def follow(previous: Question, text: str) -> Question:
                     # A new topic leaves the old words behind ("那育儿假呢" is not about 产检).
                     context="" if said.topic and not related_topics(said.topic, previous.topic or "")
                     else previous.text)
+
+
+def another_leave_same_point(said: Question, previous: Question, text: str) -> bool:
+    """"那护理假呢" after "产假包括周末吗": another leave, the same point (周末) asked of it."""
+    return said.topic in LEAVE_TOPICS and previous.topic in LEAVE_TOPICS and previous.facet == "counting" \
+        and not specific_terms(text)
 
 
 def related_topics(topic: str, other: str) -> bool:

@@ -846,3 +846,19 @@ def test_a_comparison_of_two_things_is_answered_without_asking_where(intent, tex
     HANDLERS[intent]().respond(dispatcher, make_tracker(intent=intent, text=text), intent)
     reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
     assert reply.startswith(first), reply
+
+
+@pytest.mark.parametrize("place, text, last, first, then", [
+    # another leave, the same point: "护理假包括周末吗" — not said; the days follow
+    ("baotou", "那护理假呢", "maternity_leave|counting|||包头产假包括周末吗", "现有政策文件对这一点没有具体规定", "包头市男方可享受护理假25天"),
+    # a point no 内蒙古 entry holds (分开休): not the entry on children counted
+    ("chifeng", "能分开休吗", "parental_leave|general|||赤峰育儿假怎么休", "现有政策文件对这一点没有具体规定", "赤峰市在子女3周岁以前"),
+    # only whose: the leave's own rows say 夫妻双方
+    ("chifeng", "老公也有吗", "parental_leave|general|||赤峰育儿假怎么休", "赤峰市在子女3周岁以前，夫妻双方每人每年可享受育儿假10天", None),
+])
+def test_a_leave_follow_up_keeps_its_point(place, text, last, first, then, domain):
+    tracker = make_tracker(intent="ask_leave", text=text, entities=[entity("region", place)], slots={"last_question": last})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    lines = reply.splitlines()
+    assert lines[0].startswith(first), reply
+    assert then is None or lines[1].startswith(then), reply

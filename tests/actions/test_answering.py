@@ -538,10 +538,9 @@ def test_a_title_named_vaguely_names_no_document():
 
 
 @pytest.mark.parametrize("intent, text, office", [
-    # A special case no entry or clause speaks of (剖腹产, 辞职 for the allowance): not the 流产
+    # A special case no entry or clause speaks of (剖腹产 for the allowance): not the 流产
     # entry, not a sentence about the allowance in general.
     ("ask_maternity_insurance", "剖腹产生育津贴多给吗", "12393"),
-    ("ask_maternity_insurance", "产假期间辞职还有生育津贴吗", "12393"),
     # A case or a time nothing states: not the topic's rows.
     ("ask_maternity_insurance", "在外地生孩子生育保险能报吗", "医保"),
     ("ask_maternity_insurance", "产检费用报销有期限吗", "医保"),
@@ -807,6 +806,9 @@ def test_the_kind_of_employer_is_context_not_a_point(domain):
      "只交居民医保的，文件写的是享受生育医疗待遇（生育医疗费用），没有写生育津贴"),
     ("ask_maternity_insurance", "baotou", "包头参加生育保险的女职工 生三胎的费用能报吗", "纳入"),   # not the no-job entry
     ("ask_subsidy_apply", None, "福利院替孩子申请的育儿补贴 钱打到哪里", "发到儿童福利机构的对公账户"),
+    # 辞职: the entry says the material is silent and who decides, then what the law covers
+    ("ask_maternity_insurance", None, "产假期间辞职还有生育津贴吗", "这里的材料没有写明辞职、断缴后还能不能领生育津贴"),
+    ("ask_subsidy_eligibility", None, "户口不在本地能领育儿补贴吗", "能领国家育儿补贴，补贴对象不看父母在哪工作"),
     ("ask_tax_deduction", None, "去年忘了填婴幼儿照护扣除 今年还能补扣吗", "现有政策文件对这一点没有具体规定"),
     ("ask_subsidy_apply", "zhongning", "中宁生了二胎 宁夏育儿补贴金要在出生后多久申请", "现有政策文件没有明确规定这个时间"),
 ])

@@ -92,6 +92,8 @@ def lead_if_born_too_early(text: str, *, reply: Answer, context: str = "") -> bo
     if scheme is HOHHOT and born_on_or_after(birth, scheme.first_birth) and _ASKS_WHETHER_OR_AMOUNT.search(text):
         return lead_born_within_hohhot(birth, said=said, reply=reply)
     if not born_before(birth, scheme.first_birth):
+        # Months owed said first; the first-claim deadline of such births still follows.
+        lead_if_prorated(birth, said=said, scheme=scheme, reply=reply)
         return False
     sentence = cutoff_sentence(scheme)
     born = f"{birth[0]}年" + (f"{birth[1]}月" if birth[1] else "")
@@ -127,4 +129,25 @@ def lead_born_within_hohhot(birth: tuple[int, Optional[int]], *, said: str, repl
             reply.clause_ids.remove(clause_id)
         reply.clause_ids.insert(0, clause_id)
     reply.factual = True
+    return True
+
+
+# Births before 2025 get the national subsidy for the months they are owed, not 3 years.
+PRORATED_CLAUSE = "subsidy-management-rules:第十四条"
+_ASKS_HOW_MUCH = re.compile(r"多少|几个月|多少个月|怎么算|怎么计算|总共|一共|合计|几年|几千")
+_FULL_THREE_YEARS = re.compile(r"10800|3年合计|可领取3年")
+
+
+def lead_if_prorated(birth: tuple[int, Optional[int]], *, said: str, scheme: Scheme, reply: Answer) -> bool:
+    """"孩子是2023年8月生的 国家育儿补贴总共能拿多少": born before 2025, so counted by the months
+    owed (第十四条), said first; the 3 years' 10800元 (for births from 2025) is dropped."""
+    if scheme is not NATIONAL or not born_on_or_after(birth, NATIONAL.first_birth) or birth[0] >= 2025 \
+            or not _ASKS_HOW_MUCH.search(said):
+        return False
+    sentence = next((s for s in ka.cite(PRORATED_CLAUSE)["text"].splitlines() if "折算" in s), None)
+    if sentence is None:
+        return False
+    born = f"{birth[0]}年" + (f"{birth[1]}月" if birth[1] else "")
+    reply.lines = [line for line in reply.lines if not _FULL_THREE_YEARS.search(line)]
+    reply.lead([templates.prorated_subsidy(born, sentence.strip())], PRORATED_CLAUSE)
     return True

@@ -625,6 +625,12 @@ def multiple_birth_orders(*, birth_order: int, babies: int, orders: list[int]) -
 _ORDER_SHORT = {1: "一孩", 2: "二孩", 3: "三孩"}
 
 
+def prorated_subsidy(born: str, sentence: str) -> str:
+    """2023年8月出生的孩子不是领满3年：2025年1月1日以前出生的，按应补贴月数折算：“…”"""
+    return (f"{born}出生的孩子不是领满3年10800元：2025年1月1日以前出生的，按应补贴月数折算：“{sentence}”"
+            "具体月数和金额以孩子户籍地乡镇（街道）或县级卫健部门核定为准。")
+
+
 def deduction_period(*, birth: tuple[int, int], third_birthday: tuple[int, int], last: tuple[int, int]) -> str:
     """扣到2027年2月：2024年3月出生，2027年3月年满3周岁，扣除到它的前一个月。"""
     return (f"可以从{birth[0]}年{birth[1]}月扣到{last[0]}年{last[1]}月，共36个月：孩子{birth[0]}年{birth[1]}月出生，"

@@ -5,6 +5,8 @@ import pytest
 
 from actions import birth_dates
 from actions.base import Answer
+from tests.actions.test_answering import run, slot
+from tests.conftest import make_tracker
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -66,3 +68,25 @@ def test_nothing_is_said_within_the_dates_or_off_topic(text):
     reply = Answer()
     assert not birth_dates.lead_if_born_too_early(text, reply=reply)
     assert [] == reply.lines
+
+
+@pytest.mark.parametrize("text, born", [
+    ("孩子是2023年8月生的 国家育儿补贴总共能拿多少", "2023年8月"),
+    ("孩子2022年10月出生 国家育儿补贴按几个月算", "2022年10月"),
+])
+def test_a_birth_before_2025_is_paid_for_the_months_owed_not_three_years(text, born, domain):
+    from actions.money import ActionAnswerSubsidy
+
+    events, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_amount", text=text), domain)
+    assert reply.startswith(f"{born}出生的孩子不是领满3年10800元：2025年1月1日以前出生的，按应补贴月数折算"), reply
+    assert "3年合计10800元" not in reply
+    assert "subsidy-management-rules:第十四条" == slot(events, "cited_clauses")[0]
+    assert "2025年12月31日这个期限已经过了" in reply   # the first-claim deadline of such births still follows
+
+
+def test_a_birth_from_2025_keeps_the_three_years(domain):
+    from actions.money import ActionAnswerSubsidy
+
+    _, reply = run(ActionAnswerSubsidy(), make_tracker(intent="ask_subsidy_amount", text="孩子2025年3月出生 国家育儿补贴总共能拿多少"),
+                   domain)
+    assert "不是领满3年" not in reply and "10800元" in reply.splitlines()[0], reply

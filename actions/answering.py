@@ -446,8 +446,9 @@ def say_if_time_not_stated(text: str, *, reply: Answer) -> None:
     """Put first that the material states no time, when the question asks one and the
     reply's rule states none (a single question; replies that already say so are left)."""
     remembered = last_question_of(reply)
-    if remembered is None or not _ASKS_TIME.search(text) or len(qs.read_message(text)) > 1:
-        return
+    if remembered is None or not (_ASKS_TIME.search(text) or remembered.facet == "deadline") \
+            or len(qs.read_message(text)) > 1:
+        return   # ("过期了还能领吗" asks a deadline in no time word)
     topic, facet = remembered.topic or "", remembered.facet
     if facet not in TIME_FACETS and (topic in qs.LEAVE_TOPICS or not _ASKS_SPAN.search(text)):
         return
@@ -493,7 +494,7 @@ def add_stated_conditions(text: str, *, reply: Answer, place: Optional[str] = No
     conditions.lead_if_condition_decides(text, reply=reply, topic=remembered.topic if remembered else None,
                                          context=remembered.text if remembered else "")
     remind_early_birth_deadline(text, reply)
-    lead_with_this_years_claim(text, reply)
+    lead_with_this_years_claim(text, reply, context=remembered.text if remembered else "")
 
 
 # Special additional deductions other than 婴幼儿照护, which the material does not set out.
@@ -568,18 +569,28 @@ _THIS_YEAR = re.compile(r"今年|本年|明年|每年|这一年")
 _ASKS_DEADLINE = re.compile(r"截止|截至|最晚|期限|来得及")
 
 
-def lead_with_this_years_claim(text: str, reply: Answer) -> bool:
+def lead_with_this_years_claim(text: str, reply: Answer, *, context: str = "") -> bool:
     """A 育儿补贴 deadline question about this year whose reply leads with 2025-12-31 (a date
     for births before 2025, now past): the yearly rule goes first; the exact day is local."""
+    from actions import birth_dates
+
     text = qs.canonical(text)
-    if qs.topic_of(text) not in ("childcare_subsidy", None) or not _THIS_YEAR.search(text) \
-            or not _ASKS_DEADLINE.search(text) or _EARLY_BIRTH.search(text) \
+    said = f"{qs.canonical(context)} {text}"   # a follow-up's birth is in the words it leans on
+    if qs.topic_of(text) not in ("childcare_subsidy", None) or not _ASKS_DEADLINE.search(text) \
+            or _EARLY_BIRTH.search(said) or birth_dates.birth_date_of(said) is not None \
             or not reply.lines or "2025年12月31日" not in reply.lines[0]:
         return False
-    sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "按年度申请" in s), None)
-    if sentence is None:
+    if _THIS_YEAR.search(text):
+        sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "按年度申请" in s), None)
+        opening = templates.this_years_claim(sentence) if sentence else None
+    else:
+        # "育儿补贴什么时候截止申请", no birth named: the rule for every birth first; the
+        # 2025-12-31 date is only for births before 2025.
+        sentence = next((s for s in ka.cite(EARLY_BIRTH_CLAUSE)["text"].splitlines() if "出生当年或次年" in s), None)
+        opening = templates.first_claim_rule(sentence) if sentence else None
+    if opening is None:
         return False
-    reply.lead([templates.this_years_claim(sentence)], EARLY_BIRTH_CLAUSE)
+    reply.lead([opening], EARLY_BIRTH_CLAUSE)
     return True
 
 

@@ -809,6 +809,10 @@ def test_the_kind_of_employer_is_context_not_a_point(domain):
     # 辞职: the entry says the material is silent and who decides, then what the law covers
     ("ask_maternity_insurance", None, "产假期间辞职还有生育津贴吗", "这里的材料没有写明辞职、断缴后还能不能领生育津贴"),
     ("ask_subsidy_eligibility", None, "户口不在本地能领育儿补贴吗", "能领国家育儿补贴，补贴对象不看父母在哪工作"),
+    # a deadline question with no birth named: the rule for every birth, not the past date of some
+    ("ask_subsidy_apply", None, "育儿补贴什么时候截止申请", "2025年及以后出生的孩子，首次申请在出生当年或次年提出"),
+    # a deadline asked in no time word ("过期了"): that none is stated comes first
+    ("ask_subsidy_apply", "zhongning", "宁夏育儿补贴金过期了还能领吗", "现有政策文件没有明确规定这个时间"),
     ("ask_tax_deduction", None, "去年忘了填婴幼儿照护扣除 今年还能补扣吗", "现有政策文件对这一点没有具体规定"),
     ("ask_subsidy_apply", "zhongning", "中宁生了二胎 宁夏育儿补贴金要在出生后多久申请", "现有政策文件没有明确规定这个时间"),
 ])
@@ -864,3 +868,11 @@ def test_a_leave_follow_up_keeps_its_point(place, text, last, first, then, domai
     lines = reply.splitlines()
     assert lines[0].startswith(first), reply
     assert then is None or lines[1].startswith(then), reply
+
+
+def test_a_deadline_follow_up_keeps_the_birth_it_leans_on(domain):
+    # "截止到什么时候" after a 2023 birth: that birth's deadline (2025-12-31), not the rule for births from 2025.
+    tracker = make_tracker(intent="follow_up", text="截止到什么时候",
+                           slots={"last_question": "childcare_subsidy|deadline|||2023年出生的孩子育儿补贴能领几次"})
+    _, reply = run(ActionFollowUp(), tracker, domain)
+    assert reply.startswith("截止2025年12月31日"), reply

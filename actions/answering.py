@@ -216,12 +216,16 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
         finish(reply, question, place)
         return reply
     if len(question_parts) > 1:
+        from actions import totals   # (totals builds on answering)
+
         reply = Answer()
         reply.say(templates.several_questions(len(question_parts)))
         say_outside(place, reply)
         for number, question in enumerate(question_parts[:MAX_PARTS], start=1):
             part = Answer()
             answer_one(question, place=place, reply=part, tracker=tracker, brief=True)
+            # "…两口子平分的话一人扣多少": that part's total, worked out, as when asked alone.
+            totals.lead_with_deduction_total(question.text, reply=part, topic=question.topic)
             reply.say(templates.numbered_part(number, question.text, part.lines))
             reply.cite(*part.clause_ids)
             reply.events += [e for e in part.events if e.get("name") != "last_question"]

@@ -100,7 +100,7 @@ FACET_PATTERNS: tuple[tuple[str, str], ...] = (
     ("eligibility", r"(?<!找)谁(来|去|可以|能)?(申请|申领)"),   # who applies: the applicant, not the channel
     ("apply", r"(交|送|递|提交|上传)到?哪(?!些|几|样)|(到|去|在)哪儿?.{0,2}(办|交|扫|申请|领)|哪儿(办|申请|领)|扫码|二维码"),
     ("materials", r"材料|资料|带什么|证件|证明|准备什么|提交什么|需要什么(?!条件)|要什么(?!条件)|手续|结婚证|户口本|户口簿|身份证|出生证"),
-    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|(夫妻|两口子|小两口|俩口子|我们俩|我俩).{0,4}(分|各|一方)|谁来扣|谁扣|一方扣|共享"),
+    ("split_transfer", r"分摊|平分|各扣|分别扣|一人一半|转给|转让|合起来|合到一起|合在一起|让一个人|给一个人|一个人休|一个人全|全扣|全部扣|让给|匀给|给老公|给丈夫|让老公|让丈夫|(夫妻|两口子|小两口|俩口子|我们俩|我俩).{0,4}(分|各|一方)|(一起|同时|都|双方都|俩人都|两个人都)(能|可以)?扣|谁来扣|谁扣|一方扣|共享"),
     ("apply", r"怎么(申请|领|办|弄|报|申领)|如何(申请|领|办|申领)|在哪|去哪|哪里(办|申请|领)|流程|步骤|渠道|小程序|app|APP|"
               r"现场|线下|窗口|柜台|不会用手机|(经过|走|有)哪些(审核|环节|程序)|审核(流程|程序|环节)|谁(来)?审|"
               r"线上|网上|手机上|蒙速办|吉事办|我的宁夏|支付宝|微信上|找谁|申领|申请入口|怎么弄|申报|填报|怎么填|在哪填|哪里填"),
@@ -316,7 +316,10 @@ def split_parts(text: str) -> list[str]:
             context += piece + "，"
             continue
         topic, facet = topic_of_words(piece), facet_of(piece)
-        if topic is not None:
+        if topic is not None or not parts and facet != "general" and len(pieces) > 1 and not is_follow_up(text) \
+                and any(facet_of(later) not in ("general", facet) for later in pieces[pieces.index(piece) + 1:]):
+            # A topic named starts a part; so does a first point asked when other points
+            # follow ("呼市生二胎能拿多少 什么时候发 去哪申请": three points, no topic word).
             parts.append(context + piece)
             facets.append(facet)
         elif parts and not context and (facet not in ("general", facets[-1]) or is_taxation(piece)

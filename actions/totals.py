@@ -129,12 +129,12 @@ def children_of(text: str) -> int:
     return 3 if "三胞胎" in found.group(0) else 2
 
 
-def lead_with_deduction_total(text: str, *, reply: Answer) -> bool:
+def lead_with_deduction_total(text: str, *, reply: Answer, topic: Optional[str] = None) -> bool:
     """"两个孩子一个月能扣多少", "各扣一半每人扣多少": the monthly 2000元 worked out."""
     from actions import money
 
     text = qs.canonical(text)
-    if not about_care_deduction(text) or not _ASKS_AMOUNT.search(text) \
+    if not about_care_deduction(text, topic) or not _ASKS_AMOUNT.search(text) \
             or len(qs.read_message(text)) > 1:
         return False
     children, half = children_of(text), bool(_HALF_EACH.search(text))

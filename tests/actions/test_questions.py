@@ -258,3 +258,14 @@ def test_two_general_questions_on_different_things_are_two_parts():
 def test_which_order_a_child_counts_as_is_the_local_schemes_point_whatever_the_intent():
     assert "local_subsidy" == qs.read("再婚以后在呼市生的孩子 算一孩还是二孩", intent="ask_tax_deduction").topic
     assert "maternity_leave" == qs.read("再婚后生的算几胎 产假多少天", intent="ask_leave").topic   # a leave's own words
+
+
+def test_points_asked_one_after_another_are_parts_though_no_topic_is_named():
+    assert ["amount", "payment_time", "apply"] == [q.facet for q in qs.read_message("呼市生二胎能拿多少 什么时候发 去哪申请",
+                                                                                  intent="ask_subsidy_amount")]
+    # A short follow-up asking two points stays one question that leans on the last.
+    assert 1 == len(qs.split_parts("要什么材料 在哪办"))
+
+
+def test_both_parents_deducting_is_the_splitting_point():
+    assert "split_transfer" == qs.read("个税照护扣除夫妻能一起扣吗").facet

@@ -193,3 +193,10 @@ def test_the_order_of_a_birth_is_read_only_when_plain(text, order):
     from actions.totals import birth_order_of
 
     assert order == birth_order_of(text)
+
+
+def test_a_part_of_several_questions_gets_its_total_too(domain):
+    text = "婴幼儿照护每月扣多少 两口子平分的话一人扣多少"
+    _, reply = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction", text=text), domain)
+    second = next(line for line in reply.splitlines() if line.startswith("二、"))
+    assert second.startswith("二、两口子平分的话一人扣多少：夫妻各扣一半的话，每人每月扣1000元：2000元×50%＝1000元"), reply

@@ -247,6 +247,11 @@ def benefit_line(rule: Mapping) -> str:
         "个税扣除": "3岁以下婴幼儿照护个人所得税专项附加扣除：",
         "公积金": "住房公积金：", "公租房": "公租房：", "购房补贴": "购房补贴：",
     }.get(rule["kind"], f"{rule['kind']}：")
+    quote = rule["quote"] if "quote" in rule.keys() else None
+    if not text and quote:
+        # No amount: the clause's own words, not a bare "多子女家庭（有条件的盟市）".
+        note = rule["note"] or ""
+        return f"{lead}“{quote}”" + (f"（{note}）" if note and not re.search(r"\d", note) else "")
     body = text if text else (rule["eligibility"] or rule["note"] or "有相关支持政策")
     extra = f"（{rule['eligibility']}）" if text and rule["eligibility"] else ""
     return f"{lead}{body}{extra}"

@@ -876,3 +876,13 @@ def test_a_deadline_follow_up_keeps_the_birth_it_leans_on(domain):
                            slots={"last_question": "childcare_subsidy|deadline|||2023年出生的孩子育儿补贴能领几次"})
     _, reply = run(ActionFollowUp(), tracker, domain)
     assert reply.startswith("截止2025年12月31日"), reply
+
+
+def test_a_benefit_row_without_an_amount_quotes_its_clause_not_a_fragment(domain):
+    from actions.money import ActionAnswerBenefit
+
+    tracker = make_tracker(intent="ask_housing", text="包头二孩家庭买房公积金能贷多少", entities=[entity("region", "baotou")])
+    _, reply = run(ActionAnswerBenefit(), tracker, domain)
+    first = reply.splitlines()[0]
+    assert first.startswith("住房公积金：“对多子女家庭，有条件的盟市，可给予适当提高住房公积金提取额度、贷款额度"), reply
+    assert "住房公积金：多子女家庭（有条件的盟市）" not in reply

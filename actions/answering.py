@@ -886,9 +886,6 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
             if question.facet == "special_case":   # the case is in the words leaned on ("户口在老家")
                 text += " " + " ".join(qs.special_case_words(question.context))
         named = names_content(question.text)
-        with_case = case_entry_for_point(question, text=text, chain=chain)
-        if with_case is not None:
-            return with_case
         if question.topic in qs.LEAVE_TOPICS and question.facet in qs.GENERAL_FACETS \
                 and qs.who_of(question.text) and not qs.specific_terms(question.text, keep_topic_words=True):
             return None   # "老公也有吗" after the 育儿假 days: the leave's rows say whose it is

@@ -253,7 +253,7 @@ def topic_of_words(text: str) -> Optional[str]:
 def read(text: str, *, intent: str = "") -> Question:
     """One part of a message as a Question (intent only breaks a silence of the words)."""
     topic = topic_of_words(text)
-    if topic is None and _ASKS_CHILD_ORDER.search(text):
+    if (topic is None or topic == "childcare_subsidy" and "国家" not in text) and _ASKS_CHILD_ORDER.search(text):
         topic = "local_subsidy"   # "再婚以后生的算一孩还是二孩": only the local schemes pay by order
     if topic is None:
         topic = TOPIC_OF_INTENT.get(intent)
@@ -261,10 +261,8 @@ def read(text: str, *, intent: str = "") -> Question:
     if topic == "maternity_leave" and FATHER_WORDS.search(text) and not MOTHER_WORDS.search(text) \
             and facet in ("amount", "general"):
         topic = "paternity_leave"   # "老公能休几天产假": the leave a husband gets
-    if topic == "maternity_leave" and _HIS_BESIDE_HERS.search(text) and re.search(r"休|请|陪", text.replace("休产假", "")):
+    if topic == "maternity_leave" and _HIS_BESIDE_HERS.search(text) and _TAKES_LEAVE.search(text.replace("休产假", "")):
         topic = "paternity_leave"   # "他能等我产假快休完了再请吗": his leave, timed by her 产假
-    if topic == "childcare_subsidy" and _ASKS_CHILD_ORDER.search(text) and "国家" not in text:
-        topic = "local_subsidy"
     if topic == "childcare_subsidy" and _A_CITYS_OWN.search(text) and "国家" not in text \
             and facet in ("eligibility", "general", "amount"):
         # "土左旗的孩子能领呼市的育儿补贴吗", "除了这个还有别的补贴吗": a place's own scheme.
@@ -283,6 +281,7 @@ _ASKS_CHILD_ORDER = re.compile(r"算(一|二|三|1|2|3)(孩|胎)还是|算(第)?
 # The husband named beside the wife's 产假: a question about his leave and hers together.
 _HIS_BESIDE_HERS = re.compile(r"(他|老公|男方|丈夫|孩子他爸).{0,12}(我|老婆|媳妇|妻子|女方|她)(的|休)?产假|"
                               r"(我|老婆|媳妇|妻子|女方|她)(的|休|在休)?产假.{0,12}(他|老公|男方|丈夫|孩子他爸)")
+_TAKES_LEAVE = re.compile(r"休|请|陪")   # (beyond her own 休产假)
 _A_CITYS_OWN = re.compile(r"(呼市|呼和浩特市?|青城|市里)的(育儿)?补贴|(别的|其他|其它)(的)?补贴")
 
 
@@ -311,13 +310,13 @@ def split_parts(text: str) -> list[str]:
     parts: list[str] = []
     facets: list[str] = []
     context = ""
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         if not _ASKS.search(piece):
             context += piece + "，"
             continue
         topic, facet = topic_of_words(piece), facet_of(piece)
         if topic is not None or not parts and facet != "general" and len(pieces) > 1 and not is_follow_up(text) \
-                and any(facet_of(later) not in ("general", facet) for later in pieces[pieces.index(piece) + 1:]):
+                and any(facet_of(later) not in ("general", facet) for later in pieces[index + 1:]):
             # A topic named starts a part; so does a first point asked when other points
             # follow ("呼市生二胎能拿多少 什么时候发 去哪申请": three points, no topic word).
             parts.append(context + piece)

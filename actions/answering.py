@@ -22,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from actions import knowledge_access as ka
 from actions import questions as qs
 from actions import templates
-from actions.base import Answer
+from actions.base import HANDLERS, Answer
 from bot.nlu.text import normalise
 from knowledge import qa, regions, search, store
 
@@ -231,6 +231,19 @@ def answer_turn(tracker: Tracker, intent: str) -> Optional[Answer]:
             reply.events += [e for e in part.events if e.get("name") != "last_question"]
         finish(reply, question_parts[-1], place)
         return reply
+    bare = qs.read(text)   # the words alone, without the intent's topic
+    handler = HANDLERS.get(intent)
+    if place is None and bare.topic is None and handler is not None and handler().place_needed(intent) \
+            and qs.is_a_question(text) and is_distinctive(text):
+        # "巾帼创业贷能贷吗" heard as a housing question would be asked where; a rare word
+        # that one entry holds nearly whole answers it, whatever the intent's topic.
+        match = best_qa(bare, chain=None, least=STRICT_COVERAGE)
+        if match is not None and not is_draft(match) and holds_rare_term(text, match.entry_id) \
+                and answer_names_what_is_asked(text, match):
+            reply = Answer()
+            say_entry(match, question=bare, place=place, reply=reply)
+            finish(reply, qs.with_topic(bare, match.topic), place)
+            return reply
     if place is None and first.topic in qs.LEAVE_TOPICS and first.facet in qs.GENERAL_FACETS \
             and (first.leave_type == "流产假" or qs.asks_national(text)):
         # The State Council's rule is the answer (流产假 is the same everywhere; "国家规定的

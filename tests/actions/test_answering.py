@@ -886,3 +886,15 @@ def test_a_benefit_row_without_an_amount_quotes_its_clause_not_a_fragment(domain
     first = reply.splitlines()[0]
     assert first.startswith("住房公积金：“对多子女家庭，有条件的盟市，可给予适当提高住房公积金提取额度、贷款额度"), reply
     assert "住房公积金：多子女家庭（有条件的盟市）" not in reply
+
+
+@pytest.mark.parametrize("intent", ["ask_housing", "ask_leave"])
+def test_a_rare_word_one_entry_holds_is_answered_whatever_intent_would_ask_where(intent, domain):
+    # "巾帼创业贷" is 中宁's: heard as a housing or leave question it was asked "which region".
+    from actions.base import HANDLERS
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    HANDLERS[intent]().respond(dispatcher, make_tracker(intent=intent, text="巾帼创业贷能贷吗"), intent)
+    reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "巾帼创业贷" in reply.splitlines()[0] and "仅适用于中宁县" in reply, reply

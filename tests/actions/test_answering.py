@@ -813,6 +813,8 @@ def test_the_kind_of_employer_is_context_not_a_point(domain):
     ("ask_subsidy_apply", None, "育儿补贴什么时候截止申请", "2025年及以后出生的孩子，首次申请在出生当年或次年提出"),
     # a deadline asked in no time word ("过期了"): that none is stated comes first
     ("ask_subsidy_apply", "zhongning", "宁夏育儿补贴金过期了还能领吗", "现有政策文件没有明确规定这个时间"),
+    # 扣 heard as the tax deduction: the words name the subsidy, and a complaint about it
+    ("ask_tax_deduction", None, "村里发育儿补贴的时候扣了一部分钱 去哪儿反映", "可以向县级卫健部门或乡镇（街道）申诉、举报"),
     ("ask_tax_deduction", None, "去年忘了填婴幼儿照护扣除 今年还能补扣吗", "现有政策文件对这一点没有具体规定"),
     ("ask_subsidy_apply", "zhongning", "中宁生了二胎 宁夏育儿补贴金要在出生后多久申请", "现有政策文件没有明确规定这个时间"),
 ])

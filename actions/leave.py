@@ -65,9 +65,8 @@ def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_ord
         if not rules and not resolution.drafts:
             reply.say(templates.no_leave_rule(name, current))
             continue
-        for rule in rules:
-            rule_place = ka.display_name(rule["jurisdiction"]) if rule["jurisdiction"] not in (region.id, "china") else None
-            reply.say(templates.leave_direct(name, rule, rule_place))
+        for line, rule in zip(leave_lines(region, rules), rules):
+            reply.say(line)
             reply.cite(rule["clause_id"])
         for draft in resolution.drafts:
             reply.say(templates.draft_note(draft))
@@ -109,9 +108,11 @@ def lead_if_worker_kind_asks_days(text: str, *, place: Optional[str], reply: Ans
     covers every employer's 女职工 (the entry's answer)."""
     from actions import questions as qs
 
+    from actions.totals import OTHER_LEAVE
+
     text = qs.canonical(text)
     if APPLIES_TO_EVERY_EMPLOYER_CLAUSE not in reply.clause_ids or "产假" not in text \
-            or re.search(r"护理假|陪产假|育儿假|婚假|流产", text) or not _ASKS_DAYS.search(text):
+            or OTHER_LEAVE.search(text) or not _ASKS_DAYS.search(text):
         return False
     if not place:   # the national baseline; the reply offers to narrow it to a place
         national = national_maternity_rule()
@@ -124,10 +125,14 @@ def lead_if_worker_kind_asks_days(text: str, *, place: Optional[str], reply: Ans
     if resolution is None or not resolution.covered or not resolution.rules:
         return False
     rules = sorted(resolution.rules, key=lambda r: r["child_order"] or 0)
-    lines = [templates.leave_direct(region.name, rule, ka.display_name(rule["jurisdiction"])
-                                    if rule["jurisdiction"] not in (region.id, "china") else None) for rule in rules]
-    reply.lead(lines, *[rule["clause_id"] for rule in rules])
+    reply.lead(leave_lines(region, rules), *[rule["clause_id"] for rule in rules])
     return True
+
+
+def leave_lines(region, rules) -> list[str]:
+    """One sentence per rule at the region, naming a wider place whose rule it is (全区适用)."""
+    return [templates.leave_direct(region.name, rule, ka.display_name(rule["jurisdiction"])
+                                   if rule["jurisdiction"] not in (region.id, "china") else None) for rule in rules]
 
 
 def say_leave_without_place(reply: Answer, *, leave_type: Optional[str], ask: bool = True) -> None:

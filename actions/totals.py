@@ -24,7 +24,7 @@ _DIFFICULT = re.compile(r"(?<!不是)(?<!没有)(?<!没)(?<!非)难产")
 _ASKS_TOTAL = re.compile(r"一共|总共|加起来|合计|加在一起|总计|共(能|可以|有)?休|多少天|几天|多久|多长|休多少")
 _ASKS_SAME = re.compile(r"一样|相同|区别|不同|差别|多几天|多休|加不加|能加|会加")
 _MATERNITY = re.compile(r"产假")
-_OTHER_LEAVE = re.compile(r"护理假|陪产假|育儿假|婚假|流产")
+OTHER_LEAVE = re.compile(r"护理假|陪产假|育儿假|婚假|流产")   # (leave.py asks it too)
 
 
 def babies_of(text: str) -> int:
@@ -42,7 +42,7 @@ def lead_with_leave_total(text: str, *, place: Optional[str], reply: Answer, con
     babies, difficult = babies_of(words), bool(_DIFFICULT.search(words))
     caesarean = "剖宫" in words and not difficult and babies == 1
     if not place or (babies == 1 and not difficult and not caesarean) or not _MATERNITY.search(words) \
-            or _OTHER_LEAVE.search(words) or not (_ASKS_TOTAL.search(words) or caesarean and _ASKS_SAME.search(words)) \
+            or OTHER_LEAVE.search(words) or not (_ASKS_TOTAL.search(words) or caesarean and _ASKS_SAME.search(words)) \
             or len(qs.read_message(text)) > 1:
         return False
     region = ka.region_of(place)
@@ -84,7 +84,7 @@ def lead_with_leave_difference(text: str, *, place: Optional[str], reply: Answer
     from actions import leave
 
     text = qs.canonical(text)
-    if not place or not _MATERNITY.search(text) or _OTHER_LEAVE.search(text) \
+    if not place or not _MATERNITY.search(text) or OTHER_LEAVE.search(text) \
             or not _ASKS_MORE_THAN_NATIONAL.search(text):
         return False
     region = ka.region_of(place)

@@ -21,12 +21,15 @@ MODEL   := models/assistant.tar.gz
 WEBCHAT := node_modules/rasa-webchat/lib/index.js
 # The load generator (locust) runs in its own venv with the machine's default python3.
 BENCH_STAMP := .venv-bench/.installed
+# Datasette (`make staff`) likewise in its own venv: its pins must not meet Rasa's.
+STAFF_STAMP := .venv-staff/.installed
+STAFF_PORT ?= 8001
 NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 # Rasa reads the spaCy pipeline and the data by relative path: always run from here.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention
+.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention staff staff-tools
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -84,7 +87,7 @@ nlu-eval: $(MODEL) ## held-out NLU evaluation: intent macro-F1, entity F1, confu
 check: $(DB) ## check every fact against its clause
 	$(PY) -m knowledge check --db $(DB)
 
-test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) ## everything: lint, unit/action/store tests, live stacks, data validation, test stories
+test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) $(STAFF_STAMP) ## everything: lint, unit/action/store tests, live stacks, data validation, test stories
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q tests
 	$(MAKE) --no-print-directory validate
@@ -107,6 +110,18 @@ $(BENCH_STAMP): requirements-bench.txt
 	touch $@
 
 bench-tools: $(BENCH_STAMP) ## the load generator (locust) in .venv-bench
+
+$(STAFF_STAMP): requirements-staff.txt
+	test -x .venv-staff/bin/python || python3 -m venv .venv-staff
+	.venv-staff/bin/pip install -q -r requirements-staff.txt
+	touch $@
+
+staff-tools: $(STAFF_STAMP) ## Datasette for `make staff`, in .venv-staff
+
+# Writes build/staff/metadata.json and review.db (knowledge/facts/review/*.yml) every time (well
+# under a second), then Datasette serves the store immutable on 127.0.0.1:$(STAFF_PORT).
+staff: $(DB) $(STAFF_STAMP) ## read-only staff view of the store and the review candidates in a browser (Datasette; STAFF_PORT=8001)
+	$(PY) -m bot.ops.staff --db $(DB) --out build/staff --serve --port $(STAFF_PORT)
 
 web: $(WEBCHAT) ## install the web chat widget (node_modules/)
 

@@ -108,6 +108,10 @@ class AnswerAction:
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
         from actions import answering   # it builds on Answer, defined here
 
+        from actions import birth_dates, new_documents
+
+        text = tracker.latest_message.get("text") or ""
+        ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
         try:
             if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker)):
                 return [SlotSet("pending_intent", intent)]
@@ -116,6 +120,7 @@ class AnswerAction:
                 answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed,
                                                 place=ka.current_place(tracker))
                 answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=routed)
+                new_documents.lead_with_new_document(text, place=ka.current_place(tracker), reply=routed)
                 events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
                 return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
             if self.place_needed(intent) and not ka.current_place(tracker):
@@ -132,6 +137,7 @@ class AnswerAction:
             answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply,
                                             place=ka.current_place(tracker))
             answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=reply)
+            new_documents.lead_with_new_document(text, place=ka.current_place(tracker), reply=reply)
             events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
             return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
         except Exception:  # a citizen gets an apology, the log gets the trace

@@ -65,6 +65,16 @@ def scheme_of(text: str) -> Scheme:
     return NATIONAL
 
 
+def date_asked_about(text: str) -> Optional[str]:
+    """The birth date a question names, as an ISO date (the first day of a month or year
+    named without the day), or None: which version of a document applies then."""
+    found = birth_date_of(text)
+    if found is None:
+        return None
+    year, month = found
+    return dt.date(year, month if month and 1 <= month <= 12 else 1, 1).isoformat()
+
+
 def born_before(birth: tuple[int, Optional[int]], first: dt.date) -> bool:
     """Whether the whole of the named year (or month) is before the scheme's first date."""
     year, month = birth

@@ -4,7 +4,8 @@ text with knowledge/places.py; NLU entities and the remembered slot count too)."
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import threading
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -24,15 +25,41 @@ def store_path() -> Path:
     return Path(os.environ.get("KNOWLEDGE_DB", store.DEFAULT_DB))
 
 
-@lru_cache(maxsize=1)
+# The open store and the file it was opened from: (path, inode, mtime) -> connection.
+_OPEN: dict[tuple, object] = {}
+_OPENING = threading.Lock()
+# The date a question is about (a birth date it names), for the version of a document in
+# force then (regions.resolve as_of); set per turn by actions.base, None = today.
+DATE_ASKED_ABOUT: ContextVar[str | None] = ContextVar("date_asked_about", default=None)
+
+
 def connection():
+    """The store's read-only connection. `make knowledge` and `knowledge add` replace the
+    file atomically (a new inode): the next call opens the new store, no restart needed;
+    caches keyed by the connection start afresh with it."""
     path = store_path()
     try:
-        conn = store.connect(path=path)
-        conn.execute("SELECT count(*) FROM clauses").fetchone()
-    except Exception as err:  # missing file, not a database, wrong schema
+        stat = os.stat(path)
+    except OSError as err:
         raise StoreUnavailable(f"knowledge store unusable at {path}: {err}. Run `make knowledge`.") from err
-    return conn
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    conn = _OPEN.get(key)
+    if conn is not None:
+        return conn
+    with _OPENING:
+        if key not in _OPEN:
+            try:
+                conn = store.connect(path=path)
+                conn.execute("SELECT count(*) FROM clauses").fetchone()
+            except Exception as err:  # missing file, not a database, wrong schema
+                raise StoreUnavailable(f"knowledge store unusable at {path}: {err}. Run `make knowledge`.") from err
+            # The replaced store's connection stays open for a turn that is still using it.
+            _OPEN.clear()
+            _OPEN[key] = conn
+        return _OPEN[key]
+
+
+connection.cache_clear = _OPEN.clear   # tests reset it as they did the former lru_cache
 
 
 def gazetteer() -> regions.Gazetteer:
@@ -47,6 +74,12 @@ def cite(clause_id: str) -> dict[str, Any]:
     cited = dict(row)
     cited["superseded_title"] = (
         store.document_title(conn=connection(), doc_id=row["superseded_by"]) if row["superseded_by"] else None)
+    # Versions: a document replaced as a whole, and the one it replaces (said in the source line).
+    successor = store.successor(conn=connection(), doc_id=row["doc_id"])
+    cited["replaced_by_title"] = successor["title"] if successor else None
+    cited["replaced_on"] = successor["date"] if successor else None
+    cited["replaces_title"] = (
+        store.document_title(conn=connection(), doc_id=row["supersedes"]) if row["supersedes"] else None)
     return cited
 
 

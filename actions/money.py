@@ -45,7 +45,8 @@ def child_order_in(tracker: Tracker) -> Optional[int]:
 
 
 def resolve(place: str, kind: str) -> regions.Resolution:
-    return regions.resolve(conn=ka.connection(), place=place, table="benefits", kind=kind)
+    return regions.resolve(conn=ka.connection(), place=place, table="benefits", kind=kind,
+                           as_of=ka.DATE_ASKED_ABOUT.get())
 
 
 def national_subsidy_rows(kind: str = "育儿补贴"):

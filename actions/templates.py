@@ -48,8 +48,12 @@ def source_line(cite: Mapping) -> str:
     flags = []
     if cite["status"] == "draft":
         flags.append("征求意见稿，尚未正式施行")
-    if cite["superseded_by"]:
+    if cite.get("replaced_by_title"):
+        flags.append(f"已于{cite['replaced_on']}被《{cite['replaced_by_title']}》取代，适用于此前的情形")
+    elif cite["superseded_by"]:
         flags.append(f"部分内容已被《{cite['superseded_title']}》取代")
+    if cite.get("replaces_title"):
+        flags.append(f"自{cite['date']}起施行，取代《{cite['replaces_title']}》")
     if cite["confidence"] == "reported":
         flags.append("据公开报道整理，以当地部门解释为准")
     if cite["doc_kind"] in ("supplementary", "official") and cite["jurisdiction"] == "china":
@@ -459,6 +463,11 @@ def leave_set_by_province(leave_type: str) -> str:
 
 def clause_sentences(title: str, sentences: list[str]) -> str:
     return f"《{title}》规定：" + "".join(sentences)
+
+
+def new_document_answer(title: str, sentences: list[str]) -> str:
+    """A newly added document's own words, said first (its facts are not curated yet)."""
+    return f"《{title}》（新收录文件）规定：" + "".join(sentences)
 
 
 def clause_text(cite: Mapping) -> str:

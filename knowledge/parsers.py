@@ -1,6 +1,7 @@
-"""Parsers for the five policy documents and the supplementary sources.
+"""Parsers for the policy documents, official texts and supplementary sources.
 
-Each document shape gets one parser in SHAPES; every parser returns Clause records
+Each document shape (how it is numbered: articles, outline, table, Markdown, plain
+paragraphs) gets one parser in SHAPES, named by the document's entry in sources.yml; every parser returns Clause records
 whose `path` follows knowledge/README.md ("二/（四）/13"). Parsers validate the
 numbering as they go and raise SourceError naming the file and line, so a damaged
 copy of a document fails the build instead of silently losing a clause.
@@ -23,12 +24,14 @@ __all__ = [
     "SourceError",
     "SHAPES",
     "parse_document",
+    "detect_shape",
     "parse_supplementary",
     "parse_outline",
-    "parse_zhongning_table",
+    "parse_table",
+    "parse_markdown",
+    "parse_plain",
     "parse_articles",
     "parse_official_outline",
-    "OFFICIAL_SHAPES",
     "SUPPLEMENTARY_REQUIRED_KEYS",
 ]
 
@@ -378,34 +381,73 @@ def _clause(
 
 
 # ---------------------------------------------------------------------------
-# Tab-separated task table (中宁县)
+# Tab-separated tables (中宁县's task list): column roles come from sources.yml
 
-ZHONGNING_COLUMNS = ("举措", "序号", "工作内容", "牵头单位", "责任单位", "备注")
+#: What a table column can be: the clause's group (举措 "一、…", inherited by the rows
+#: below it), its number (序号), its text (工作内容), the lead and other units.
+COLUMN_ROLES = ("group", "number", "text", "lead_units", "other_units")
+# Header names a new document's table is read with when sources.yml declares none.
+_ROLE_HEADERS = {
+    "group": ("举措", "类别", "任务类别", "领域", "重点任务", "方面"),
+    "number": ("序号", "编号", "序"),
+    "text": ("工作内容", "主要内容", "具体措施", "内容", "措施", "政策内容", "任务内容", "工作任务"),
+    "lead_units": ("牵头单位", "责任单位（牵头）", "牵头部门"),
+    "other_units": ("责任单位", "配合单位", "参与单位", "协同单位"),
+}
 
 
-def parse_zhongning_table(*, doc_id: str, path: Path) -> list[Clause]:
-    """Parse the 举措/序号/工作内容/牵头单位/责任单位/备注 table; one clause per row.
+def guess_table_columns(*, header: list[str]) -> dict[str, str]:
+    """Column roles of a table from its header cells (a new document; an editor may
+    correct them in sources.yml): {role: header name}, `text` always among them."""
+    roles: dict[str, str] = {}
+    for role, names in _ROLE_HEADERS.items():
+        for name in names:
+            if name in header and name not in roles.values():
+                roles[role] = name
+                break
+    if "text" not in roles:
+        # The widest column is the text (a header the list above does not know).
+        free = [cell for cell in header if cell not in roles.values()]
+        if free:
+            roles["text"] = max(free, key=len)
+    return roles
 
-    The header repeats on every page and the 举措 cell is empty on continuation rows,
-    so each row inherits the previous row's group.
+
+def parse_table(*, doc_id: str, path: Path, columns: dict[str, str]) -> list[Clause]:
+    """One clause per row of a tab-separated table whose header names the columns.
+
+    `columns` maps roles (COLUMN_ROLES) to header names; `text` is required. The header
+    may repeat on every page; an empty group cell continues the previous row's group;
+    numbers must run 1, 2, 3 … without a gap.
     """
     file = str(path)
+    unknown = set(columns) - set(COLUMN_ROLES)
+    if unknown or "text" not in columns:
+        raise SourceError(file=file, line=0, message=f"table columns need a `text` role; unknown roles: {sorted(unknown)}")
     clauses: list[Clause] = []
+    header: list[str] | None = None
     group = ""
-    for lineno, raw in enumerate(_read_lines(path), start=1):
+    for lineno, raw in _body_lines(path=path):
         if "\t" not in raw:
             continue  # title and blank lines
         cells = [_P_TAG.sub("", cell).strip() for cell in raw.split("\t")]
-        if len(cells) != len(ZHONGNING_COLUMNS):
+        if all(name in cells for name in columns.values()):
+            if header is not None and cells != header:
+                raise SourceError(file=file, line=lineno, message="table header differs from the first one")
+            header = cells
+            continue  # header, repeated per page
+        if header is None:
             raise SourceError(file=file, line=lineno,
-                              message=f"table row has {len(cells)} columns, expected {len(ZHONGNING_COLUMNS)}")
-        if tuple(cells) == ZHONGNING_COLUMNS:
-            continue  # header repeated per page
-        group_cell, number, content, lead_cell, other_cell, _note = cells
-        if group_cell:
+                              message=f"table row before a header naming {', '.join(columns.values())}")
+        if len(cells) != len(header):
+            raise SourceError(file=file, line=lineno,
+                              message=f"table row has {len(cells)} columns, expected {len(header)}")
+        cell = {role: cells[header.index(name)] for role, name in columns.items()}
+        if group_cell := cell.get("group", ""):
             match = _SECTION.match(_tidy(group_cell))
             if not match:
-                raise SourceError(file=file, line=lineno, message=f"举措 cell {group_cell!r} has no 一、 label")
+                raise SourceError(file=file, line=lineno,
+                                  message=f"{columns['group']} cell {group_cell!r} has no 一、 label")
             label = match.group(1)
             # A page may repeat the current group; otherwise groups go 一, 二, 三 …
             if label != group:
@@ -413,17 +455,19 @@ def parse_zhongning_table(*, doc_id: str, path: Path) -> list[Clause]:
                 if _cn_to_int(label) != expected:
                     raise SourceError(file=file, line=lineno, message=f"group {label}、 out of sequence")
                 group = label
-        if not group:
-            raise SourceError(file=file, line=lineno, message="row before any 举措 group")
+        if "group" in columns and not group:
+            raise SourceError(file=file, line=lineno, message=f"row before any {columns['group']} group")
+        number = cell.get("number", str(len(clauses) + 1))
         if not number.isdigit() or int(number) != len(clauses) + 1:
             raise SourceError(file=file, line=lineno,
-                              message=f"row 序号 {number!r} out of sequence (expected {len(clauses) + 1})")
-        text = _tidy(content)
+                              message=f"row {columns.get('number', 'number')} {number!r} out of sequence "
+                                      f"(expected {len(clauses) + 1})")
+        text = _tidy(cell["text"])
         if not text:
-            raise SourceError(file=file, line=lineno, message=f"row {number} has no 工作内容")
-        lead = _dedupe(_split_units(lead_cell))
-        other = _dedupe(_split_units(other_cell), lead)
-        clauses.append(Clause(doc_id=doc_id, path=f"{group}/{number}", number=number,
+            raise SourceError(file=file, line=lineno, message=f"row {number} has no {columns['text']}")
+        lead = _dedupe(_split_units(cell.get("lead_units", "")))
+        other = _dedupe(_split_units(cell.get("other_units", "")), lead)
+        clauses.append(Clause(doc_id=doc_id, path=f"{group}/{number}" if group else number, number=number,
                               heading=_heading(text), text=text, kind="measure", line=lineno,
                               lead_units=lead, other_units=other))
     if not clauses:
@@ -432,52 +476,80 @@ def parse_zhongning_table(*, doc_id: str, path: Path) -> list[Clause]:
 
 
 # ---------------------------------------------------------------------------
-# Shapes
+# Markdown and plain text: any document gets citable clauses
 
 
-def _neimenggu(*, doc_id: str, path: Path) -> list[Clause]:
-    # Its 六、强化组织保障 holds numbered measures （十八）（十九）, counted as measures.
-    return parse_outline(doc_id=doc_id, path=path, items=False, organisation_kind="measure")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
-def _baotou_2023(*, doc_id: str, path: Path) -> list[Clause]:
-    return parse_outline(doc_id=doc_id, path=path, items=True)
+def parse_markdown(*, doc_id: str, path: Path) -> list[Clause]:
+    """One clause per Markdown heading with text under it; path "1", "2/1" … by heading
+    level (a single top-level heading is the document's title, not a clause)."""
+    file = str(path)
+    lines = _body_lines(path=path)
+    headings = [(n, _HEADING.match(t.strip())) for n, t in lines]
+    levels = [len(m.group(1)) for _, m in headings if m]
+    if not levels:
+        raise SourceError(file=file, line=1, message="no Markdown headings (#) found")
+    title_level = min(levels) if levels.count(min(levels)) == 1 and len(levels) > 1 else None
+    counters: list[int] = []
+    current: tuple[str, str, int, list[str]] | None = None  # (path, heading, line, paragraphs)
+    clauses: list[Clause] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        clause_path, heading, line, paragraphs = current
+        body = _join([p for p in paragraphs if p])
+        if body:
+            clauses.append(Clause(doc_id=doc_id, path=clause_path, number=clause_path.rsplit("/", 1)[-1],
+                                  heading=heading, text=f"{heading}\n{body}", kind="measure", line=line))
+
+    base = min(level for level in levels if level != title_level) if set(levels) - {title_level} else 1
+    for lineno, raw in lines:
+        match = _HEADING.match(raw.strip())
+        if match and len(match.group(1)) == title_level:
+            flush()
+            current = None
+            continue
+        if match:
+            flush()
+            depth = len(match.group(1)) - base
+            counters = counters[:depth + 1] + [0] * max(0, depth + 1 - len(counters))
+            counters[depth] += 1
+            current = ("/".join(str(c) for c in counters[:depth + 1]), _tidy(match.group(2)), lineno, [])
+        elif current is not None:
+            current[3].append(_tidy(raw))
+    flush()
+    if not clauses:
+        raise SourceError(file=file, line=1, message="no Markdown heading has text under it")
+    return clauses
 
 
-def _baotou_2025(*, doc_id: str, path: Path) -> list[Clause]:
-    return parse_outline(doc_id=doc_id, path=path, items=False)
-
-
-def _tonghua_draft(*, doc_id: str, path: Path) -> list[Clause]:
-    return parse_outline(doc_id=doc_id, path=path, items=True)
-
-
-SHAPES: dict[str, Callable[..., list[Clause]]] = {
-    "neimenggu-measures": _neimenggu,
-    "baotou-2023": _baotou_2023,
-    "baotou-2025": _baotou_2025,
-    "tonghua-draft": _tonghua_draft,
-    "zhongning-2025": parse_zhongning_table,
-}
-
-
-def parse_document(*, doc_id: str, path: Path, shape: str | None = None) -> list[Clause]:
-    """Clauses of a document, in document order.
-
-    `shape` names the parser of an official text (OFFICIAL_SHAPES, set in sources.yml);
-    without it the document is one of the five policy documents, parsed by its id.
-    """
-    if shape is not None:
-        try:
-            parser = OFFICIAL_SHAPES[shape]
-        except KeyError:
-            raise ValueError(f"unknown shape {shape!r}; known: {', '.join(OFFICIAL_SHAPES)}") from None
-        return parser(doc_id=doc_id, path=Path(path))
-    try:
-        parser = SHAPES[doc_id]
-    except KeyError:
-        raise ValueError(f"unknown doc_id {doc_id!r}; known: {', '.join(SHAPES)}") from None
-    return parser(doc_id=doc_id, path=Path(path))
+def parse_plain(*, doc_id: str, path: Path) -> list[Clause]:
+    """The fallback: every paragraph is a clause "1", "2" …; a first line without a full
+    stop is the title and a short line without one heads the paragraph after it."""
+    file = str(path)
+    lines = [(n, _tidy(t)) for n, t in _body_lines(path=path)]
+    lines = [(n, t) for n, t in lines if t]
+    if lines and not lines[0][1].endswith(_SENTENCE_END) and len(lines[0][1]) <= 60:
+        lines = lines[1:]   # the title
+    clauses: list[Clause] = []
+    pending: tuple[int, str] | None = None   # a subheading waiting for its paragraph
+    for lineno, text in lines:
+        if len(text) <= 20 and not text.endswith(_SENTENCE_END):
+            pending = (pending[0], f"{pending[1]} {text}") if pending else (lineno, text)
+            continue
+        start = lineno
+        if pending:
+            start, text = pending[0], f"{pending[1]}\n{text}"
+            pending = None
+        number = str(len(clauses) + 1)
+        clauses.append(Clause(doc_id=doc_id, path=number, number=number, heading=_heading(text),
+                              text=text, kind="measure", line=start))
+    if not clauses:
+        raise SourceError(file=file, line=1, message="no paragraph with text found")
+    return clauses
 
 
 # ---------------------------------------------------------------------------
@@ -512,6 +584,15 @@ def verbatim_lines(*, path: Path) -> list[tuple[int, str]]:
     return [(i + 1, _BOLD.sub("", lines[i])) for i in range(begin + 1, end)]
 
 
+def _body_lines(*, path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of what to parse: the verbatim part of an official text's copy
+    (it has a collector's header), else every line; Markdown bold removed."""
+    lines = _read_lines(path)
+    if any(line.strip() == VERBATIM_BEGIN for line in lines):
+        return verbatim_lines(path=path)
+    return [(i, _BOLD.sub("", line)) for i, line in enumerate(lines, start=1)]
+
+
 def _article_number(numeral: str) -> int:
     """一 … 九十九, 一百 … 一百九十九 (the 百 forms laws need)."""
     if "百" in numeral:
@@ -531,7 +612,7 @@ def parse_articles(*, doc_id: str, path: Path, excerpt: bool = False) -> list[Cl
     file = str(path)
     articles: list[tuple[str, str, int, list[str]]] = []  # (label, number, line, paragraphs)
     last = 0
-    for lineno, raw in verbatim_lines(path=path):
+    for lineno, raw in _body_lines(path=path):
         line = _tidy(raw)
         if not line or _CHAPTER.match(raw.strip()):
             continue
@@ -568,7 +649,7 @@ def parse_official_outline(*, doc_id: str, path: Path) -> list[Clause]:
     kind `contact`, text "name：numbers". A date line after the table is the signature.
     """
     file = str(path)
-    lines = verbatim_lines(path=path)
+    lines = _body_lines(path=path)
     outline, table_title, rows = lines, None, []
     for index, (lineno, raw) in enumerate(lines):
         if raw.strip() == "---" and index > 0:
@@ -593,15 +674,70 @@ def parse_official_outline(*, doc_id: str, path: Path) -> list[Clause]:
     return clauses
 
 
+# ---------------------------------------------------------------------------
+# Shapes: how a document is numbered chooses its parser, never its id. sources.yml names
+# each document's `shape` (and `shape_options`); `detect_shape` proposes both for a new one.
+
+
+def _outline(*, doc_id: str, path: Path, items: bool = True, titled_groups: bool = False,
+             organisation_kind: str = "organisation") -> list[Clause]:
+    """一、/（一）/1. outlines. `titled_groups`: the layout of official web texts, whose
+    headings stand on their own lines and which may end with a phone table."""
+    if titled_groups:
+        if not items or organisation_kind != "organisation":
+            raise ValueError("titled_groups outlines always read digit items and organisation sections")
+        return parse_official_outline(doc_id=doc_id, path=path)
+    return parse_outline(doc_id=doc_id, path=path, items=items, organisation_kind=organisation_kind,
+                         lines=_body_lines(path=path))
+
+
 def _article_excerpt(*, doc_id: str, path: Path) -> list[Clause]:
     return parse_articles(doc_id=doc_id, path=path, excerpt=True)
 
 
-OFFICIAL_SHAPES: dict[str, Callable[..., list[Clause]]] = {
-    "articles": parse_articles,
-    "article-excerpt": _article_excerpt,
-    "outline": parse_official_outline,
+SHAPES: dict[str, Callable[..., list[Clause]]] = {
+    "articles": parse_articles,              # 第一条, 第二条 … without gaps
+    "article-excerpt": _article_excerpt,     # 第X条 increasing (a law's chapter)
+    "outline": _outline,                     # 一、/（一）/1. (options: items, titled_groups, organisation_kind)
+    "table": parse_table,                    # tab-separated rows (option: columns)
+    "markdown": parse_markdown,              # # headings
+    "plain": parse_plain,                    # paragraphs
 }
+
+
+def parse_document(*, doc_id: str, path: Path, shape: str, options: dict | None = None) -> list[Clause]:
+    """Clauses of a document, in document order, by its `shape` (SHAPES) and options."""
+    try:
+        parser = SHAPES[shape]
+    except KeyError:
+        raise ValueError(f"unknown shape {shape!r}; known: {', '.join(SHAPES)}") from None
+    try:
+        return parser(doc_id=doc_id, path=Path(path), **(options or {}))
+    except TypeError as err:   # an option the shape does not take
+        raise ValueError(f"shape {shape!r}: bad shape_options {options!r} ({err})") from None
+
+
+def detect_shape(*, path: Path) -> tuple[str, dict]:
+    """(shape, options) for a new document: the first of articles, outline (with or
+    without digit items, official web layout first), table, Markdown that parses it;
+    plain paragraphs otherwise. Raises SourceError when not even a paragraph is found."""
+    lines = _body_lines(path=path)
+    candidates: list[tuple[str, dict]] = [("articles", {}), ("article-excerpt", {})]
+    candidates += [("outline", {"titled_groups": True}), ("outline", {"items": True}), ("outline", {"items": False})]
+    header = next(([c.strip() for c in t.split("\t")] for _, t in lines if t.count("\t") >= 1), None)
+    if header:
+        candidates.append(("table", {"columns": guess_table_columns(header=header)}))
+    candidates.append(("markdown", {}))
+    for shape, options in candidates:
+        try:
+            clauses = parse_document(doc_id="new", path=path, shape=shape, options=options)
+        except (SourceError, ValueError):
+            continue
+        # An outline must hold more than one clause: a lone "一、" line in a letter is no outline.
+        if clauses and (shape not in ("outline", "markdown") or len(clauses) > 1):
+            return shape, options
+    parse_plain(doc_id="new", path=path)   # raises when there is nothing to cite
+    return "plain", {}
 
 
 # ---------------------------------------------------------------------------

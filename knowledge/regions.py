@@ -7,6 +7,7 @@ tie; draft rules are returned beside it, flagged; a place not in the gazetteer i
 """
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -127,8 +128,10 @@ def gazetteer(*, conn: sqlite3.Connection) -> Gazetteer:
     return _gazetteer_for(conn)
 
 
-def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules", **filters: object) -> Resolution:
-    """The rules of `table` that apply to `place` (a name, alias or region id)."""
+def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules", as_of: str | None = None,
+            **filters: object) -> Resolution:
+    """The rules of `table` that apply to `place` (a name, alias or region id), from the
+    version of each document in force on `as_of` (ISO date; default today)."""
     gaz = gazetteer(conn=conn)
     region = gaz.lookup(place)
     if region is None or region.id == ROOT:
@@ -137,6 +140,7 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     specificity = {r.id: i for i, r in enumerate(chain)}   # 0 = the place itself
     rows = store.facts_in(conn=conn, table=table, jurisdictions=[r.id for r in chain], **filters)
     rows = _within_document_scope(rows, gaz=gaz, region=region, scopes=store.document_scopes(conn=conn))
+    rows = in_force_on(rows, versions=store.versions(conn=conn), as_of=as_of)
 
     groups: dict[tuple, list[sqlite3.Row]] = {}
     for row in rows:
@@ -159,6 +163,18 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     resolution.rules.sort(key=lambda r: r["id"])
     resolution.drafts.sort(key=lambda r: r["id"])
     return resolution
+
+
+def in_force_on(rows: list, *, versions: dict[str, tuple[str | None, str | None]], as_of: str | None) -> list:
+    """Rows (with `doc_id`) of document versions in force on `as_of` (default today): a
+    document that replaces another applies from its date, the replaced one until then."""
+    day = as_of or dt.date.today().isoformat()
+
+    def current(doc_id: str) -> bool:
+        start, until = versions.get(doc_id, (None, None))
+        return (start is None or start <= day) and (until is None or day < until)
+
+    return [row for row in rows if current(row["doc_id"])]
 
 
 def _within_document_scope(rows: list[sqlite3.Row], *, gaz: Gazetteer, region: Region,

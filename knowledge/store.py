@@ -20,7 +20,7 @@ SCHEMA: dict[str, dict] = {
         "columns": {
             "id": str, "file": str, "title": str, "issuer": str, "jurisdiction": str,
             "doc_number": str, "date": str, "date_note": str, "sort_date": str,
-            "status": str, "superseded_by": str, "kind": str, "confidence": str,
+            "status": str, "superseded_by": str, "supersedes": str, "kind": str, "confidence": str,
             "publication": str, "source_url": str, "scope_note": str,
         },
         "pk": "id",
@@ -225,7 +225,7 @@ def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
         " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
-        " d.superseded_by, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
+        " d.superseded_by, d.supersedes, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
         " d.source_url, d.scope_note"
         " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
         (clause_id,),
@@ -366,6 +366,41 @@ def document_title(*, conn: sqlite3.Connection, doc_id: str) -> str | None:
     return row["title"] if row else None
 
 
+def document(*, conn: sqlite3.Connection, doc_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+
+
+def versions(*, conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """{doc_id: (in force from, in force until)} for documents that replace another
+    (`supersedes`, from their own date) or are replaced (until their successor's date)."""
+    spans: dict[str, list[str | None]] = {}
+    for new_id, old_id, date in conn.execute(
+        "SELECT id, supersedes, coalesce(date, sort_date) FROM documents WHERE supersedes IS NOT NULL"
+    ):
+        spans.setdefault(new_id, [None, None])[0] = date
+        spans.setdefault(old_id, [None, None])[1] = date
+    return {doc_id: (span[0], span[1]) for doc_id, span in spans.items()}
+
+
+def successor(*, conn: sqlite3.Connection, doc_id: str) -> sqlite3.Row | None:
+    """The document that replaces `doc_id` as a whole (its `supersedes`), if any."""
+    return conn.execute("SELECT * FROM documents WHERE supersedes = ? ORDER BY sort_date DESC LIMIT 1",
+                        (doc_id,)).fetchone()
+
+
+def uncurated_documents(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Documents added with `knowledge add` (file under added/) that no fact row and no
+    question-answer entry cites yet: they answer through their clauses."""
+    return conn.execute(
+        "SELECT d.* FROM documents d WHERE d.file LIKE 'added/%'"
+        " AND NOT EXISTS (SELECT 1 FROM clauses c WHERE c.doc_id = d.id AND ("
+        "   c.id IN (SELECT clause_id FROM leave_rules UNION SELECT clause_id FROM benefits"
+        "            UNION SELECT clause_id FROM targets UNION SELECT clause_id FROM services"
+        "            UNION SELECT clause_id FROM qa_clauses)))"
+        " ORDER BY d.sort_date DESC, d.id"
+    ).fetchall()
+
+
 def clauses_mentioning(*, conn: sqlite3.Connection, phrase: str, limit: int = 5) -> list[sqlite3.Row]:
     """Clauses whose text contains a phrase verbatim, in document order."""
     return conn.execute(
@@ -473,3 +508,108 @@ def qa_entries_of(*, conn: sqlite3.Connection, topic: str, facet: str,
         " ORDER BY id",
         (topic, facet, jurisdictions_json, jurisdictions_json),
     ).fetchall()
+
+
+# ---------------------------------------------------------------- staff view (`make staff`, bot/ops/staff.py)
+
+# Datasette's canned queries over the store: named parameters (:place), never formatted
+# strings. Column aliases are Chinese because staff read them as headings in the browser.
+STAFF_FACTS_BY_PLACE_SQL = """
+WITH RECURSIVE asked(id) AS (
+  SELECT id FROM regions WHERE id = :place OR name = :place
+  UNION SELECT region_id FROM region_aliases WHERE alias = :place
+  UNION SELECT region_id FROM places WHERE name = :place AND region_id IS NOT NULL
+),
+chain(id, step) AS (
+  SELECT id, 0 FROM asked
+  UNION SELECT r.parent, chain.step + 1 FROM chain JOIN regions r ON r.id = chain.id
+  WHERE r.parent IS NOT NULL AND r.parent != ''
+),
+facts(table_order, fact_table, fact_id, jurisdiction, item, child_order, figure, clause_id, quote) AS (
+  SELECT 1, 'leave_rules', id, jurisdiction, leave_type, child_order, days || '天', clause_id, quote FROM leave_rules
+  UNION ALL
+  SELECT 2, 'benefits', id, jurisdiction, kind, child_order, amount_text, clause_id, quote FROM benefits
+  UNION ALL
+  SELECT 3, 'targets', id, jurisdiction, indicator, NULL, value_text, clause_id, quote FROM targets
+  UNION ALL
+  SELECT 4, 'services', id, jurisdiction, name, NULL, kind, clause_id, quote FROM services
+)
+SELECT r.name AS 适用地区, f.jurisdiction AS 地区编号, min(chain.step) AS 层级,
+       f.fact_table AS 事实表, f.fact_id AS 行号, f.item AS 项目, f.child_order AS 孩次,
+       f.figure AS 数值, f.clause_id AS 条款编号, f.quote AS 原文摘录,
+       d.title AS 文件标题, d.status AS 文件状态,
+       (SELECT group_concat(s.region_id, ', ') FROM document_scope s WHERE s.doc_id = d.id) AS 文件限定范围
+FROM facts f
+JOIN chain ON chain.id = f.jurisdiction
+JOIN regions r ON r.id = f.jurisdiction
+JOIN clauses c ON c.id = f.clause_id
+JOIN documents d ON d.id = c.doc_id
+GROUP BY f.fact_table, f.fact_id
+ORDER BY 层级, f.table_order, f.fact_id
+"""
+
+# A clause counts as cited when a fact row names it in clause_id or in also_cites (which
+# the build stores as "id, id, ...").
+STAFF_CLAUSES_WITHOUT_FACTS_SQL = """
+WITH cited(clause_id) AS (
+  SELECT clause_id FROM leave_rules UNION SELECT clause_id FROM benefits
+  UNION SELECT clause_id FROM targets UNION SELECT clause_id FROM services
+),
+also(list) AS (
+  SELECT also_cites FROM leave_rules WHERE also_cites IS NOT NULL
+  UNION SELECT also_cites FROM benefits WHERE also_cites IS NOT NULL
+)
+SELECT d.id AS 文件编号, d.title AS 文件标题,
+       count(*) OVER (PARTITION BY d.id) AS 该文件未引用条款数,
+       c.id AS 条款编号, c.number AS 序号, c.heading AS 标题, c.kind AS 条款类型,
+       substr(c.text, 1, 60) AS 条文开头
+FROM clauses c JOIN documents d ON d.id = c.doc_id
+WHERE c.id NOT IN (SELECT clause_id FROM cited WHERE clause_id IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM also WHERE instr(', ' || also.list || ', ', ', ' || c.id || ', ') > 0)
+ORDER BY d.kind, d.id, c.seq
+"""
+
+STAFF_QUERIES: dict[str, dict] = {
+    "facts_by_place": {
+        "title": "按地区查看事实",
+        "description": "输入地区编号或名称（如 baotou、包头、包头市），列出该地区及其上级地区"
+                       "（层级 0 = 本地区，1 = 上一级……）在休假、补贴、目标、服务四张事实表中的全部行，"
+                       "附条款编号、原文摘录和文件标题。这里列出的是候选规则，"
+                       "助手回答时还会按文件状态、日期和限定范围取舍。",
+        "sql": STAFF_FACTS_BY_PLACE_SQL,
+        "params": ["place"],
+    },
+    "clauses_without_facts": {
+        "title": "没有事实引用的条款",
+        "description": "没有任何事实行（clause_id 或 also_cites）引用的条款，按文件分组、按条款顺序排列："
+                       "可能有待摘录的数字或规定。",
+        "sql": STAFF_CLAUSES_WITHOUT_FACTS_SQL,
+        "params": [],
+    },
+}
+
+
+def staff_query(*, conn: sqlite3.Connection, name: str, params: dict[str, object] | None = None) -> list[sqlite3.Row]:
+    """Rows of one of STAFF_QUERIES, as Datasette runs it (checks the SQL in tests)."""
+    return conn.execute(STAFF_QUERIES[name]["sql"], params or {}).fetchall()
+
+
+# The review candidates (knowledge/facts/review/*.yml) go to a separate small database:
+# the store is immutable in the staff view, and candidates may carry any keys.
+STAFF_REVIEW_TABLE = "candidates"
+STAFF_REVIEW_FIRST_COLUMNS = ("_file", "_item", "_group", "table", "jurisdiction", "clause", "quote")
+
+
+def write_review_candidates(*, db: sqlite_utils.Database, rows: Sequence[dict]) -> int:
+    """(Re)create the candidates table: the usual columns first, then every other key in
+    the order first seen; an empty table when there are no rows."""
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in STAFF_REVIEW_FIRST_COLUMNS))
+    columns = {name: str for name in STAFF_REVIEW_FIRST_COLUMNS}
+    for name in extra:
+        values = [row[name] for row in rows if row.get(name) is not None]
+        kinds = {type(v) for v in values}
+        columns[name] = int if kinds == {int} else float if kinds and kinds <= {int, float} else str
+    db[STAFF_REVIEW_TABLE].create(columns, replace=True)
+    if rows:
+        db[STAFF_REVIEW_TABLE].insert_all(({c: row.get(c) for c in columns} for row in rows), alter=False)
+    return len(rows)

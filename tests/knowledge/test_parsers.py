@@ -5,10 +5,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge.parsers import SHAPES, Clause, SourceError, parse_document, parse_supplementary
 
 SOURCES = Path(__file__).resolve().parents[2] / "knowledge" / "sources"
+# Each document's shape and options, as the build reads them.
+DECLARED = {entry["id"]: entry for entry in yaml.safe_load((SOURCES / "sources.yml").read_text(encoding="utf-8"))}
+
+
+def parse_as_declared(doc_id: str, path: Path) -> list[Clause]:
+    entry = DECLARED[doc_id]
+    return parse_document(doc_id=doc_id, path=path, shape=entry["shape"], options=entry.get("shape_options"))
 
 # doc_id -> file name, as in knowledge/README.md
 FILES = {
@@ -21,7 +29,7 @@ FILES = {
 
 
 def clauses_of(doc_id: str) -> list[Clause]:
-    return parse_document(doc_id=doc_id, path=SOURCES / FILES[doc_id])
+    return parse_as_declared(doc_id, SOURCES / FILES[doc_id])
 
 
 def by_path(doc_id: str) -> dict[str, Clause]:
@@ -39,8 +47,10 @@ def copy_source(tmp_path: Path, doc_id: str) -> tuple[Path, list[str]]:
 # --- counts -------------------------------------------------------------------
 
 
-def test_shapes_cover_the_five_documents():
-    assert sorted(FILES) == sorted(SHAPES)
+def test_every_document_declares_a_known_shape():
+    """Parsers are chosen by shape (sources.yml), never by a document's id."""
+    assert {} == {doc_id: e.get("shape") for doc_id, e in DECLARED.items() if e.get("shape") not in SHAPES}
+    assert set(FILES) <= set(DECLARED)
 
 
 @pytest.mark.parametrize(
@@ -304,7 +314,7 @@ def test_skipped_item_number_names_file_and_line(tmp_path):
     lines[37] = "\n"  # remove item 5, keep the line numbers
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="baotou-2023", path=path)
+        parse_as_declared("baotou-2023", path)
     assert (str(path), 40) == (caught.value.file, caught.value.line)  # item 6 follows item 4
     assert str(caught.value).startswith(f"{path}:40: ")
     assert "baotou-2023-measures.txt" in str(caught.value)
@@ -316,7 +326,7 @@ def test_repeated_item_number_is_an_error(tmp_path):
     lines[18] = "7" + lines[18][1:]
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="tonghua-draft", path=path)
+        parse_as_declared("tonghua-draft", path)
     assert 19 == caught.value.line
 
 
@@ -326,7 +336,7 @@ def test_skipped_group_number_is_an_error(tmp_path):
     lines[9] = "（六）" + lines[9][len("（五）"):]
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="neimenggu-measures", path=path)
+        parse_as_declared("neimenggu-measures", path)
     assert 10 == caught.value.line
 
 
@@ -337,7 +347,7 @@ def test_table_row_with_missing_column(tmp_path):
     lines[20] = "\t".join(cells[:3] + cells[4:]) + "\n"  # drop 牵头单位
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="zhongning-2025", path=path)
+        parse_as_declared("zhongning-2025", path)
     assert str(caught.value).startswith(f"{path}:21: ")
     assert "columns" in caught.value.message
 
@@ -346,21 +356,21 @@ def test_document_without_clauses(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("标题\n\n正文没有编号。\n", encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="baotou-2025", path=path)
+        parse_as_declared("baotou-2025", path)
     assert str(caught.value).startswith(f"{path}:")
 
 
 def test_missing_file_names_the_file(tmp_path):
     path = tmp_path / "nowhere.txt"
     with pytest.raises(FileNotFoundError) as caught:
-        parse_document(doc_id="neimenggu-measures", path=path)
+        parse_as_declared("neimenggu-measures", path)
     assert "nowhere.txt" in str(caught.value)
 
 
-def test_unknown_doc_id():
-    with pytest.raises(ValueError) as caught:
-        parse_document(doc_id="nowhere", path=SOURCES / FILES["baotou-2023"])
-    assert "nowhere" in str(caught.value)
+def test_unknown_shape_option():
+    with pytest.raises(ValueError, match="shape_options"):
+        parse_document(doc_id="baotou-2023", path=SOURCES / FILES["baotou-2023"], shape="outline",
+                       options={"sonnet": True})
 
 
 # --- supplementary ----------------------------------------------------------------
@@ -444,18 +454,12 @@ def test_supplementary_clause_numbers_follow_articles_but_must_increase(tmp_path
 # --- official texts (sources/official, parsed by shape) ---------------------------
 
 OFFICIAL = SOURCES / "official"
-# doc_id -> shape, as in sources.yml
-OFFICIAL_SHAPES_BY_DOC = {
-    "subsidy-management-rules": "articles",
-    "female-labour-protection": "articles",
-    "social-insurance-law-maternity": "article-excerpt",
-    "hohhot-subsidy-rules": "outline",
-    "neimenggu-subsidy-deadline-guide": "outline",
-}
+OFFICIAL_DOCS = ("subsidy-management-rules", "female-labour-protection", "social-insurance-law-maternity",
+                 "hohhot-subsidy-rules", "neimenggu-subsidy-deadline-guide")
 
 
 def official_clauses(doc_id: str) -> list[Clause]:
-    return parse_document(doc_id=doc_id, path=OFFICIAL / f"{doc_id}.txt", shape=OFFICIAL_SHAPES_BY_DOC[doc_id])
+    return parse_as_declared(doc_id, OFFICIAL / f"{doc_id}.txt")
 
 
 def official_by_path(doc_id: str) -> dict[str, Clause]:
@@ -482,7 +486,7 @@ def test_official_clause_counts(doc_id, measures, contacts):
     assert sum(counts.values()) == measures + contacts
 
 
-@pytest.mark.parametrize("doc_id", sorted(OFFICIAL_SHAPES_BY_DOC))
+@pytest.mark.parametrize("doc_id", sorted(OFFICIAL_DOCS))
 def test_official_clauses_are_clean(doc_id):
     clauses = official_clauses(doc_id)
     assert len(clauses) == len({clause.path for clause in clauses})
@@ -529,7 +533,7 @@ def test_a_full_text_may_not_skip_an_article(tmp_path):
     lines[broken] = lines[broken].replace("第九条", "第十条", 1)
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="female-labour-protection", path=path, shape="articles")
+        parse_as_declared("female-labour-protection", path)
     assert (str(path), broken + 1) == (caught.value.file, caught.value.line)
 
 
@@ -539,7 +543,7 @@ def test_text_outside_the_verbatim_markers_is_ignored(tmp_path):
     assert any(line.startswith("completeness:") for line in lines)
     path.write_text("".join(line for line in lines if "END VERBATIM" not in line), encoding="utf-8")
     with pytest.raises(SourceError, match="END VERBATIM"):
-        parse_document(doc_id="female-labour-protection", path=path, shape="articles")
+        parse_as_declared("female-labour-protection", path)
 
 
 def test_hohhot_outline_paths():
@@ -585,7 +589,7 @@ def test_a_damaged_phone_table_row_fails(tmp_path):
     lines[broken] = "托县卫健委 0471-8512627\n"
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(SourceError) as caught:
-        parse_document(doc_id="hohhot-subsidy-rules", path=path, shape="outline")
+        parse_as_declared("hohhot-subsidy-rules", path)
     assert broken + 1 == caught.value.line
 
 

@@ -31,14 +31,15 @@ def best_clause(text: str, *, place: Optional[str], as_of: Optional[str]) -> Opt
     governing = {row["doc_id"] for row in live} & {d["id"] for d in documents if d["jurisdiction"] in chain}
     if not governing:
         return None
-    terms = search.query_terms(text)
+    query = answering.search_text(text)   # place names out, the documents' words in
+    terms = search.query_terms(query)
     needed = max(1 if len(terms) <= 2 else 2, round(MIN_SHARE * len(terms)))
-    for hit in search.search(conn=conn, query=text, limit=60):
+    for hit in search.search(conn=conn, query=query, limit=60):
         if hit.matched_terms < needed:
             continue
         if hit.clause_id.split(":", 1)[0] in governing:
             cited = store.clause(conn=conn, clause_id=hit.clause_id)
-            sentences = answering.matching_sentences(cited["text"], text)
+            sentences = answering.matching_sentences(cited["text"], query)
             return hit.clause_id, sentences or [cited["heading"] + "。"]
     return None
 

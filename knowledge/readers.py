@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 import statistics
 import struct
@@ -21,6 +22,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from knowledge.parsers import SourceError
+
+# bs4, python-docx and pdfminer are imported by the reader that needs them: the rest of
+# `knowledge` (and the action server that imports it) does without them.
 
 __all__ = ["SUFFIXES", "normalise_text", "read_document"]
 
@@ -65,6 +69,8 @@ def read_document(*, path: Path) -> str:
 def normalise_text(*, text: str) -> str:
     """NFC, unusual spaces to plain spaces, stripped lines, at most one blank line in a row."""
     text = unicodedata.normalize("NFC", text)
+    text = _COMPATIBILITY.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
+    text = text.translate(_RADICALS)
     text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
@@ -88,6 +94,14 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[\ufeff\u200b-\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # Full-width (U+3000), no-break and typographic spaces indent Chinese paragraphs.
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Many PDFs map glyphs that a CJK font shares between a radical and an ideograph to the
+# radical: "⽣育" (U+2F63) for "生育", "⼈⺠" for "人民" (Chromium's print-to-PDF does,
+# and copy-paste carries them into web pages and Word files). Kangxi radicals and
+# ligatures ("ﬁle") have compatibility mappings; the supplement's simplified forms don't.
+_COMPATIBILITY = re.compile("[\u2f00-\u2fd5\ufb00-\ufb06]")
+_RADICALS = str.maketrans(
+    "⺟⺠⻄⻅⻆⻉⻋⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "母民西见角贝车长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 
 
@@ -135,8 +149,9 @@ def _read_html(*, path: Path, data: bytes) -> str:
     for comment in soup.find_all(string=lambda string: isinstance(string, PreformattedString)):
         comment.extract()
     title = _html_title(soup=soup)
-    root = _content_container(soup=soup) or soup.body or soup
-    _remove_boilerplate(root=root)
+    container = _content_container(soup=soup)
+    root = container or soup.body or soup
+    _remove_boilerplate(root=root, link_lists=container is None)
     lines = [line for line in _html_lines(root=root) if not _is_boilerplate_line(line)]
     compact = [re.sub(r"\s+", "", line) for line in lines[:8]]
     key = re.sub(r"\s+", "", title)
@@ -254,11 +269,13 @@ _BOILERPLATE_TAGS = {"nav", "aside", "footer", "header", "form", "menu"}
 _BOILERPLATE_TOKEN = re.compile(
     r"(?:^|[-_])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|bread|position|location|weizhi"
     r"|dqwz|share|bdshare|sharebar|footer|foot|copyright|banquan|sidebar|toolbar|print|skip"
-    r"|header|logo|search)(?:$|[-_\d])")
+    r"|header|head|top|topbar|bottom|logo|search)(?:$|[-_\d])")
 
 
-def _remove_boilerplate(*, root) -> None:
-    """Drop navigation, breadcrumbs, share bars and footers inside `root`.
+def _remove_boilerplate(*, root, link_lists: bool) -> None:
+    """Drop navigation, breadcrumbs, share bars and footers inside `root`; with
+    `link_lists` (a page without a known content container) also blocks that are
+    nothing but links: menus without a telling class name.
 
     An element holding more than half of the text is kept whatever its name: some
     sites wrap the whole page in a <form> or a <div class="header-…">.
@@ -269,11 +286,24 @@ def _remove_boilerplate(*, root) -> None:
             continue
         named = tag.name in _BOILERPLATE_TAGS and not (
             tag.name == "header" and tag.find_parent(["article"]))
-        if not named and not any(_BOILERPLATE_TOKEN.search(token) for token in _tokens(tag)):
+        if not (named or any(_BOILERPLATE_TOKEN.search(token) for token in _tokens(tag))
+                or (link_lists and _is_link_list(tag=tag))):
             continue
         if _text_size(tag) * 2 > total:
             continue
         tag.decompose()
+
+
+def _is_link_list(*, tag) -> bool:
+    """A block of two or more links with hardly any other text and no sentence."""
+    if tag.name not in {"div", "ul", "ol", "dl", "p", "section", "table", "td", "span"}:
+        return False
+    links = tag.find_all("a")
+    if len(links) < 2:
+        return False
+    text = re.sub(r"\s+", "", tag.get_text())
+    linked = sum(len(re.sub(r"\s+", "", link.get_text())) for link in links)
+    return "。" not in text and linked >= 0.8 * len(text)
 
 
 # One line each; everything else is inline and runs on.
@@ -304,9 +334,10 @@ class _LineBuffer:
 
 
 def _collapse(text: str) -> str:
-    """HTML whitespace rules, except that a line break between two Chinese characters
-    is dropped: CMS editors wrap long paragraphs, and a space there would be noise."""
-    text = re.sub(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])", "", text)
+    """HTML whitespace rules, except that a line break next to a Chinese character is
+    dropped: CMS editors wrap long paragraphs, and a space there would be noise."""
+    text = re.sub(rf"(?<=[{_CJK}])[ \t\r\n]*\n[ \t\r\n]*|[ \t\r\n]*\n[ \t\r\n]*(?=[{_CJK}])",
+                  "", text)
     return re.sub(r"[\s\u00a0\u3000]+", " ", text).strip()
 
 
@@ -388,7 +419,8 @@ def _is_boilerplate_line(line: str) -> bool:
 
 
 def _read_docx(*, path: Path, data: bytes) -> str:
-    """Body paragraphs and tables in document order; headers, footers and comments are left out."""
+    """Body paragraphs and tables in document order; headers, footers and comments are
+    left out. Numbers drawn by automatic list numbering are not in the text (a known limit)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
@@ -470,6 +502,10 @@ def _read_pdf(*, path: Path, data: bytes) -> str:
 
     if b"%PDF-" not in data[:1024]:
         raise _error(path=path, message="not a PDF file (no %PDF- header)")
+    # pdfminer logs a warning for every glyph of a font with an incomplete descriptor.
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
         pages = [_pdf_page_lines(page=page, number=number) for number, page in
                  enumerate(extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True)))]
@@ -479,6 +515,8 @@ def _read_pdf(*, path: Path, data: bytes) -> str:
     except (PSException, ValueError, KeyError, TypeError, IndexError, AssertionError,
             struct.error, zlib.error, RecursionError) as err:
         raise _error(path=path, message=f"the PDF is damaged or cannot be read: {err!r}") from err
+    finally:
+        logger.setLevel(level)
     if not pages:
         raise _error(path=path, message="the PDF has no pages")
     text = "".join(line.text for page in pages for line in page)
@@ -526,7 +564,8 @@ def _pdf_page_lines(*, page, number: int) -> list[_PdfLine]:
 
 def _pdf_line(*, line, page_height: float, number: int) -> _PdfLine | None:
     """Text of one pdfminer line. pdfminer inserts a space wherever two glyphs stand a
-    little apart; between Chinese characters that is justification, not a word gap."""
+    little apart; next to a Chinese character a gap narrower than half a character is
+    justification, not a word space."""
     from pdfminer.layout import LTAnno, LTChar
 
     items = list(line)
@@ -543,7 +582,7 @@ def _pdf_line(*, line, page_height: float, number: int) -> _PdfLine | None:
             after = next((c for c in items[index + 1:] if isinstance(c, LTChar)), None)
             if before is not None and after is not None:
                 wide = _is_wide(before.get_text()) or _is_wide(after.get_text())
-                if wide and after.x0 - before.x1 < before.size:
+                if wide and after.x0 - before.x1 < 0.6 * before.size:
                     continue
             pieces.append(" ")
     size = statistics.median(char.size for char in visible)
@@ -567,7 +606,9 @@ def _drop_page_furniture(*, pages: list[list[_PdfLine]]) -> list[_PdfLine]:
 
     A running header is an edge line whose text (digits ignored) and size recur at the
     same edge of at least two pages and half of them; only the line nearest the edge
-    goes, so a title that reads like the header survives on the first page.
+    goes, so a title that reads like the header survives on the first page. An edge
+    line after the first page that repeats the document's opening lines (its title)
+    is a header too.
     """
     def key(line: _PdfLine, edge: str) -> tuple[str, str, int]:
         return edge, re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text)), round(line.size)
@@ -583,17 +624,22 @@ def _drop_page_furniture(*, pages: list[list[_PdfLine]]) -> list[_PdfLine]:
         for found in {key(line, edge) for edge, line in edges(page)}:
             counts[found] = counts.get(found, 0) + 1
     threshold = max(2, (len(pages) + 1) // 2)
+    # The title repeated as a header from page 2 on counts even in a two-page document.
+    opening = re.sub(r"\s+", "", "".join(line.text for line in pages[0][:4]))
     kept: list[_PdfLine] = []
-    for page in pages:
+    for number, page in enumerate(pages):
         drop: set[int] = set()
         seen: set[tuple[str, str, int]] = set()
         for edge, line in edges(page):
             found = key(line, edge)
+            compact = re.sub(r"\s+", "", line.text)
             if _PAGE_NUMBER.match(line.text):
                 drop.add(id(line))
             elif counts[found] >= threshold and found not in seen:
                 drop.add(id(line))
                 seen.add(found)
+            elif number > 0 and len(compact) >= 4 and compact in opening:
+                drop.add(id(line))
         kept.extend(line for line in page if id(line) not in drop)
     return kept
 
@@ -628,6 +674,11 @@ def _rejoin(*, lines: list[_PdfLine]) -> list[str]:
     def indented(line: _PdfLine) -> bool:
         return line.x0 >= left + 1.0 * line.size
 
+    body_size = statistics.median(line.size for line in body)
+
+    def heading(line: _PdfLine) -> bool:
+        return line.size > 1.15 * body_size
+
     # Paragraph starts: lines after a short line that ends a sentence.
     starts = [after for before, after in zip(lines, lines[1:])
               if before.text.endswith(_SENTENCE_END) and not full(before)]
@@ -636,11 +687,21 @@ def _rejoin(*, lines: list[_PdfLine]) -> list[str]:
     out: list[str] = []
     previous: _PdfLine | None = None
     for line in lines:
-        if previous is not None and out and _continues(
-                before=previous, after=line, full=full(previous), uses_indent=uses_indent,
-                indented=indented(line)):
-            glue = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and re.match(r"[A-Za-z0-9]", line.text) else ""
-            out[-1] += glue + line.text
+        if previous is None:
+            joined = False
+        elif heading(previous):
+            # A title set large and centred wraps onto a second line of the same size.
+            joined = (abs(line.size - previous.size) < 0.5 and line.page == previous.page
+                      and line.top - previous.top < 2.5 * line.size
+                      and not previous.text.endswith(_SENTENCE_END) and not _ITEM_START.match(line.text))
+        else:
+            joined = _continues(before=previous, after=line, full=full(previous),
+                                uses_indent=uses_indent, indented=indented(line))
+        if joined:
+            # A line break in Chinese text is no space (the page width fell there, even
+            # inside a number: "1" / "1月"); in a line of Latin text it is one.
+            latin = not re.search(f"[{_CJK}]", out[-1]) and re.search(r"\w$", out[-1])
+            out[-1] += (" " if latin and re.match(r"\w", line.text) else "") + line.text
         else:
             out.append(line.text)
         previous = line

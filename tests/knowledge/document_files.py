@@ -49,8 +49,7 @@ def write_html(*, path: Path, title: str, paragraphs: list[str], encoding: str =
     charset = "gb2312" if encoding.lower() in {"gbk", "gb2312", "gb18030"} else encoding
     body = "\n".join(
         '<p style="text-indent: 2em; line-height: 1.75;">'
-        + "\n    ".join(html.escape(paragraph[i:i + 40]) for i in range(0, len(paragraph), 40))
-        + "</p>"
+        + "\n    ".join(html.escape(piece) for piece in _source_lines(text=paragraph)) + "</p>"
         for paragraph in paragraphs)
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -102,6 +101,17 @@ def write_html(*, path: Path, title: str, paragraphs: list[str], encoding: str =
 """
     path.write_bytes(page.encode(encoding))
     return path
+
+
+def _source_lines(*, text: str, width: int = 40) -> list[str]:
+    """`text` cut into pieces of about `width` characters, only between two Chinese
+    characters: where an editor's line break is no space on the rendered page."""
+    pieces, start = [], 0
+    for index in range(1, len(text)):
+        if index - start >= width and all("\u4e00" <= char <= "\u9fff" for char in text[index - 1:index + 1]):
+            pieces.append(text[start:index])
+            start = index
+    return [*pieces, text[start:]]
 
 
 def write_docx(*, path: Path, title: str, paragraphs: list[str],
@@ -170,10 +180,23 @@ def write_pdf(*, path: Path, title: str, paragraphs: list[str], font_size: float
     pdf.ln(6)
     pdf.set_font("cjk", size=font_size)
     for paragraph in paragraphs:
-        # Left-aligned, broken at any character, as Chinese text is.
-        pdf.multi_cell(0, font_size * 0.6, "\u3000\u3000" + paragraph, align="L", wrapmode="CHAR")
+        for line in _wrap(pdf=pdf, text="\u3000\u3000" + paragraph, width=pdf.epw):
+            pdf.cell(w=0, h=font_size * 0.6, text=line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
+
+
+def _wrap(*, pdf, text: str, width: float) -> list[str]:
+    """`text` broken at any character, as Chinese is set, into lines at most `width` wide.
+    (fpdf2's own multi_cell(wrapmode="CHAR") hangs on text with spaces in 2.8.3.)"""
+    lines, line = [], ""
+    for char in text:
+        if line and pdf.get_string_width(line + char) > width:
+            lines.append(line)
+            line = char
+        else:
+            line += char
+    return [*lines, line]
 
 
 def write_scanned_pdf(*, path: Path) -> Path:
@@ -193,7 +216,7 @@ def write_scanned_pdf(*, path: Path) -> Path:
 
 
 def chromium() -> str:
-    """Debian's headless Chromium, for tests that print a page to PDF."""
+    """Debian's headless Chromium, for printing a page to PDF."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
         raise FileNotFoundError("chromium not found: install Debian's chromium (apt-get install chromium)")
@@ -201,11 +224,31 @@ def chromium() -> str:
 
 
 def print_html_to_pdf(*, html_path: Path, pdf_path: Path) -> Path:
-    """The page printed to PDF by headless Chromium (its own layout and fonts)."""
-    subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={pdf_path.parent / 'chromium-profile'}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf_path}", html_path.as_uri()],
-        check=True, capture_output=True, timeout=120)
+    """The page printed to PDF by headless Chromium, with its default header (date,
+    title) and footer (address, "1/3") on every page."""
+    # No network, no first-run work: the flags this machine's Chromium needs offline.
+    command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={pdf_path.parent / 'chromium-profile'}",
+               f"--print-to-pdf={pdf_path}", html_path.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0 or not pdf_path.exists():
+        raise RuntimeError(f"chromium could not print {html_path} (exit {done.returncode}):\n"
+                           f"{done.stderr[-2000:]}")
     return pdf_path
+
+
+def write_browser_pdf(*, path: Path, title: str, paragraphs: list[str]) -> Path:
+    """The document as a browser prints a web page: justified text in Noto Serif CJK,
+    Chromium's header and footer on every page, and Chromium's way of mapping CJK glyphs
+    (radicals such as ⼥ for 女) in the text layer."""
+    cjk_font()  # fail here, naming the package, rather than print boxes
+    page = path.with_suffix(".source.html")
+    body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
+    page.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        "<style>body { font-family: 'Noto Serif CJK SC'; font-size: 16pt; }"
+        " p { text-indent: 2em; text-align: justify; margin: 0; }</style></head><body>"
+        f"<h1 style='text-align: center'>{html.escape(title)}</h1>{body}</body></html>",
+        encoding="utf-8")
+    return print_html_to_pdf(html_path=page, pdf_path=path)

@@ -33,7 +33,9 @@ def source_line(cite: Mapping) -> str:
     number = cite["number"]
     position = f"第{number}条" if number.isdigit() and cite["doc_kind"] == "supplementary" else (
         f"第{number}项" if number.isdigit() else number)
-    if cite["doc_kind"] == "official" and not number.startswith("第"):
+    # Official texts and added documents number items within each group: the whole position.
+    whole_position = cite["doc_kind"] == "official" or str(cite.get("doc_file") or "").startswith("added/")
+    if whole_position and not number.startswith("第"):
         position = official_outline_position(cite)
     if cite["clause_kind"] == "contact":
         position = cite["path"].split("/", 1)[0]  # the phone table's title

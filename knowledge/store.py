@@ -225,7 +225,8 @@ def citation(*, conn: sqlite3.Connection, clause_id: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT c.id AS clause_id, c.path, c.number, c.heading, c.text, c.kind AS clause_kind,"
         " d.id AS doc_id, d.title, d.issuer, d.doc_number, d.date, d.date_note, d.status,"
-        " d.superseded_by, d.supersedes, d.kind AS doc_kind, d.confidence, d.publication, d.jurisdiction,"
+        " d.superseded_by, d.supersedes, d.kind AS doc_kind, d.file AS doc_file, d.confidence, d.publication,"
+        " d.jurisdiction,"
         " d.source_url, d.scope_note"
         " FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?",
         (clause_id,),
@@ -372,13 +373,18 @@ def document(*, conn: sqlite3.Connection, doc_id: str) -> sqlite3.Row | None:
 
 def versions(*, conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
     """{doc_id: (in force from, in force until)} for documents that replace another
-    (`supersedes`, from their own date) or are replaced (until their successor's date)."""
+    (`supersedes`, from their own date) or are replaced (until their successor's date).
+
+    A replaced document keeps answering, flagged as replaced, until facts are curated from
+    its successor: dropping its rows sooner would fall back to a wider place's figure."""
+    uncurated = {row["id"] for row in uncurated_documents(conn=conn)}
     spans: dict[str, list[str | None]] = {}
     for new_id, old_id, date in conn.execute(
         "SELECT id, supersedes, coalesce(date, sort_date) FROM documents WHERE supersedes IS NOT NULL"
     ):
         spans.setdefault(new_id, [None, None])[0] = date
-        spans.setdefault(old_id, [None, None])[1] = date
+        if new_id not in uncurated:
+            spans.setdefault(old_id, [None, None])[1] = date
     return {doc_id: (span[0], span[1]) for doc_id, span in spans.items()}
 
 

@@ -169,7 +169,30 @@ def test_the_version_in_force_on_a_date(knowledge_copy, tmp_path):
     source.write_text(verbatim("female-labour-protection"), encoding="utf-8")
     add(knowledge_copy, tmp_path, path=source, source_id="baotou-2027", jurisdiction="包头市", date="2027-01-01",
         supersedes="baotou-2025")
-    conn = store.connect(path=tmp_path / "out" / "knowledge.db")
+    db = tmp_path / "out" / "knowledge.db"
+    conn = store.connect(path=db)
+    # No facts curated from the successor yet: the replaced document keeps answering (flagged).
+    assert {"baotou-2027": ("2027-01-01", None)} == store.versions(conn=conn)
+    after = regions.resolve(conn=conn, place="baotou", table="leave_rules", as_of="2027-06-01", leave_type="产假")
+    assert {"baotou-2025"} == {r["doc_id"] for r in after.rules}
+
+    # An editor accepts a fact from the new document: from its date on, it answers instead.
+    facts = knowledge_copy / "facts" / "leave_rules.yml"
+    facts.write_text(facts.read_text(encoding="utf-8") + """
+- jurisdiction: baotou
+  leave_type: 产假
+  child_order: null
+  days: 98
+  period: once
+  until_child_age: null
+  who: mother
+  conditions: null
+  pay_note: null
+  clause: baotou-2027:第七条
+  quote: 女职工生育享受98天产假
+""", encoding="utf-8")
+    build.build(root=knowledge_copy, db_path=db)
+    conn = store.connect(path=db)
     versions = store.versions(conn=conn)
     assert {"baotou-2027": ("2027-01-01", None), "baotou-2025": (None, "2027-01-01")} == versions
     rows = [{"doc_id": "baotou-2025"}, {"doc_id": "baotou-2027"}, {"doc_id": "neimenggu-measures"}]
@@ -177,11 +200,10 @@ def test_the_version_in_force_on_a_date(knowledge_copy, tmp_path):
         [r["doc_id"] for r in regions.in_force_on(rows, versions=versions, as_of="2026-12-31")]
     assert ["baotou-2027", "neimenggu-measures"] == \
         [r["doc_id"] for r in regions.in_force_on(rows, versions=versions, as_of="2027-01-01")]
-    # Facts of the replaced document answer a question about a date before the change only.
-    before = regions.resolve(conn=conn, place="baotou", table="benefits", as_of="2026-06-01")
-    after = regions.resolve(conn=conn, place="baotou", table="benefits", as_of="2027-06-01")
-    assert any(r["doc_id"] == "baotou-2025" for r in before.rules)
-    assert not any(r["doc_id"] == "baotou-2025" for r in after.rules)
+    before = regions.resolve(conn=conn, place="baotou", table="leave_rules", as_of="2026-06-01", leave_type="产假")
+    after = regions.resolve(conn=conn, place="baotou", table="leave_rules", as_of="2027-06-01", leave_type="产假")
+    assert {"baotou-2025"} == {r["doc_id"] for r in before.rules}
+    assert ({"baotou-2027"}, [98]) == ({r["doc_id"] for r in after.rules}, [r["days"] for r in after.rules])
 
 
 # ---------------------------------------------------------------- command line

@@ -12,7 +12,7 @@ from actions import birth_dates, new_documents, templates
 from actions import knowledge_access as ka
 from actions.base import Answer
 from actions.money import ActionAnswerSubsidy
-from knowledge import build, catalogue, parsers
+from knowledge import catalogue, parsers
 from tests.conftest import make_tracker
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"

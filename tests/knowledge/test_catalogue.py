@@ -133,9 +133,9 @@ def test_bad_input_changes_nothing(knowledge_copy, tmp_path, fields, message):
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("missing.txt", None, ""),
-    ("empty.txt", "", ""),
-    ("sheet.xls", "a\tb\n", ""),
+    ("missing.txt", None, "file not found"),
+    ("empty.txt", "", "empty"),
+    ("sheet.xls", "a\tb\n", "unsupported file type"),
 ])
 def test_an_unreadable_file_changes_nothing(knowledge_copy, tmp_path, name, content, message):
     source = tmp_path / name

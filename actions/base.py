@@ -43,6 +43,7 @@ class Answer:
         self.buttons: List[Dict[str, str]] = []
         self.factual = False
         self.entry_topic: Optional[str] = None   # the topic of the question-answer entry said first
+        self.show_sources = True   # False when the text itself lists them ("更多来源")
 
     def say(self, text: Optional[str]) -> None:
         if text:
@@ -68,11 +69,16 @@ class Answer:
             self.lines.append(templates.nothing_found())
         # Quoted clauses keep the documents' spacing ("各 10 天"): not worth showing.
         text = _SPACE_AROUND_DIGITS.sub("", "\n".join(self.lines))
-        if self.clause_ids:
-            text += "\n" + templates.sources_block(ka.cites(self.clause_ids))
-        if staff:
-            text = templates.with_staff_ids(text, self.clause_ids)
-        buttons = list(self.buttons) + (templates.FEEDBACK_BUTTONS if self.factual else [])
+        more_sources = False
+        if self.clause_ids and self.show_sources:
+            cites = ka.cites(self.clause_ids)
+            text += "\n" + templates.sources_block(cites)
+            more_sources = len(templates.source_documents(cites)) > templates.MAX_SOURCE_LINES
+        if staff:   # staff type the next question: no buttons; every clause id stays
+            dispatcher.utter_message(text=templates.with_staff_ids(text, self.clause_ids))
+            return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
+        buttons = list(self.buttons) + ([templates.MORE_SOURCES_BUTTON] if more_sources else []) \
+            + (templates.FEEDBACK_BUTTONS if self.factual else [])
         dispatcher.utter_message(text=text, buttons=buttons or None)
         return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
 
@@ -113,7 +119,8 @@ class AnswerAction:
         text = tracker.latest_message.get("text") or ""
         ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
         try:
-            if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+            staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+            if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker), staff=staff):
                 return [SlotSet("pending_intent", intent)]
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
@@ -147,12 +154,12 @@ class AnswerAction:
 
 
 
-def ask_which_place(dispatcher: CollectingDispatcher, place: Any) -> bool:
+def ask_which_place(dispatcher: CollectingDispatcher, place: Any, *, staff: bool = False) -> bool:
     """Ask back when a name is shared (白云区: 广州 / 贵阳 / 包头白云鄂博矿区), one button per
-    place; never pick one silently. True when it asked."""
+    place (staff type their answer: no buttons); never pick one silently. True when it asked."""
     if place.kind != "ambiguous":
         return False
     dispatcher.utter_message(
         text=templates.ask_which_place(place.mention, [c.chain for c in place.candidates]),
-        buttons=templates.place_buttons([(c.chain, c.payload) for c in place.candidates]))
+        buttons=None if staff else templates.place_buttons([(c.chain, c.payload) for c in place.candidates]))
     return True

@@ -5,6 +5,7 @@ from typing import Text
 
 from rasa_sdk import Action, Tracker
 
+from actions import knowledge_access as ka
 from actions import templates
 from actions.base import Answer, AnswerAction, answers
 
@@ -18,6 +19,13 @@ class ActionFollowUp(AnswerAction, Action):
         return "action_follow_up"
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
+        cited = tracker.get_slot("cited_clauses")
+        if intent == "ask_source" and cited and (tracker.latest_message.get("text") or "").startswith("/ask_source"):
+            # The "更多来源" button: every source of the last answer, one line per clause.
+            reply.say(templates.all_sources(ka.cites(cited)))
+            reply.clause_ids = list(cited)   # still the last answer's sources (for "原文")
+            reply.show_sources = False
+            return
         reply.say(templates.follow_up_without_context() if intent == "follow_up"
                   else templates.source_without_answer())
 

@@ -140,7 +140,8 @@ class ActionResume(Action):
         if not pending:   # "那呼市呢" / "那二孩呢" after an answer: a follow-up, not a bare place
             from actions import answering
 
-            if ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+            if ask_which_place(dispatcher, ka.place_of_turn(tracker),
+                               staff=tracker.get_latest_input_channel() in STAFF_CHANNELS):
                 waiting = implied_question(tracker) or answering.intent_of_turn(tracker)
                 return [SlotSet("pending_intent", waiting)] if waiting else []
             text = tracker.latest_message.get("text") or ""
@@ -153,7 +154,8 @@ class ActionResume(Action):
         pending = pending or implied_question(tracker)
         handler = HANDLERS.get(pending or "")
         if handler is None:
-            if ask_which_place(dispatcher, ka.place_of_turn(tracker)):
+            if ask_which_place(dispatcher, ka.place_of_turn(tracker),
+                               staff=tracker.get_latest_input_channel() in STAFF_CHANNELS):
                 return []
             place = ka.current_place(tracker)
             if place and ka.region_of(place) is None:

@@ -28,8 +28,8 @@ NEXT_RESULT_BUTTON = {"title": "看下一条", "payload": "/next_result"}
 
 # ---------------------------------------------------------------- citations
 
-def source_line(cite: Mapping) -> str:
-    """来源：《title》（文号）第X项，日期［flags］ — one line per cited clause."""
+def clause_position(cite: Mapping) -> str:
+    """Where a clause sits in its document: 第七条, 第13项, 二（一）第2项, 发展目标."""
     number = cite["number"]
     position = f"第{number}条" if number.isdigit() and cite["doc_kind"] == "supplementary" else (
         f"第{number}项" if number.isdigit() else number)
@@ -41,12 +41,11 @@ def source_line(cite: Mapping) -> str:
         position = cite["path"].split("/", 1)[0]  # the phone table's title
     elif cite["clause_kind"] != "measure":
         position = cite["heading"]
-    parts = [f"《{cite['title']}》"]
-    if cite["doc_number"]:
-        parts.append(f"（{cite['doc_number']}）")
-    parts.append(f"{position}")
-    date = cite["date"] or cite["date_note"]
-    text = "来源：" + "".join(parts) + (f"，{date}" if date else "")
+    return position
+
+
+def document_flags(cite: Mapping) -> list[str]:
+    """What a citizen must know about the document a clause is from."""
     flags = []
     if cite["status"] == "draft":
         flags.append("征求意见稿，尚未正式施行")
@@ -60,9 +59,24 @@ def source_line(cite: Mapping) -> str:
         flags.append("据公开报道整理，以当地部门解释为准")
     if cite["doc_kind"] in ("supplementary", "official") and cite["jurisdiction"] == "china":
         flags.append("国家规定")
-    if flags:
-        text += "【" + "；".join(flags) + "】"
-    return text
+    return flags
+
+
+def document_source_line(cites: list[Mapping]) -> str:
+    """来源：《title》（文号）第七条、第九条，日期【flags】 — the clauses of one document."""
+    first = cites[0]
+    positions = list(dict.fromkeys(clause_position(c) for c in cites))
+    text = f"来源：《{first['title']}》" + (f"（{first['doc_number']}）" if first["doc_number"] else "")
+    text += "、".join(positions)
+    date = first["date"] or first["date_note"]
+    text += f"，{date}" if date else ""
+    flags = document_flags(first)
+    return text + ("【" + "；".join(flags) + "】" if flags else "")
+
+
+def source_line(cite: Mapping) -> str:
+    """来源：《title》（文号）第X项，日期【flags】 — one cited clause."""
+    return document_source_line([cite])
 
 
 def official_outline_position(cite: Mapping) -> str:
@@ -74,13 +88,32 @@ def official_outline_position(cite: Mapping) -> str:
     return "".join(labels[:-1]) + (f"第{last}项" if last.isdigit() else last)
 
 
-def sources_block(cites: Iterable[Mapping]) -> str:
-    seen, lines = set(), []
+# On a phone the answer must stay on screen: at most this many source lines (one per
+# document); the rest behind "更多来源" (a button; a numbered reply on WeChat).
+MAX_SOURCE_LINES = 3
+MORE_SOURCES_BUTTON = {"title": "更多来源", "payload": "/ask_source"}
+
+
+def source_documents(cites: Iterable[Mapping]) -> list[list[Mapping]]:
+    """The cited clauses grouped by document, in the order they were first cited."""
+    by_document: dict[str, list[Mapping]] = {}
+    seen = set()
     for cite in cites:
         if cite["clause_id"] not in seen:
             seen.add(cite["clause_id"])
-            lines.append(source_line(cite))
-    return "\n".join(lines)
+            by_document.setdefault(cite["doc_id"], []).append(cite)
+    return list(by_document.values())
+
+
+def sources_block(cites: Iterable[Mapping], *, most: int | None = MAX_SOURCE_LINES) -> str:
+    """One line per document, its clause positions merged; at most `most` lines."""
+    documents = source_documents(cites)
+    return "\n".join(document_source_line(group) for group in documents[:most])
+
+
+def all_sources(cites: Iterable[Mapping]) -> str:
+    """The answer to "更多来源": every cited clause on its own line."""
+    return "全部来源：\n" + "\n".join(source_line(c) for group in source_documents(cites) for c in group)
 
 
 # ---------------------------------------------------------------- places

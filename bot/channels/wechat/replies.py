@@ -1,5 +1,6 @@
 """The assistant's messages as WeChat text: buttons as "回复 1 …" lines (and the memory
-that lets a reply of just "1" choose), parts of at most 2048 bytes, the passive reply XML
+that lets a reply of just "1" choose), parts of at most 600 characters (2048 bytes) cut at
+sentence ends, the passive reply XML
 (wechatpy's create_reply, encrypted by WeChatCrypto in 安全模式)."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import create_reply
 
 MAX_TEXT_BYTES = 2048          # one WeChat text message, passive or customer-service
+MAX_TEXT_CHARS = 600           # readable on a phone without scrolling past the answer
 CHOICES_TTL = 24 * 3600.0      # how long "回复 1" keeps meaning the last answer's first button
 MAX_REMEMBERED_USERS = 100_000
 
@@ -42,15 +44,12 @@ def compose(messages: Iterable[Mapping[str, Any]]) -> Tuple[str, List[str]]:
     return "\n\n".join(b for b in blocks if b), choices
 
 
-def _wrap_line(line: str, limit: int) -> Iterable[str]:
-    """A line longer than `limit` bytes, cut between characters."""
-    if len(line.encode("utf-8")) <= limit:
-        yield line
-        return
+def _cut(text: str, *, limit: int, max_chars: int) -> Iterable[str]:
+    """Text too long for one message, cut between characters."""
     piece, size = [], 0
-    for char in line:
+    for char in text:
         width = len(char.encode("utf-8"))
-        if size + width > limit:
+        if piece and (size + width > limit or len(piece) >= max_chars):
             yield "".join(piece)
             piece, size = [], 0
         piece.append(char)
@@ -59,19 +58,38 @@ def _wrap_line(line: str, limit: int) -> Iterable[str]:
         yield "".join(piece)
 
 
-def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> List[str]:
-    """Parts of at most `limit` UTF-8 bytes, cut at line breaks (inside a line only if it must)."""
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def _pieces(line: str, *, limit: int, max_chars: int) -> Iterable[str]:
+    """A line as pieces that each fit one message: whole, else its sentences, else cut."""
+    if _fits(line, limit=limit, max_chars=max_chars):
+        yield line
+        return
+    for sentence in _SENTENCE_END.split(line):
+        if sentence:
+            yield from ([sentence] if _fits(sentence, limit=limit, max_chars=max_chars)
+                        else _cut(sentence, limit=limit, max_chars=max_chars))
+
+
+def _fits(text: str, *, limit: int, max_chars: int) -> bool:
+    return len(text) <= max_chars and len(text.encode("utf-8")) <= limit
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES, max_chars: int = MAX_TEXT_CHARS) -> List[str]:
+    """Parts of at most `max_chars` characters and `limit` UTF-8 bytes, cut at line breaks,
+    else at sentence ends (。！？；), inside a sentence only if it must."""
     parts: List[str] = []
-    current: Optional[str] = None
+    current = ""
     for line in text.split("\n"):
-        for piece in _wrap_line(line, limit):
-            candidate = piece if current is None else current + "\n" + piece
-            if len(candidate.encode("utf-8")) <= limit:
-                current = candidate
-            else:
-                parts.append(current or "")
-                current = piece
-    if current is not None:
+        for index, piece in enumerate(_pieces(line, limit=limit, max_chars=max_chars)):
+            joiner = "\n" if index == 0 else ""   # a line's later sentences continue it
+            candidate = current + joiner + piece if current else piece
+            if current and not _fits(candidate, limit=limit, max_chars=max_chars):
+                parts.append(current)
+                candidate = piece
+            current = candidate
+    if current:
         parts.append(current)
     return [p.strip("\n") for p in parts if p.strip()]
 

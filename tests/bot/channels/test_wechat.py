@@ -137,6 +137,17 @@ def test_long_text_is_split_at_line_breaks_under_2048_bytes():
     assert wechat.split_text("短回答") == ["短回答"]
 
 
+def test_a_long_answer_is_split_at_sentence_ends_in_parts_of_600_characters():
+    sentences = [f"第{i}句：育儿补贴按年计算，每年一次性发放，申领人在下一年度集中审核期间提交年审申请。" for i in range(30)]
+    paragraph = "".join(sentences)                        # one line, about 1400 characters
+    text = "答：\n" + paragraph + "\n来源：《育儿补贴制度管理规范（试行）》第十四条"
+    parts = wechat.split_text(text)
+    assert len(parts) >= 3
+    assert all(len(p) <= 600 for p in parts)
+    assert all(p.endswith(("。", "第十四条")) for p in parts)   # never mid-sentence
+    assert text.replace("\n", "") == "".join(parts).replace("\n", "")   # nothing lost
+
+
 def test_a_long_answer_goes_first_part_passive_then_customer_service():
     """In-process: the channel with a stand-in for Rasa, the real wechatpy client, the fake API."""
     long_answer = "\n".join(f"第{i}条：" + "育儿补贴" * 40 for i in range(30))

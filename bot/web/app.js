@@ -8,28 +8,103 @@
  *   customData is the very object passed as the prop. The location is put into that object for
  *   one message only. Rasa's socketio channel reads data[metadata_key] into the message
  *   metadata, so credentials.yml needs `metadata_key: customData` under `socketio:`.
+ * - The page around the widget (phone first): a one-line header with the 大字 switch
+ *   (localStorage["assistant_text_size"]; text-size.js applies it before the first paint) and
+ *   the 说明 toggle; the widget's own markup is completed by a MutationObserver: Chinese names
+ *   for its text box and send button, keyboard access to its reply buttons, a "朗读" button
+ *   after each bot message (the browser's own speechSynthesis, zh-CN; nothing is sent
+ *   anywhere; no button when the browser cannot speak), and the latest question kept in view
+ *   when its answer is taller than the screen.
+ * - Old in-app browsers (WeChat): ES5 only, every optional feature detected first.
  */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "chat_session";          // rasa-webchat's localStorage key
+  var TEXT_SIZE_KEY = "assistant_text_size"; // "large" | "standard" (text-size.js reads it too)
   var CHILDCARE_NEARBY = "附近的托育机构";
   var config = window.ASSISTANT_CONFIG || {};
   var rasaUrl = config.rasaUrl || (window.location.protocol + "//" + window.location.hostname + ":5005");
   var socketPath = config.socketPath || "/socket.io/";
 
+  var root = document.documentElement;
   var statusLine = document.getElementById("status");
   var locateButton = document.getElementById("locate");
   var resetButton = document.getElementById("reset");
+  var textSizeSwitch = document.getElementById("text-size");
+  var infoToggle = document.getElementById("info-toggle");
+  var infoPanel = document.getElementById("info");
+  var chatElement = document.getElementById("webchat");
 
   // Sent with every message; holds the location only while one message is being sent.
   var customData = {};
   var webchat = null;
   var sessionConfirmed = false;
 
-  function setStatus(text) {
-    statusLine.textContent = text;
+  function forEach(list, callback) {
+    Array.prototype.forEach.call(list || [], callback);
   }
+
+  function hasClass(element, name) {
+    return !!(element && element.classList && element.classList.contains(name));
+  }
+
+  function setClass(element, name, on) {   // classList.toggle(name, force) is missing in old WebViews
+    if (on) {
+      element.classList.add(name);
+    } else {
+      element.classList.remove(name);
+    }
+  }
+
+  // A status that is only good news ("已连接。") is read out by screen readers but not shown.
+  function setStatus(text, quiet) {
+    statusLine.textContent = text;
+    setClass(statusLine, "visually-hidden", !!quiet);
+  }
+
+  function storageGet(key) {
+    try {
+      return window.localStorage ? window.localStorage.getItem(key) : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function storageSet(key, value) {
+    try {
+      if (window.localStorage) window.localStorage.setItem(key, value);
+    } catch (err) { /* storage disabled or full: the setting lasts for this page only */ }
+  }
+
+  // ---------------------------------------------------------------- 大字 switch and 说明 toggle
+
+  function applyTextSize(large) {
+    setClass(root, "large-text", large);
+    textSizeSwitch.setAttribute("aria-checked", large ? "true" : "false");
+  }
+  applyTextSize(hasClass(root, "large-text") || storageGet(TEXT_SIZE_KEY) === "large");
+  textSizeSwitch.addEventListener("click", function () {
+    var large = !hasClass(root, "large-text");
+    applyTextSize(large);
+    storageSet(TEXT_SIZE_KEY, large ? "large" : "standard");
+    keepLatestAnswerInView();
+  });
+
+  function setInfoOpen(open) {
+    infoPanel.hidden = !open;
+    infoToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  infoToggle.addEventListener("click", function () {
+    setInfoOpen(infoPanel.hidden);
+  });
+  document.addEventListener("keydown", function (event) {
+    if ((event.key === "Escape" || event.key === "Esc") && !infoPanel.hidden &&
+        (infoPanel.contains(event.target) || event.target === infoToggle)) {
+      setInfoOpen(false);
+      infoToggle.focus();
+    }
+  });
 
   function updateLocateButton() {
     locateButton.disabled = !(sessionConfirmed && webchat && navigator.geolocation && window.isSecureContext);
@@ -53,14 +128,7 @@
     }
   }, true);
 
-  // rasa-webchat renders buttons as <div class="rw-reply" onClick>: make them reachable by keyboard.
-  function makeRepliesFocusable(root) {
-    var replies = root.querySelectorAll ? root.querySelectorAll("div.rw-reply:not([role])") : [];
-    Array.prototype.forEach.call(replies, function (reply) {
-      reply.setAttribute("role", "button");
-      reply.setAttribute("tabindex", "0");
-    });
-  }
+  // rasa-webchat renders buttons as <div class="rw-reply" onClick>: Enter and Space press them.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if ((event.key === "Enter" || event.key === " ") && target && target.matches && target.matches("div.rw-reply")) {
@@ -68,8 +136,215 @@
       target.click();
     }
   });
-  new MutationObserver(function () { makeRepliesFocusable(document); })
-    .observe(document.getElementById("webchat"), { childList: true, subtree: true });
+
+  // ---------------------------------------------------------------- 朗读 (speech synthesis)
+
+  var speech = null;
+  try {
+    if (window.speechSynthesis && typeof window.speechSynthesis.speak === "function" &&
+        typeof window.SpeechSynthesisUtterance === "function") {
+      speech = window.speechSynthesis;
+    }
+  } catch (err) {
+    speech = null;
+  }
+  var speakingButton = null;
+  var SPEAK_LABEL = "朗读这条回答";
+  var STOP_LABEL = "停止朗读";
+
+  function chineseVoice() {
+    var voices = [];
+    try {
+      voices = speech.getVoices() || [];
+    } catch (err) { /* no voice list: the browser picks one for zh-CN */ }
+    var best = null;
+    forEach(voices, function (voice) {
+      var lang = (voice.lang || "").replace("_", "-").toLowerCase();
+      if (!best && lang === "zh-cn") best = voice;
+    });
+    forEach(voices, function (voice) {
+      if (!best && (voice.lang || "").toLowerCase().indexOf("zh") === 0) best = voice;
+    });
+    return best;
+  }
+
+  // What 朗读 says: the answer; the "来源：" lines are counted, not read out one by one.
+  function speechText(response) {
+    var lines = (response.innerText || response.textContent || "").split(/\n+/);
+    var said = [];
+    var sources = 0;
+    forEach(lines, function (line) {
+      line = line.replace(/^\s+|\s+$/g, "");
+      if (!line) return;
+      if (line.indexOf("来源：") === 0) {
+        sources += 1;
+      } else if (!sources) {
+        said.push(line);
+      }
+    });
+    var text = said.join("\n");
+    if (sources) text += "\n这个回答注明了" + sources + "条政策出处，请看屏幕上的“来源”。";
+    return text;
+  }
+
+  // Short pieces: some engines stop a long utterance after about 15 seconds.
+  function speechChunks(text) {
+    var pieces = text.match(/[^。！？；\n]+[。！？；]?/g) || [];
+    var chunks = [];
+    var current = "";
+    forEach(pieces, function (piece) {
+      if (current && (current + piece).length > 100) {
+        chunks.push(current);
+        current = "";
+      }
+      current += piece;
+    });
+    if (current) chunks.push(current);
+    return chunks;
+  }
+
+  function showSpeaking(button, speaking) {
+    button.textContent = speaking ? "停止" : "朗读";
+    button.setAttribute("aria-label", speaking ? STOP_LABEL : SPEAK_LABEL);
+    button.setAttribute("aria-pressed", speaking ? "true" : "false");
+  }
+
+  function stopSpeaking() {
+    if (speakingButton) showSpeaking(speakingButton, false);
+    speakingButton = null;
+    try {
+      speech.cancel();
+    } catch (err) { /* nothing was being said */ }
+  }
+
+  function speak(button, response) {
+    if (speakingButton === button) {
+      stopSpeaking();
+      return;
+    }
+    stopSpeaking();
+    var chunks = speechChunks(speechText(response));
+    if (!chunks.length) return;
+    var voice = chineseVoice();
+    speakingButton = button;
+    showSpeaking(button, true);
+    forEach(chunks, function (chunk, index) {
+      var utterance = new window.SpeechSynthesisUtterance(chunk);
+      utterance.lang = "zh-CN";
+      utterance.rate = 0.9;
+      if (voice) utterance.voice = voice;
+      utterance.onend = function () {
+        if (index === chunks.length - 1 && speakingButton === button) {
+          speakingButton = null;
+          showSpeaking(button, false);
+        }
+      };
+      utterance.onerror = function (event) {
+        if (speakingButton !== button) return;
+        speakingButton = null;
+        showSpeaking(button, false);
+        if (!event || (event.error !== "interrupted" && event.error !== "canceled")) {
+          setStatus("这个浏览器暂时不能朗读，请看屏幕上的文字。");
+        }
+      };
+      speech.speak(utterance);
+    });
+  }
+
+  function addSpeakButton(response) {
+    var next = response.nextElementSibling;
+    if (hasClass(next, "speak-row") || !response.parentNode) return;
+    var row = document.createElement("div");
+    row.className = "speak-row";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "speak-button";
+    showSpeaking(button, false);
+    button.addEventListener("click", function (event) {
+      event.stopPropagation();
+      speak(button, response);
+    });
+    row.appendChild(button);
+    response.parentNode.insertBefore(row, next);
+  }
+
+  // ---------------------------------------------------------------- the widget's markup
+
+  function messagesContainer() {
+    return chatElement.querySelector(".rw-messages-container");
+  }
+
+  function isOurs(node) {
+    return hasClass(node, "speak-row") || !!(node && node.closest && node.closest(".speak-row"));
+  }
+
+  // Whether the widget changed its list of messages (then it has just scrolled to the bottom);
+  // the 朗读 buttons added or relabelled here do not count.
+  function messagesChanged(records) {
+    for (var i = 0; i < records.length; i += 1) {
+      var record = records[i];
+      if (record.type !== "childList" || isOurs(record.target)) continue;
+      var nodes = Array.prototype.slice.call(record.addedNodes).concat(Array.prototype.slice.call(record.removedNodes));
+      for (var j = 0; j < nodes.length; j += 1) {
+        if (nodes[j].nodeType === 1 && !hasClass(nodes[j], "speak-row")) return true;
+      }
+    }
+    return false;
+  }
+
+  // The widget scrolls to the bottom on every update. When the newest answer is taller than the
+  // conversation area, show it from its question instead, so that the answer is what one sees.
+  function keepLatestAnswerInView() {
+    var container = messagesContainer();
+    if (!container) return;
+    var groups = container.querySelectorAll(".rw-group-message");
+    var last = groups[groups.length - 1];
+    var question = last && last.previousElementSibling;
+    if (!hasClass(last, "rw-from-response") || !hasClass(question, "rw-from-client")) return;
+    if (container.querySelector(".rw-typing-indication")) return;
+    var top = question.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop - 4;
+    if (container.scrollHeight - top > container.clientHeight) container.scrollTop = Math.max(0, top);
+  }
+
+  function completeWidgetMarkup() {
+    var container = messagesContainer();
+    if (container && !container.hasAttribute("role")) {
+      container.setAttribute("role", "log");
+      container.setAttribute("aria-label", "对话记录");
+      container.setAttribute("tabindex", "0");   // scrollable: reachable by keyboard
+    }
+    var input = chatElement.querySelector(".rw-new-message");
+    if (input && !input.hasAttribute("aria-label")) {
+      input.setAttribute("aria-label", "输入您的问题");
+      input.setAttribute("enterkeyhint", "send");
+      // The widget focuses its text box when it starts: on a touch screen that would open the
+      // keyboard over the conversation before anything has been read.
+      if (document.activeElement === input && window.matchMedia && window.matchMedia("(pointer: coarse)").matches) {
+        input.blur();
+      }
+    }
+    var send = chatElement.querySelector(".rw-send");
+    if (send && !send.hasAttribute("aria-label")) {
+      send.setAttribute("aria-label", "发送");
+      forEach(send.querySelectorAll("svg"), function (icon) {
+        icon.setAttribute("aria-hidden", "true");
+        icon.setAttribute("focusable", "false");
+      });
+    }
+    forEach(chatElement.querySelectorAll("div.rw-reply:not([role])"), function (reply) {
+      reply.setAttribute("role", "button");
+      reply.setAttribute("tabindex", "0");
+    });
+    if (speech) {
+      forEach(chatElement.querySelectorAll(".rw-from-response .rw-response"), addSpeakButton);
+    }
+  }
+  if (window.MutationObserver) {
+    new window.MutationObserver(function (records) {
+      completeWidgetMarkup();
+      if (messagesChanged(records)) keepLatestAnswerInView();
+    }).observe(chatElement, { childList: true, subtree: true });
+  }
 
   function roundTo(value, digits) {
     var factor = Math.pow(10, digits);
@@ -99,7 +374,7 @@
     locateButton.disabled = true;
     navigator.geolocation.getCurrentPosition(function (position) {
       updateLocateButton();
-      setStatus("已获取位置，正在查找附近的托育机构。");
+      setStatus("已获取位置，正在查找附近的托育机构。", true);
       sendWithLocation(CHILDCARE_NEARBY, {
         latitude: roundTo(position.coords.latitude, 3),
         longitude: roundTo(position.coords.longitude, 3)
@@ -115,6 +390,7 @@
   });
 
   resetButton.addEventListener("click", function () {
+    if (speech) stopSpeaking();
     try {
       window.localStorage.removeItem(STORAGE_KEY);
     } catch (err) { /* storage disabled: nothing to clear */ }
@@ -152,8 +428,11 @@
       session_confirm: function () {
         sessionConfirmed = true;
         updateLocateButton();
-        setStatus(window.isSecureContext && navigator.geolocation ? "已连接。"
-          : "已连接。此页面不是通过 HTTPS 或本机打开，无法使用定位；请直接输入所在区县。");
+        if (window.isSecureContext && navigator.geolocation) {
+          setStatus("已连接。", true);
+        } else {
+          setStatus("已连接。此页面不是通过 HTTPS 或本机打开，无法使用定位；请直接输入所在区县。");
+        }
       },
       disconnect: function () {
         sessionConfirmed = false;
@@ -168,5 +447,5 @@
       webchat = element;
       updateLocateButton();
     }
-  }, document.getElementById("webchat"));
+  }, chatElement);
 })();

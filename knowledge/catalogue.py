@@ -109,14 +109,20 @@ def _entry_text(entry: dict) -> str:
     return text
 
 
-def _set_in_entry(text: str, *, source_id: str, key: str, value: str | None) -> str:
-    """sources.yml text with `key: value` set in the entry of `source_id` (comments kept)."""
-    lines = text.splitlines(keepends=True)
+def _entry_span(lines: list[str], *, source_id: str) -> tuple[int, int]:
+    """(first line, line after the last) of the entry of `source_id` in sources.yml's lines."""
     start = next((i for i, line in enumerate(lines) if (m := _ENTRY_START.match(line)) and m.group(1) == source_id), None)
     if start is None:
         raise _fail(f"no entry {source_id!r} in sources.yml")
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- ") or lines[i].startswith("#")),
                len(lines))
+    return start, end
+
+
+def _set_in_entry(text: str, *, source_id: str, key: str, value: str | None) -> str:
+    """sources.yml text with `key: value` set in the entry of `source_id` (comments kept)."""
+    lines = text.splitlines(keepends=True)
+    start, end = _entry_span(lines, source_id=source_id)
     rendered = f"  {key}: {value if value is not None else 'null'}\n"
     for i in range(start, end):
         if lines[i].startswith(f"  {key}:"):
@@ -131,11 +137,7 @@ def _set_in_entry(text: str, *, source_id: str, key: str, value: str | None) -> 
 def _remove_entry(text: str, *, source_id: str) -> str:
     """sources.yml text without the entry of `source_id` (and the comment lines just above it)."""
     lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if (m := _ENTRY_START.match(line)) and m.group(1) == source_id), None)
-    if start is None:
-        raise _fail(f"no entry {source_id!r} in sources.yml")
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- ") or lines[i].startswith("#")),
-               len(lines))
+    start, end = _entry_span(lines, source_id=source_id)
     while start > 0 and lines[start - 1].startswith("# added by"):
         start -= 1
     return "".join(lines[:start] + lines[end:])

@@ -147,3 +147,24 @@ def make_tracker(*, intent: str, text: str = "", entities: list | None = None, s
 
 def entity(name: str, value: str) -> dict:
     return {"entity": name, "value": value}
+
+
+# ---------------------------------------------------------------- browser
+
+# Debian's chromium (.ci/run installs it), never a test tool's own browser download.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def chromium_browser():
+    """Headless Debian chromium driven by Playwright, for one test module."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -21,14 +21,11 @@ import pytest
 
 from bot.ops import staff
 from knowledge import store
-from tests.conftest import free_ports
+from tests.conftest import CHROMIUM, free_ports
 
 ROOT = Path(__file__).resolve().parents[3]
 REPORTS = ROOT / "reports" / "staff"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LEAVE_CLAUSE = "baotou-2025:一/（二）"
 LEAVE_QUOTE = "女职工享受一、二孩 158 天的产假、三孩 188 天的产假"
 # Candidate files as the suggest-facts tool or a person may write them.
@@ -268,13 +265,8 @@ def staff_view(built_store, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(staff_view):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(staff_view, chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture()

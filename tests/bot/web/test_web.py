@@ -26,14 +26,12 @@ import pytest
 import yaml
 
 from bot.web import serve
+from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 REPORTS = ROOT / "reports" / "web"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # What the static server's configuration tests use (no server listens there).
 RASA_PORT = 5205
 RASA_URL = f"http://localhost:{RASA_PORT}"
@@ -228,13 +226,8 @@ def live(live_stack, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(live):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(live, chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture()

@@ -24,7 +24,7 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "retention": ("bot.ops.retention", "delete old conversations (make retention)"),
     "bench": ("bot.bench.bench", "measurements side by side (make bench)"),
     "web": ("bot.web.serve", "serve the web chat page"),
-    "knowledge": ("knowledge.__main__", "knowledge store: build, search, check (make knowledge, make check)"),
+    "knowledge": ("knowledge.__main__", "knowledge store: build, add/remove a document, suggest-facts, search, check"),
     "bench-search": ("knowledge.bench_search", "compare the search indexes (make bench-search)"),
     "nlu-lookups": ("bot.nlu.build_tools.lookups", "generate the NLU lookups and user words (make nlu)"),
     "nlu-segmenter": ("bot.nlu.build_tools.small_segmenter", "build the small pkuseg segmenter (make nlu)"),

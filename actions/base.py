@@ -69,16 +69,14 @@ class Answer:
             self.lines.append(templates.nothing_found())
         # Quoted clauses keep the documents' spacing ("各 10 天"): not worth showing.
         text = _SPACE_AROUND_DIGITS.sub("", "\n".join(self.lines))
-        more_sources = False
+        buttons = list(self.buttons) + (templates.FEEDBACK_BUTTONS if self.factual else [])
         if self.clause_ids and self.show_sources:
-            cites = ka.cites(self.clause_ids)
-            text += "\n" + templates.sources_block(cites)
-            more_sources = len(templates.source_documents(cites)) > templates.MAX_SOURCE_LINES
+            documents = templates.source_documents(ka.cites(self.clause_ids))
+            text += "\n" + templates.sources_block(documents)
+            if len(documents) > templates.MAX_SOURCE_LINES:
+                buttons.insert(len(self.buttons), templates.MORE_SOURCES_BUTTON)
         if staff:   # staff type the next question: no buttons; every clause id stays
-            dispatcher.utter_message(text=templates.with_staff_ids(text, self.clause_ids))
-            return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
-        buttons = list(self.buttons) + ([templates.MORE_SOURCES_BUTTON] if more_sources else []) \
-            + (templates.FEEDBACK_BUTTONS if self.factual else [])
+            text, buttons = templates.with_staff_ids(text, self.clause_ids), []
         dispatcher.utter_message(text=text, buttons=buttons or None)
         return self.events + [SlotSet("cited_clauses", self.clause_ids or None)]
 
@@ -112,41 +110,37 @@ class AnswerAction:
         return self.respond(dispatcher, tracker, intent)
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> List[EventType]:
-        from actions import answering   # it builds on Answer, defined here
-
-        from actions import birth_dates, new_documents
+        from actions import answering, birth_dates, new_documents   # they build on Answer, defined here
 
         text = tracker.latest_message.get("text") or ""
-        ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
+        staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+
+        def finish(reply: Answer) -> List[EventType]:
+            place = ka.current_place(tracker)
+            answering.add_stated_conditions(text, reply=reply, place=place)
+            answering.say_if_time_not_stated(text, reply=reply)
+            new_documents.lead_with_new_document(text, place=place, reply=reply)
+            return reply.send(dispatcher, staff=staff) + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
+
         try:
-            staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+            ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
             if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker), staff=staff):
                 return [SlotSet("pending_intent", intent)]
             routed = answering.answer_turn(tracker, intent)
             if routed is not None:
-                answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=routed,
-                                                place=ka.current_place(tracker))
-                answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=routed)
-                new_documents.lead_with_new_document(text, place=ka.current_place(tracker), reply=routed)
-                events = routed.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
-                return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
+                return finish(routed)
             if self.place_needed(intent) and not ka.current_place(tracker):
                 dispatcher.utter_message(text=templates.ask_region())
                 # The leave the words mean ("老公能休几天产假" is 护理假), for when the place comes.
                 from actions import questions
 
-                leave_type = questions.read(tracker.latest_message.get("text") or "", intent=intent).leave_type
+                leave_type = questions.read(text, intent=intent).leave_type
                 return [SlotSet("pending_intent", intent)] + ([SlotSet("leave_type", leave_type)] if leave_type else [])
             reply = Answer()
             self.answer(tracker, intent, reply)
             if not any(e.get("name") == "last_question" for e in reply.events):
                 reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
-            answering.add_stated_conditions(tracker.latest_message.get("text") or "", reply=reply,
-                                            place=ka.current_place(tracker))
-            answering.say_if_time_not_stated(tracker.latest_message.get("text") or "", reply=reply)
-            new_documents.lead_with_new_document(text, place=ka.current_place(tracker), reply=reply)
-            events = reply.send(dispatcher, staff=tracker.get_latest_input_channel() in STAFF_CHANNELS)
-            return events + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
+            return finish(reply)
         except Exception:  # a citizen gets an apology, the log gets the trace
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=templates.action_failed())

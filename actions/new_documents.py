@@ -22,13 +22,13 @@ MIN_SHARE = 0.4
 def best_clause(text: str, *, place: Optional[str], as_of: Optional[str]) -> Optional[tuple[str, list[str]]]:
     """(clause id, its sentences that match) of an uncurated document governing `place`."""
     conn = ka.connection()
-    documents = store.uncurated_documents(conn=conn)
+    documents = regions.uncurated_documents(conn=conn)
     if not documents or not text.strip():
         return None
     chain = set(answering.place_chain(place) or ["china"])
-    live = regions.in_force_on([{"doc_id": d["id"]} for d in documents], versions=store.versions(conn=conn),
-                               as_of=as_of)
-    governing = {row["doc_id"] for row in live} & {d["id"] for d in documents if d["jurisdiction"] in chain}
+    versions = regions.versions(conn=conn)
+    governing = {d["id"] for d in documents
+                 if d["jurisdiction"] in chain and regions.in_force(d["id"], versions=versions, as_of=as_of)}
     if not governing:
         return None
     query = answering.search_text(text)   # place names out, the documents' words in

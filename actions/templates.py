@@ -105,10 +105,10 @@ def source_documents(cites: Iterable[Mapping]) -> list[list[Mapping]]:
     return list(by_document.values())
 
 
-def sources_block(cites: Iterable[Mapping], *, most: int | None = MAX_SOURCE_LINES) -> str:
-    """One line per document, its clause positions merged; at most `most` lines."""
-    documents = source_documents(cites)
-    return "\n".join(document_source_line(group) for group in documents[:most])
+def sources_block(documents: list[list[Mapping]]) -> str:
+    """One line per document (source_documents), its clause positions merged; at most
+    MAX_SOURCE_LINES lines."""
+    return "\n".join(document_source_line(group) for group in documents[:MAX_SOURCE_LINES])
 
 
 def all_sources(cites: Iterable[Mapping]) -> str:

@@ -140,7 +140,7 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     specificity = {r.id: i for i, r in enumerate(chain)}   # 0 = the place itself
     rows = store.facts_in(conn=conn, table=table, jurisdictions=[r.id for r in chain], **filters)
     rows = _within_document_scope(rows, gaz=gaz, region=region, scopes=store.document_scopes(conn=conn))
-    rows = in_force_on(rows, versions=store.versions(conn=conn), as_of=as_of)
+    rows = in_force_on(rows, versions=versions(conn=conn), as_of=as_of)
 
     groups: dict[tuple, list[sqlite3.Row]] = {}
     for row in rows:
@@ -165,16 +165,31 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     return resolution
 
 
-def in_force_on(rows: list, *, versions: dict[str, tuple[str | None, str | None]], as_of: str | None) -> list:
-    """Rows (with `doc_id`) of document versions in force on `as_of` (default today): a
-    document that replaces another applies from its date, the replaced one until then."""
+def in_force(doc_id: str, *, versions: dict[str, tuple[str | None, str | None]], as_of: str | None) -> bool:
+    """Whether a document's version is in force on `as_of` (default today): a document that
+    replaces another applies from its date, the replaced one until then."""
     day = as_of or dt.date.today().isoformat()
+    start, until = versions.get(doc_id, (None, None))
+    return (start is None or start <= day) and (until is None or day < until)
 
-    def current(doc_id: str) -> bool:
-        start, until = versions.get(doc_id, (None, None))
-        return (start is None or start <= day) and (until is None or day < until)
 
-    return [row for row in rows if current(row["doc_id"])]
+def in_force_on(rows: list, *, versions: dict[str, tuple[str | None, str | None]], as_of: str | None) -> list:
+    """The rows (with `doc_id`) whose document is in force on `as_of`."""
+    return [row for row in rows if in_force(row["doc_id"], versions=versions, as_of=as_of)]
+
+
+_VERSIONS: dict = {}
+_UNCURATED: dict = {}
+
+
+def versions(*, conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """store.versions, read once per store file (every answer resolves rules through it)."""
+    return store.per_store(_VERSIONS, conn=conn, build=lambda c: store.versions(conn=c))
+
+
+def uncurated_documents(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """store.uncurated_documents, read once per store file (every turn asks for them)."""
+    return store.per_store(_UNCURATED, conn=conn, build=lambda c: store.uncurated_documents(conn=c))
 
 
 def _within_document_scope(rows: list[sqlite3.Row], *, gaz: Gazetteer, region: Region,

@@ -8,6 +8,7 @@ Markers (pytest.ini), set here from the fixtures a test uses so that none is for
 """
 from __future__ import annotations
 
+import shutil
 import socket
 from contextlib import ExitStack
 from pathlib import Path
@@ -168,3 +169,15 @@ def chromium_browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def save_screenshot(page, *, role: str, name: str) -> Path:
+    """What the browser shows (not the whole page): reports/<role>/<name>, and a copy
+    test-artifacts/<role>-<name> that CI keeps."""
+    reports, artifacts = ROOT / "reports" / role, ROOT / "test-artifacts"
+    reports.mkdir(parents=True, exist_ok=True)
+    artifacts.mkdir(exist_ok=True)
+    path = reports / name
+    page.screenshot(path=str(path), full_page=False)
+    shutil.copy(path, artifacts / f"{role}-{name}")
+    return path

@@ -21,10 +21,9 @@ import pytest
 
 from bot.ops import staff
 from knowledge import store
-from tests.conftest import CHROMIUM, free_ports
+from tests.conftest import CHROMIUM, free_ports, save_screenshot
 
 ROOT = Path(__file__).resolve().parents[3]
-REPORTS = ROOT / "reports" / "staff"
 ARTIFACTS = ROOT / "test-artifacts"
 LEAVE_CLAUSE = "baotou-2025:一/（二）"
 LEAVE_QUOTE = "女职工享受一、二孩 158 天的产假、三孩 188 天的产假"
@@ -279,13 +278,7 @@ def page(browser):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save to reports/staff/ and keep a copy among the test artifacts."""
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = REPORTS / name
-    page.screenshot(path=str(path), full_page=False)
-    shutil.copy(path, ARTIFACTS / f"staff-{name}")
-    return path
+    return save_screenshot(page, role="staff", name=name)
 
 
 @pytest.mark.live

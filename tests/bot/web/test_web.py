@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from bot.web import serve
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, save_screenshot
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -424,14 +424,6 @@ def answer_to(page, question: str):
     return page.locator(".rw-from-response .rw-response").last
 
 
-def save_screenshot(page, name: str) -> Path:
-    """What the phone shows (not the whole page): reports/web/<name>, a copy in test-artifacts/."""
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = REPORTS / name
-    page.screenshot(path=str(path), full_page=False)
-    shutil.copy(path, ARTIFACTS / f"web-{name}")
-    return path
 
 
 def box(page, selector: str) -> dict:
@@ -466,7 +458,7 @@ def test_phone_screen_is_the_conversation(phone, mode):
         answer = answer_to(page, question)
         assert expected in answer.inner_text()
         answer_in_view(page, answer)
-        path = save_screenshot(page, f"{name}-{mode}.png")
+        path = save_screenshot(page, role="web", name=f"{name}-{mode}.png")
         assert path.stat().st_size > 10_000
 
         text = page.evaluate("""() => [...document.querySelectorAll('.rw-response, .rw-client')].map((e) => {

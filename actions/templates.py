@@ -763,3 +763,330 @@ def out_of_scope() -> str:
 
 def subsidy_total(rule: Mapping) -> str:
     return f"国家育儿补贴：2025年1月1日及以后出生的孩子可领取3年，{rule['amount_text']}。"
+
+
+# ---------------------------------------------------------------- the family plan (actions/family_plan)
+
+WORK_WORDS = {"employee": "职工（参加生育保险）", "flexible": "灵活就业", "resident": "城乡居民医保", "none": "未就业"}
+PLAN_ORDER_WORDS = {1: "一孩", 2: "二孩", 3: "三孩及以上"}
+PLAN_SECTION_TITLES = {"leave": "假期", "money": "钱", "steps": "办事", "childcare": "托育"}
+PLAN_SKIP_BUTTON = {"title": "跳过", "payload": "跳过"}
+PLAN_SECTION_BUTTONS = [{"title": f"看{title}", "payload": f'/plan_section{{"plan_section": "{key}"}}'}
+                        for key, title in PLAN_SECTION_TITLES.items()]
+PLAN_ASK = {
+    "region": "先确认几件事，就能算出您家的完整清单（每一项都可以点“跳过”）。\n① 您家在哪个地区？（例如：包头市昆都仑区、呼和浩特市赛罕区、通化市、中宁县）",
+    "child_order": "② 这次是第几个孩子？",
+    "date": "③ 预产期或孩子的出生日期是哪天？（例如：2026年3月5日）",
+    "mother_work": "④ 妈妈的工作情况是？",
+    "father_work": "⑤ 爸爸的工作情况是？",
+    "hukou_place": "⑥ 孩子的户口准备落在哪里？（与所在地相同可直接点按钮，不同请输入地名）",
+}
+PLAN_ASK_BUTTONS = {
+    "region": [{"title": "呼和浩特市", "payload": "呼和浩特市"}, {"title": "包头市", "payload": "包头市"},
+               {"title": "通化市", "payload": "通化市"}, {"title": "中宁县", "payload": "中宁县"}],
+    "child_order": [{"title": "一孩", "payload": "一孩"}, {"title": "二孩", "payload": "二孩"},
+                    {"title": "三孩及以上", "payload": "三孩"}],
+    "date": [],
+    "mother_work": [{"title": WORK_WORDS[k], "payload": WORK_WORDS[k]} for k in WORK_WORDS],
+    "father_work": [{"title": WORK_WORDS[k], "payload": WORK_WORDS[k]} for k in WORK_WORDS],
+    "hukou_place": [{"title": "与所在地相同", "payload": "与所在地相同"}],
+}
+
+
+def plan_ask(slot: str) -> str:
+    return PLAN_ASK[slot]
+
+
+def plan_ask_buttons(slot: str) -> list[dict]:
+    return PLAN_ASK_BUTTONS[slot] + [PLAN_SKIP_BUTTON]
+
+
+def plan_not_understood(slot: str) -> str:
+    hints = {"region": "没有认出这个地名，请写出市或区县名称，例如“包头市昆都仑区”。",
+             "child_order": "请告诉我是第几个孩子，例如“二孩”。",
+             "date": "没有认出日期，请按“2026年3月5日”这样的格式输入；日期需在2019年以后、两年以内。",
+             "mother_work": "请点选一项工作情况，或输入“跳过”。",
+             "father_work": "请点选一项工作情况，或输入“跳过”。",
+             "hukou_place": "没有认出这个地名，请写出市或区县名称，或点“与所在地相同”。"}
+    return hints[slot] + "（说“重新开始”可以清空重填。）"
+
+
+def plan_which_place(mention: str, chains: list[str]) -> str:
+    return f"“{mention}”有几处同名：" + "、".join(chains) + "。请写出所在的市，例如“包头市青山区”。"
+
+
+def plan_title() -> str:
+    return "我的生育政策清单"
+
+
+def plan_situation(*, place: str | None, order: int | None, date: str | None, due: bool,
+                   mother: str | None, father: str | None, hukou: str | None) -> str:
+    parts = [place or "地区未填",
+             PLAN_ORDER_WORDS.get(order, "孩次未填"),
+             (("预产期" if due else "出生日期") + date) if date else "日期未填",
+             "妈妈：" + WORK_WORDS.get(mother, "未填"), "爸爸：" + WORK_WORDS.get(father, "未填"),
+             "户口：" + (hukou or "未填")]
+    return "您的情况：" + " · ".join(parts)
+
+
+def plan_section_heading(number: int, title: str) -> str:
+    return f"{'一二三四'[number - 1]}、{title}"
+
+
+def plan_line_source(positions: list[str]) -> str:
+    return "（" + "；".join(positions) + "）" if positions else ""
+
+
+def plan_links(ics_url: str, print_url: str) -> str:
+    return f"[下载日历（.ics）]({ics_url}) · [打印版]({print_url})"
+
+
+def plan_change_hint() -> str:
+    return "情况有变，直接说，例如“预产期改成4月1日”“其实是三胎”；说“重新开始”清空重填。以上按文件原文计算，具体以经办部门核定为准。"
+
+
+def plan_wechat_summary(section_summaries: list[str]) -> str:
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(section_summaries, start=1)) + \
+        "\n回复数字查看该部分详情（如回复2看钱）。"
+
+
+def plan_wechat_section_summary(title: str, count: int) -> str:
+    return f"{title}（{count}项）"
+
+
+def plan_reset() -> str:
+    return "好的，已清空清单里的情况。想重新算，请说“帮我算算我家能享受哪些政策”。"
+
+
+def plan_nothing_yet() -> str:
+    return "还没有为您生成清单。说“帮我算算我家能享受哪些政策”，我会问几个问题后给出完整清单。"
+
+
+def plan_changed(what: str) -> str:
+    return f"已按新的情况（{what}）重新计算："
+
+
+def plan_no_place() -> str:
+    return "您没有提供所在地区，以下是国家层面的规定（各地通常另有延长，请告诉我地区后重新计算）："
+
+
+def plan_leave_for_employees(who: list[str]) -> str:
+    return (f"产假、护理假、育儿假是用人单位给本单位职工的假期（《女职工劳动保护特别规定》适用于用人单位及其女职工）；"
+            f"{'和'.join(who)}不是单位职工，文件没有规定相应的假期。")
+
+
+def plan_maternity(place: str, *, days: int, start, end, due: bool, order: int | None, early_start, early_end) -> str:
+    whose = f"（{PLAN_ORDER_WORDS[order]}）" if order else ""
+    text = f"妈妈的产假{whose}：{place}规定{days}天。"
+    if start is not None:
+        label = "预产期" if due else "分娩日"
+        text += (f"从{label}{start.isoformat()}算第1天，按自然日连续计算，休到{end.isoformat()}（含当天）；"
+                 f"如产前提前15天开始休（{early_start.isoformat()}起），则休到{early_end.isoformat()}，总天数不变。")
+        if due:
+            text += "实际以分娩日为准。"
+    return text
+
+
+def plan_maternity_by_order(place: str, orders: list, days: int) -> str:
+    return f"妈妈的产假：{place}{child_orders(orders)}{days}天（告诉我是第几个孩子，可算出具体日期）。"
+
+
+def plan_maternity_extras(*, difficult: int | None, per_baby: int | None) -> str:
+    parts = ([f"难产的增加{difficult}天"] if difficult else []) + \
+        ([f"生育多胞胎的每多生育1个婴儿增加{per_baby}天"] if per_baby else [])
+    return "另外，" + "；".join(parts) + "（国家规定，在当地产假基础上增加）。"
+
+
+def plan_paternity(place: str, *, days: int, start, end, unknown_worker: bool) -> str:
+    text = ("如爸爸是单位职工：" if unknown_worker else "爸爸的") + f"护理假：{place}规定{days}天。"
+    text += "文件没有写明须在哪段时间内休完，请与单位确认"
+    if start is not None:
+        text += f"；如从{start.isoformat()}起连续休，到{end.isoformat()}（含当天）"
+    return text + "。"
+
+
+def plan_parental(place: str, *, days: int, until_age: int, start, last_day, years: list[int], who: list[str]) -> str:
+    text = f"{'和'.join(who)}的育儿假：{place}规定子女{until_age}周岁以前，每人每年{days}天。"
+    if start is not None:
+        text += (f"可休期间为{start.isoformat()}至{last_day.isoformat()}，涉及{years[0]}—{years[-1]}年；"
+                 "“每年”按自然年还是按孩子周岁年计算，文件没有写明，请与单位确认。")
+    return text
+
+
+def plan_draft_rule(place: str, leave_type: str, days: int, *, per_year: bool) -> str:
+    return f"【征求意见稿，尚未生效】{place}的征求意见稿另拟{leave_type}{'每年' if per_year else ''}{days}天，正式文件发布前不作为依据。"
+
+
+def plan_subsidy(*, per_year: float, total: float, working: str, years: list) -> str:
+    text = f"国家育儿补贴：每孩每年{per_year:g}元，发放至满3周岁，共3年：{working}（文件写明合计{total:g}元）。"
+    if years:
+        text += "三个补贴年度：" + "；".join(f"第{n}年{a.isoformat()}至{b.isoformat()}" for n, a, b in years) + "。"
+    return text
+
+
+def plan_subsidy_deadlines(*, birth_year: int | None) -> str:
+    if birth_year is None:
+        return ("申领期限：按年度申请，在孩子出生当年或次年首次申请，之后连续两个年度分别续领；"
+                "逾期未申请的，视为放弃当年申请资格。")
+    return (f"申领期限：首次申请在{birth_year}年或{birth_year + 1}年提出（最晚{birth_year + 1}年12月31日），"
+            f"之后连续两个年度分别续领（如{birth_year}年首次申请，则{birth_year + 1}年、{birth_year + 2}年续领）；"
+            "逾期未申请的，视为放弃当年申请资格。")
+
+
+def plan_subsidy_prorated(birth, *, past_deadline: bool) -> str:
+    text = (f"国家育儿补贴：孩子{birth.isoformat()}出生（2025年1月1日以前），按应享受补贴的月数折算发放；"
+            "首次申请应在2025年12月31日前提出。")
+    if past_deadline:
+        text += "这一期限已过，是否还能申领后续年度，请向户籍所在地乡镇（街道）或卫生健康部门确认。"
+    return text
+
+
+def plan_subsidy_too_old(birth) -> str:
+    return f"国家育儿补贴发给2025年1月1日起3周岁以下的婴幼儿；孩子{birth.isoformat()}出生，不在发放范围内。"
+
+
+def plan_local_subsidy(place: str, kind: str, order_words: str, amount: str, *, eligibility: str | None,
+                       hukou_ok: bool | None, hukou_name: str | None) -> str:
+    text = f"{place}{kind}（{order_words or '各孩次'}）：{amount}。"
+    if eligibility:
+        text += f"条件：{eligibility.rstrip('。')}。"
+    if hukou_ok is False:
+        text += f"您选择户口落在{hukou_name}，不符合这一户籍条件。"
+    elif hukou_ok is None:
+        text += "这项补贴有户籍条件，请确认孩子户口落在哪里。"
+    return text
+
+
+def plan_local_subsidy_too_early(place: str, kind: str, order_words: str, from_date) -> str:
+    return f"{place}{kind}（{order_words or '各孩次'}）：只适用于{from_date.isoformat()}及以后合法生育的家庭，您的日期早于这一天，不符合。"
+
+
+def plan_local_timing(place: str, text: str) -> str:
+    return f"{place}：{text}。"
+
+
+def plan_allowance_employee(*, unknown_worker: bool) -> str:
+    return (("如妈妈是参加生育保险的职工：" if unknown_worker else "") +
+            "生育津贴在产假期间发放，由生育保险基金按用人单位上年度职工月平均工资计发；"
+            "单位没有参加生育保险的，由单位按产假前工资标准支付。")
+
+
+def plan_allowance_local(place: str, text: str) -> str:
+    return f"{place}生育津贴：{text.strip('“”')}。"
+
+
+def plan_allowance_flexible_covered(place: str) -> str:
+    return f"{place}已将参加职工基本医疗保险的灵活就业人员纳入生育保险：妈妈如以灵活就业身份参加了职工医保，可按规定享受生育津贴，具体向当地医保部门申领。"
+
+
+def plan_allowance_flexible_maybe() -> str:
+    return ("内蒙古的文件写的是“有条件的盟市可探索参加职工基本医疗保险的灵活就业人员同步参加生育保险”：灵活就业的妈妈能否领生育津贴，"
+            "请向当地医保部门确认。")
+
+
+def plan_allowance_flexible_unknown(place: str) -> str:
+    return f"知识库中没有{place}灵活就业人员参加生育保险、领取生育津贴的规定，请向当地医保部门确认。"
+
+
+def plan_allowance_resident_neimenggu() -> str:
+    return "妈妈没有单位职工生育保险：未就业妇女通过参加城乡居民基本医疗保险享受生育医疗待遇（报销生育医疗费用），文件没有规定生育津贴。"
+
+
+def plan_allowance_resident() -> str:
+    return "生育津贴发给参加生育保险的职工；妈妈不是职工参保人，请向当地医保部门了解城乡居民医保的生育医疗费用报销。"
+
+
+def plan_spouse_medical() -> str:
+    return "爸爸是参加生育保险的职工：职工未就业的配偶按国家规定享受生育医疗费用待遇，由生育保险基金支付。"
+
+
+def plan_deduction(*, monthly: float, first, last, half_working: str) -> str:
+    text = f"个税3岁以下婴幼儿照护扣除：每孩每月{monthly:g}元"
+    if first:
+        text += f"，从{first[0]}年{first[1]}月扣到{last[0]}年{last[1]}月（出生当月起，至满3周岁的前一个月止）"
+    return text + (f"。可由父母一方按100%扣除（每月{monthly:g}元），或双方各按50%扣除（{half_working}），"
+                   "一个纳税年度内不能变更。")
+
+
+def plan_step_birth_documents(*, bundle: bool, hukou_name: str | None) -> str:
+    where = f"（户口落在{hukou_name}）" if hukou_name else ""
+    text = f"第1步 出生医学证明 → 第2步 户口登记{where} → 第3步 新生儿医保参保、社保卡申领"
+    if bundle:
+        text += "：当地推行“出生一件事”联办，可一次办理"
+    return text + "。文件没有写这几步的办理时限，请按医院、公安和医保部门的要求及时办理。"
+
+
+def plan_step_subsidy(*, deadline, neimenggu: bool) -> str:
+    text = "第4步 申领育儿补贴（需出生医学证明、户口簿，所以在落户后办）："
+    text += ("支付宝、微信搜索“育儿补贴”小程序，或“蒙速办”APP育儿补贴专区" if neimenggu
+             else "国家育儿补贴信息管理系统、省级政务服务平台育儿补贴专区，或支付宝、微信搜索“育儿补贴”；也可到孩子户籍所在地乡镇（街道）")
+    if deadline:
+        text += f"；首次申请最晚{deadline.isoformat()}"
+    text += "；乡镇（街道）初审、县级卫健部门审核确认，原则上30个工作日内完成"
+    if neimenggu:
+        text += "；自治区卫健委建议出生后三个月内完成登记"
+    return text + "。"
+
+
+def plan_step_hohhot() -> str:
+    return "第5步 呼和浩特生育补贴：孩子首次落户呼和浩特市后自动进行“免申即享”资格确认，审核通过后短信告知发放方式；也可扫码主动申请。"
+
+
+def plan_step_allowance() -> str:
+    return "生育津贴：产假期间由生育保险基金支付，向单位和当地医保部门了解申领方式。"
+
+
+def plan_step_deduction() -> str:
+    return "个税扣除：父母商定由一方全额扣除还是双方各扣一半，留存孩子的出生医学证明等资料备查。"
+
+
+def plan_childcare_no_place() -> str:
+    return "告诉我所在的市或区县（或发送位置），我可以列出附近的普惠托育机构。"
+
+
+def plan_event_maternity(days: int) -> str:
+    return f"妈妈产假（{days}天）"
+
+
+def plan_event_maternity_note(*, due: bool) -> str:
+    return "按预产期计算，实际以分娩日为准。" if due else "按分娩日计算。"
+
+
+def plan_event_paternity(days: int) -> str:
+    return f"爸爸护理假（{days}天，如自分娩日起连续休）"
+
+
+def plan_event_paternity_note() -> str:
+    return "文件没有写明护理假须在何时休，请与单位确认。"
+
+
+def plan_event_parental(days: int) -> str:
+    return f"育儿假可休期间（每人每年{days}天）"
+
+
+def plan_event_subsidy_window() -> str:
+    return "育儿补贴首次申请期"
+
+
+def plan_event_subsidy_window_note(birth_year: int) -> str:
+    return f"首次申请在{birth_year}年或{birth_year + 1}年提出，逾期视为放弃当年申请资格。"
+
+
+def plan_event_subsidy_deadline() -> str:
+    return "育儿补贴首次申请截止"
+
+
+def plan_event_subsidy_renewal(year: int, *, first_year: int) -> str:
+    return f"育儿补贴{year}年度续领截止（如{first_year}年首次申请）"
+
+
+def plan_print_title() -> str:
+    return "我的生育政策清单（打印版）"
+
+
+def plan_bad_link() -> str:
+    return "这个清单链接不完整或已失效。请回到对话中重新生成清单。"
+
+
+PLAN_CHANGE_WORDS = {"region": "地区", "child_order": "孩次", "date": "日期", "mother_work": "妈妈的工作",
+                     "father_work": "爸爸的工作", "hukou_place": "户口所在地"}

@@ -6,7 +6,9 @@
 Only files inside bot/web/ with a known extension are served (no directory listing,
 no .py files); /vendor/rasa-webchat.js is node_modules/rasa-webchat/lib/index.js
 (`npm ci` installs it). /config.js is written per request and tells the page where
-the Rasa socket.io channel is. Every response carries a Content-Security-Policy that
+the Rasa socket.io channel is. /plan.ics and /plan/print give a family plan's calendar
+file and print view, computed from the situation in the link (actions/family_plan), so
+no plan is stored on the server. Every response carries a Content-Security-Policy that
 allows scripts, styles and images from this server only, and network connections to
 this server and the Rasa URL only.
 """
@@ -17,6 +19,7 @@ import json
 import re
 import sys
 import threading
+import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +31,9 @@ WEBCHAT_BUNDLE = ROOT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 VENDOR_PATH = "/vendor/rasa-webchat.js"
 DEFAULT_RASA_PORT = 5005
 SOCKET_PATH = "/socket.io/"
+PLAN_ICS_PATH = "/plan.ics"
+PLAN_PRINT_PATH = "/plan/print"
+MAX_QUERY_CHARS = 1000
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -99,6 +105,8 @@ class PageHandler(BaseHTTPRequestHandler):
             body = ("// Written by bot/web/serve.py for this request.\n"
                     f"window.ASSISTANT_CONFIG = {json.dumps({'rasaUrl': rasa, 'socketPath': SOCKET_PATH})};\n")
             return self.send_body(HTTPStatus.OK, body.encode(), CONTENT_TYPES[".js"], rasa, head=head)
+        if path in (PLAN_ICS_PATH, PLAN_PRINT_PATH):
+            return self.send_plan(path, urlsplit(self.path).query, rasa, head=head)
         if path == VENDOR_PATH:
             if not WEBCHAT_BUNDLE.is_file():
                 return self.send_text(HTTPStatus.SERVICE_UNAVAILABLE,
@@ -115,6 +123,28 @@ class PageHandler(BaseHTTPRequestHandler):
         self.send_text(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed\n", head=False, allow="GET, HEAD")
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST
+
+    def send_plan(self, path: str, query: str, rasa: str, *, head: bool) -> None:
+        """The calendar file or the print view of the plan the link describes."""
+        from actions import templates
+        from actions.family_plan import Situation, build_plan
+        from actions.family_plan.calendar import plan_ics
+        from actions.family_plan.render import print_html
+
+        try:
+            if len(query) > MAX_QUERY_CHARS:
+                raise ValueError("query too long")
+            plan = build_plan(Situation.from_query(query))
+        except ValueError:
+            return self.send_text(HTTPStatus.BAD_REQUEST, templates.plan_bad_link() + "\n", head=head, rasa=rasa)
+        except Exception:   # the store missing or broken: a polite answer, the trace in the log
+            sys.stderr.write("[web] plan failed\n" + traceback.format_exc())
+            return self.send_text(HTTPStatus.SERVICE_UNAVAILABLE, templates.action_failed() + "\n", head=head,
+                                  rasa=rasa)
+        if path == PLAN_ICS_PATH:
+            return self.send_body(HTTPStatus.OK, plan_ics(plan), "text/calendar; charset=utf-8", rasa, head=head,
+                                  disposition='attachment; filename="family-plan.ics"')
+        return self.send_body(HTTPStatus.OK, print_html(plan).encode(), CONTENT_TYPES[".html"], rasa, head=head)
 
     @staticmethod
     def static_file(path: str) -> Path | None:
@@ -152,9 +182,12 @@ class PageHandler(BaseHTTPRequestHandler):
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
 
     def send_body(self, status: HTTPStatus, body: bytes, content_type: str, rasa: str | None, *,
-                  head: bool, cache: str = "no-cache", allow: str | None = None) -> None:
+                  head: bool, cache: str = "no-cache", allow: str | None = None,
+                  disposition: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if disposition:
+            self.send_header("Content-Disposition", disposition)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", cache)
         if allow:

@@ -17,6 +17,7 @@ environment, the API base URL pointing at tests/fake_wechat_api.py.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import sqlite3
 import time
@@ -485,3 +486,30 @@ def test_a_digit_reply_picks_the_numbered_button(stack):
     # the thanks carries no buttons, so a digit now is just text again
     ask(openid, "1")
     assert events(stack, openid, "user")[-1]["text"] == "1"
+
+
+def test_the_family_plan_by_digits(stack):
+    """The plan form walked through by digits, its sections expanded by number, a change
+    recomputed, and everything cleared (issue 14)."""
+    openid = new_openid()
+    due = (dt.date.today() + dt.timedelta(days=90)).replace(day=5)
+    first = ask(openid, "帮我算算我家能享受哪些政策")
+    assert "① 您家在哪个地区" in first and "回复 2 包头市" in first and "跳过" in first
+    assert "② 这次是第几个孩子" in ask(openid, "2")
+    assert "③ 预产期或孩子的出生日期" in ask(openid, "2")
+    assert "④ 妈妈的工作情况" in ask(openid, f"{due.year}年{due.month}月{due.day}日")
+    assert "⑤ 爸爸的工作情况" in ask(openid, "1")
+    assert "⑥ 孩子的户口" in ask(openid, "1")
+    plan = ask(openid, "1")
+    assert "我的生育政策清单" in plan and "包头市 · 二孩 · 预产期" + due.isoformat() in plan
+    assert "1. 假期" in plan and "回复 2 看钱" in plan and "回复 4 看托育" in plan
+    money = ask(openid, "2")
+    assert money.startswith("二、钱") and "3600元×3＝10800元" in money and "2000元" in money
+    leave = ask(openid, "1")
+    assert leave.startswith("一、假期") and "包头市规定158天" in leave and "护理假：包头市规定25天" in leave
+    changed = ask(openid, "其实是三胎")
+    assert changed.startswith("已按新的情况（孩次）重新计算") and "三孩及以上" in changed
+    assert "包头市规定188天" in ask(openid, "1")
+    assert "已清空" in ask(openid, "重新开始")
+    slots = {e["name"]: e["value"] for e in events(stack, openid, "slot")}
+    assert slots["child_order"] is None and slots["mother_work"] is None

@@ -1,0 +1,348 @@
+"""The plan conversation: `plan_form` asks only what is missing (place, child order, date,
+each parent's work, the child's hukou), each question with buttons and 跳过; the plan is
+shown when it is complete, recomputed on "预产期改成4月1日" / "其实是三胎", expanded by
+section ("回复2看钱") and cleared by "重新开始"."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import knowledge_access as ka
+from actions import templates
+from actions.base import STAFF_CHANNELS
+from actions.family_plan import render
+from actions.family_plan.build import SECTIONS, build_plan
+from actions.family_plan.situation import SKIPPED, Situation, date_in_range, from_slots, is_skip, parents_work, work_of
+
+logger = logging.getLogger(__name__)
+
+FORM = "plan_form"
+ASKED_SLOTS = ("region", "child_order", "date", "mother_work", "father_work", "hukou_place")
+PLAN_SLOTS = ASKED_SLOTS + ("plan_ready",)
+WECHAT_CHANNELS = {"wechat"}
+_DATE = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+_SAME_PLACE = re.compile(r"相同|一样|同上|本地|当地|这里|这儿")
+_HUKOU = re.compile(r"户口|户籍|落户")
+_SECTION_WORDS = (("leave", re.compile(r"假")), ("money", re.compile(r"钱|补贴|津贴|个税|扣除")),
+                  ("steps", re.compile(r"办事|步骤|流程|怎么办|手续|期限|截止|时间节点|待办")), ("childcare", re.compile(r"托育|托儿|幼儿园")))
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def date_of(tracker: Tracker, value: Any = None) -> Optional[dt.date]:
+    """The date the latest message names: the date extractor's entity, else "2026年3月5日"."""
+    candidates = [e.get("value") for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "date"]
+    candidates += [value] if isinstance(value, str) else []
+    for candidate in candidates:
+        try:
+            return dt.date.fromisoformat(candidate)
+        except (TypeError, ValueError):
+            continue
+    found = _DATE.search(latest_text(tracker))
+    if found:
+        try:
+            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def order_of(text: str, entity_value: Any = None) -> Optional[int]:
+    from actions import questions, totals
+
+    if isinstance(entity_value, str) and entity_value in ("1", "2", "3"):
+        return int(entity_value)
+    if re.search(r"三孩及以上|四胎|四孩|第四", text):
+        return 3
+    return totals.birth_order_of(text) or questions.child_order_of(text)
+
+
+def place_in(text: str):
+    """places.Resolved for the place the words name."""
+    return ka.gazetteer().places.resolve_text(text) if text else None
+
+
+def place_value(resolved) -> Optional[str]:
+    if resolved is None:
+        return None
+    if resolved.kind == "covered":
+        return resolved.region_id
+    if resolved.kind == "outside":
+        return resolved.chain
+    return None
+
+
+class ValidatePlanForm(FormValidationAction):
+    """Checks each answer; a value it cannot read is asked again with a hint."""
+
+    def name(self) -> Text:
+        return "validate_plan_form"
+
+    async def extract_mother_work(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        return self._stated_work(tracker, "mother_work")
+
+    async def extract_father_work(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[Text, Any]:
+        return self._stated_work(tracker, "father_work")
+
+    @staticmethod
+    def _stated_work(tracker: Tracker, slot: str) -> Dict[Text, Any]:
+        """"我老婆在私企上班" said while another question was asked: kept for later."""
+        if tracker.get_slot("requested_slot") == slot or tracker.get_slot(slot):
+            return {}
+        found = parents_work(latest_text(tracker)).get(slot)
+        return {slot: found} if found else {}
+
+    def _skip_or(self, slot: str, tracker: Tracker) -> Optional[Dict[Text, Any]]:
+        if tracker.get_slot("requested_slot") == slot and is_skip(latest_text(tracker)):
+            return {slot: SKIPPED}
+        return None
+
+    def _again(self, dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
+        dispatcher.utter_message(text=templates.plan_not_understood(slot))
+        return {slot: None}
+
+    def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        skipped = self._skip_or("region", tracker)
+        if skipped:
+            return skipped
+        if value == SKIPPED:
+            return {"region": value}
+        text = latest_text(tracker)
+        resolved = place_in(text) if text and not text.startswith("/") else None
+        if resolved is None or resolved.kind == "unknown":
+            resolved = ka.gazetteer().places.resolve(value) if isinstance(value, str) else None
+        if resolved is not None and resolved.kind == "ambiguous":
+            dispatcher.utter_message(text=templates.plan_which_place(resolved.mention,
+                                                                     [c.chain for c in resolved.candidates]))
+            return {"region": None}
+        found = place_value(resolved)
+        if found:
+            return {"region": found}
+        if tracker.get_slot("requested_slot") != "region":
+            return {"region": None}
+        return self._again(dispatcher, "region")
+
+    def validate_child_order(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        skipped = self._skip_or("child_order", tracker)
+        if skipped or value == SKIPPED:
+            return skipped or {"child_order": value}
+        order = order_of(latest_text(tracker), value if isinstance(value, str) else None)
+        if order:
+            return {"child_order": str(order)}
+        if tracker.get_slot("requested_slot") != "child_order":
+            return {"child_order": None}
+        return self._again(dispatcher, "child_order")
+
+    def validate_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        skipped = self._skip_or("date", tracker)
+        if skipped or value == SKIPPED:
+            return skipped or {"date": value}
+        day = date_of(tracker, value)
+        if day is not None and date_in_range(day, today=_today()):
+            return {"date": day.isoformat()}
+        if tracker.get_slot("requested_slot") != "date":
+            return {"date": None}
+        return self._again(dispatcher, "date")
+
+    def _work(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        skipped = self._skip_or(slot, tracker)
+        if skipped or value == SKIPPED:
+            return skipped or {slot: value}
+        if value in templates.WORK_WORDS:
+            return {slot: value}
+        kind = work_of(latest_text(tracker)) if tracker.get_slot("requested_slot") == slot else None
+        if kind:
+            return {slot: kind}
+        if tracker.get_slot("requested_slot") != slot:
+            return {slot: None}
+        return self._again(dispatcher, slot)
+
+    def validate_mother_work(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return self._work("mother_work", value, dispatcher, tracker)
+
+    def validate_father_work(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        return self._work("father_work", value, dispatcher, tracker)
+
+    def validate_hukou_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        skipped = self._skip_or("hukou_place", tracker)
+        if skipped or value == SKIPPED:
+            return skipped or {"hukou_place": value}
+        text = latest_text(tracker)
+        region = tracker.get_slot("region")
+        if _SAME_PLACE.search(text) and isinstance(region, str) and region != SKIPPED:
+            return {"hukou_place": region}
+        found = place_value(place_in(text))
+        if found:
+            return {"hukou_place": found}
+        return self._again(dispatcher, "hukou_place")
+
+
+def _ask_action(slot: str) -> type:
+    """action_ask_<slot>: the form's question, with its buttons (staff type: none)."""
+
+    def name(self) -> Text:
+        return f"action_ask_{slot}"
+
+    async def run(self, dispatcher, tracker, domain):
+        staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+        dispatcher.utter_message(text=templates.plan_ask(slot), buttons=None if staff else templates.plan_ask_buttons(slot))
+        return []
+
+    return type(f"ActionAsk_{slot}", (Action,), {"name": name, "run": run})
+
+
+ASK_ACTIONS = [_ask_action(slot) for slot in ASKED_SLOTS]
+
+
+def changed_values(tracker: Tracker) -> Dict[str, str]:
+    """The plan values the latest message states: a place, a child order, a date, a
+    parent's work, the hukou ("户口落在呼和浩特")."""
+    text = latest_text(tracker)
+    values: Dict[str, str] = {}
+    resolved = place_in(text)
+    place = place_value(resolved)
+    if place:
+        values["hukou_place" if _HUKOU.search(text) else "region"] = place
+    order = order_of(text, ka.latest_entity(tracker, "child_order"))
+    if order:
+        values["child_order"] = str(order)
+    day = date_of(tracker)
+    if day is not None and date_in_range(day, today=_today()):
+        values["date"] = day.isoformat()
+    values.update(parents_work(text))
+    if "mother_work" not in values and "father_work" not in values:
+        kind = work_of(text)
+        who = "father_work" if re.search(r"老公|丈夫|爸爸|男方|孩子爸", text) else \
+            "mother_work" if re.search(r"老婆|妻子|媳妇|妈妈|女方|孩子妈", text) else None
+        if kind and who:
+            values[who] = kind
+    return values
+
+
+def show_plan(dispatcher: CollectingDispatcher, tracker: Tracker, situation: Situation,
+              *, lead: Optional[str] = None) -> None:
+    """The plan as the channel shows it: the web's card, WeChat's numbered sections, the
+    staff shell's text with clause ids."""
+    plan = build_plan(situation, today=_today())
+    channel = tracker.get_latest_input_channel()
+    prefix = f"{lead}\n" if lead else ""
+    if channel in STAFF_CHANNELS:
+        dispatcher.utter_message(text=prefix + render.full_text(plan, markdown=False, staff=True))
+    elif channel in WECHAT_CHANNELS:
+        dispatcher.utter_message(text=prefix + render.wechat_summary(plan), buttons=templates.PLAN_SECTION_BUTTONS)
+    else:
+        dispatcher.utter_message(text=prefix + render.full_text(plan, markdown=True))
+
+
+class PlanAction:
+    """Mixin for the plan actions (`class X(PlanAction, Action)`; not an Action itself, so
+    the SDK does not register it): a failure is apologised for, never a stack trace."""
+
+    def name(self) -> Text:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        try:
+            return self.act(dispatcher, tracker)
+        except Exception:
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=templates.action_failed())
+            return []
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        raise NotImplementedError
+
+
+class ActionStartPlan(PlanAction, Action):
+    """"我是包头昆区的，预产期2026年3月5日，二胎，在私企上班": what the words state is kept,
+    then plan_form asks for the rest."""
+
+    def name(self) -> Text:
+        return "action_start_plan"
+
+    def act(self, dispatcher, tracker):
+        values = changed_values(tracker)
+        return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+class ActionShowPlan(PlanAction, Action):
+    def name(self) -> Text:
+        return "action_show_plan"
+
+    def act(self, dispatcher, tracker):
+        show_plan(dispatcher, tracker, from_slots(tracker.current_slot_values()))
+        return [SlotSet("plan_ready", True)]
+
+
+class ActionChangePlan(PlanAction, Action):
+    """"预产期改成4月1日", "其实是三胎": the plan again with the new value."""
+
+    def name(self) -> Text:
+        return "action_change_plan"
+
+    def act(self, dispatcher, tracker):
+        values = changed_values(tracker)
+        if not values:
+            dispatcher.utter_message(text=templates.plan_change_hint())
+            return []
+        slots = dict(tracker.current_slot_values())
+        slots.update(values)
+        what = "、".join(templates.PLAN_CHANGE_WORDS[slot] for slot in values)
+        show_plan(dispatcher, tracker, from_slots(slots), lead=templates.plan_changed(what))
+        return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet("plan_ready", True)]
+
+
+class ActionPlanSection(PlanAction, Action):
+    """"回复2看钱": one section of the plan in full."""
+
+    def name(self) -> Text:
+        return "action_plan_section"
+
+    def act(self, dispatcher, tracker):
+        key = ka.latest_entity(tracker, "plan_section")
+        if key not in dict(SECTIONS):
+            text = latest_text(tracker)
+            key = next((k for k, pattern in _SECTION_WORDS if pattern.search(text)), None)
+        if not tracker.get_slot("plan_ready"):
+            dispatcher.utter_message(text=templates.plan_nothing_yet())
+            return []
+        plan = build_plan(from_slots(tracker.current_slot_values()), today=_today())
+        staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+        text = render.section_text(plan, key, staff=staff) if key else None
+        if text is None:
+            text = render.wechat_summary(plan)
+        dispatcher.utter_message(text=text, buttons=None if staff else templates.PLAN_SECTION_BUTTONS)
+        return [SlotSet("plan_section", None)]
+
+
+class ActionResetPlan(PlanAction, Action):
+    """"重新开始": the plan's values are cleared and the questionnaire stops."""
+
+    def name(self) -> Text:
+        return "action_reset_plan"
+
+    def act(self, dispatcher, tracker):
+        dispatcher.utter_message(text=templates.plan_reset())
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in PLAN_SLOTS]

@@ -1,0 +1,185 @@
+"""The plan conversation's actions: each answer read (or asked again), what an opening
+message states kept, changes recomputed, sections expanded, and everything cleared."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.family_plan import form
+from actions.family_plan.situation import SKIPPED, parents_work
+from tests.conftest import entity
+
+
+def tracker_for(text: str, *, slots: dict | None = None, entities: list | None = None, channel: str = "socketio",
+                intent: str = "inform", requested: str | None = None) -> Tracker:
+    slots = dict(slots or {})
+    if requested:
+        slots["requested_slot"] = requested
+    return Tracker(
+        sender_id="plan-user", slots=slots,
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+        events=[{"event": "user", "text": text, "input_channel": channel}],
+        paused=False, followup_action=None, active_loop={"name": "plan_form"} if requested else {},
+        latest_action_name="action_listen")
+
+
+def run(action, dispatcher, tracker):
+    return asyncio.run(action.run(dispatcher, tracker, {}))
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(form, "_today", lambda: dt.date(2026, 12, 4))
+
+
+VALIDATE = form.ValidatePlanForm()
+
+
+@pytest.mark.parametrize("slot, text, value, expected", [
+    ("region", "包头昆区", "包头昆区", "kundulun"),
+    ("region", "呼和浩特市", "呼和浩特市", "hohhot"),
+    ("region", "广州", "广州", "广东省广州市"),
+    ("region", "跳过", "跳过", SKIPPED),
+    ("child_order", "二孩", "二孩", "2"),
+    ("child_order", "三孩", "三孩", "3"),
+    ("child_order", "这是第四个了", "这是第四个了", "3"),
+    ("date", "2027年3月5日", "2027年3月5日", "2027-03-05"),
+    ("date", "2026-6-1", "2026-6-1", "2026-06-01"),
+    ("mother_work", "职工（参加生育保险）", "职工（参加生育保险）", "employee"),
+    ("mother_work", "灵活就业", "灵活就业", "flexible"),
+    ("father_work", "未就业", "未就业", "none"),
+    ("father_work", "城乡居民医保", "城乡居民医保", "resident"),
+    ("hukou_place", "与所在地相同", "与所在地相同", "kundulun"),
+    ("hukou_place", "落呼和浩特", "落呼和浩特", "hohhot"),
+])
+def test_each_answer_is_read(slot, text, value, expected, dispatcher):
+    tracker = tracker_for(text, slots={"region": "kundulun", slot: value} if slot != "region" else {slot: value},
+                          requested=slot)
+    validate = getattr(VALIDATE, f"validate_{slot}")
+    assert {slot: expected} == validate(value, dispatcher, tracker, {})
+    assert [] == dispatcher.messages
+
+
+@pytest.mark.parametrize("slot, text", [
+    ("region", "qwerty"), ("child_order", "不好说呢"), ("date", "下个月吧"), ("date", "2035年1月1日"),
+    ("mother_work", "嗯"), ("hukou_place", "随便"),
+])
+def test_an_answer_not_understood_is_asked_again_with_a_hint(slot, text, dispatcher):
+    validate = getattr(VALIDATE, f"validate_{slot}")
+    assert {slot: None} == validate(text, dispatcher, tracker_for(text, requested=slot), {})
+    assert "重新开始" in dispatcher.messages[0]["text"]
+
+
+def test_a_shared_place_name_is_asked_back(dispatcher):
+    assert {"region": None} == VALIDATE.validate_region("白云区", dispatcher, tracker_for("白云区", requested="region"), {})
+    assert "有几处同名" in dispatcher.messages[0]["text"] and "包头市" in dispatcher.messages[0]["text"]
+
+
+def test_the_date_extractors_entity_is_used(dispatcher):
+    tracker = tracker_for("预产期明年三月五号", entities=[entity("date", "2027-03-05")], requested="date")
+    assert {"date": "2027-03-05"} == VALIDATE.validate_date("预产期明年三月五号", dispatcher, tracker, {})
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我老婆在私企上班，我是灵活就业", {"mother_work": "employee", "father_work": "flexible"}),
+    ("预产期3月，在私企上班", {"mother_work": "employee"}),
+    ("老公在国企，我没工作", {"father_work": "employee", "mother_work": "none"}),
+    ("在私企上班", {}),                # who works there is not said: the form asks
+])
+def test_parents_work_from_one_message(text, expected):
+    assert expected == parents_work(text)
+
+
+def test_an_opening_message_keeps_what_it_states(dispatcher):
+    text = "我是包头昆区的，预产期2027年3月5日，二胎，在私企上班"
+    tracker = tracker_for(text, intent="ask_plan", entities=[entity("child_order", "2")])
+    events = run(form.ActionStartPlan(), dispatcher, tracker)
+    assert [SlotSet("region", "kundulun"), SlotSet("child_order", "2"), SlotSet("date", "2027-03-05"),
+            SlotSet("mother_work", "employee")] == events
+    assert [] == dispatcher.messages
+
+
+COMPLETE = {"region": "kundulun", "child_order": "2", "date": "2027-03-05", "mother_work": "employee",
+            "father_work": "employee", "hukou_place": "kundulun", "plan_ready": True}
+
+
+def test_the_web_gets_the_card_with_calendar_and_print_links(dispatcher):
+    events = run(form.ActionShowPlan(), dispatcher, tracker_for("跳过", slots=COMPLETE))
+    assert [SlotSet("plan_ready", True)] == events
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("## 我的生育政策清单")
+    assert "[下载日历（.ics）](/plan.ics?place=kundulun&order=2&date=2027-03-05" in text and "(/plan/print?" in text
+    assert "休到2027-08-09" in text
+
+
+def test_wechat_gets_numbered_sections(dispatcher):
+    run(form.ActionShowPlan(), dispatcher, tracker_for("跳过", slots=COMPLETE, channel="wechat"))
+    message = dispatcher.messages[0]
+    assert "1. 假期" in message["text"] and "回复数字查看该部分详情（如回复2看钱）" in message["text"]
+    assert ["看假期", "看钱", "看办事", "看托育"] == [b["title"] for b in message["buttons"]]
+    assert "plan.ics" not in message["text"]
+
+
+def test_staff_see_clause_ids_and_no_buttons(dispatcher):
+    run(form.ActionShowPlan(), dispatcher, tracker_for("跳过", slots=COMPLETE, channel="cmdline"))
+    message = dispatcher.messages[0]
+    assert "[baotou-2025:一/（二）" in message["text"] and not message["buttons"]
+
+
+def test_a_section_in_full(dispatcher):
+    tracker = tracker_for('/plan_section{"plan_section": "money"}', slots=COMPLETE, channel="wechat",
+                          entities=[entity("plan_section", "money")], intent="plan_section")
+    assert [SlotSet("plan_section", None)] == run(form.ActionPlanSection(), dispatcher, tracker)
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("二、钱") and "1）国家育儿补贴：每孩每年3600元" in text
+
+
+def test_a_section_named_in_words(dispatcher):
+    run(form.ActionPlanSection(), dispatcher, tracker_for("假期那块详细点", slots=COMPLETE, intent="plan_section"))
+    assert dispatcher.messages[0]["text"].startswith("一、假期")
+
+
+def test_no_section_before_a_plan(dispatcher):
+    run(form.ActionPlanSection(), dispatcher, tracker_for("看钱", intent="plan_section"))
+    assert "还没有为您生成清单" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, entities, slot, value, shown", [
+    ("预产期改成2027年4月1日", [entity("date", "2027-04-01")], "date", "2027-04-01", "休到2027-09-05"),
+    ("其实是三胎", [entity("child_order", "3")], "child_order", "3", "188天"),
+    ("我老婆其实是灵活就业", [], "mother_work", "flexible", "妈妈不是单位职工"),
+    ("户口要落在呼和浩特", [], "hukou_place", "hohhot", "户口：呼和浩特市"),
+])
+def test_a_change_recomputes_the_plan(text, entities, slot, value, shown, dispatcher):
+    events = run(form.ActionChangePlan(), dispatcher, tracker_for(text, slots=COMPLETE, entities=entities,
+                                                                  intent="change_plan"))
+    assert [SlotSet(slot, value), SlotSet("plan_ready", True)] == events
+    reply = dispatcher.messages[0]["text"]
+    assert reply.startswith("已按新的情况") and shown in reply
+
+
+def test_a_change_without_a_value_says_how(dispatcher):
+    assert [] == run(form.ActionChangePlan(), dispatcher, tracker_for("改一下", slots=COMPLETE, intent="change_plan"))
+    assert "预产期改成4月1日" in dispatcher.messages[0]["text"]
+
+
+def test_starting_over_clears_every_value(dispatcher):
+    events = run(form.ActionResetPlan(), dispatcher, tracker_for("重新开始", slots=COMPLETE, intent="restart_plan"))
+    assert [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("region", None), SlotSet("child_order", None),
+            SlotSet("date", None), SlotSet("mother_work", None), SlotSet("father_work", None),
+            SlotSet("hukou_place", None), SlotSet("plan_ready", None)] == events
+    assert "已清空" in dispatcher.messages[0]["text"]
+
+
+def test_each_question_has_buttons_and_skip(dispatcher):
+    for action in form.ASK_ACTIONS:
+        dispatcher.messages.clear()
+        run(action(), dispatcher, tracker_for("", requested="region"))
+        assert dispatcher.messages[0]["buttons"][-1] == {"title": "跳过", "payload": "跳过"}
+    dispatcher.messages.clear()
+    run(form.ASK_ACTIONS[0](), dispatcher, tracker_for("", channel="cmdline"))
+    assert not dispatcher.messages[0]["buttons"]

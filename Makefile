@@ -59,6 +59,8 @@ $(DB): $(STAMP) $(KNOWLEDGE_INPUTS)
 
 $(LOOKUPS) $(USER_WORDS) &: $(DB) bot/nlu/build_tools/lookups.py data/nlu/synonyms.yml
 	$(PY) -m bot.nlu.build_tools.lookups --db $(DB) --nlu $(LOOKUPS) --user-words $(USER_WORDS)
+	@# The tool leaves an unchanged file as it is: mark both made, or every later make retrains.
+	@touch $(LOOKUPS) $(USER_WORDS)
 
 $(SEGMENTER)/weights.npz: $(STAMP) bot/nlu/build_tools/small_segmenter.py bot/nlu/build_tools/spacy_pipeline.py $(wildcard bot/nlu/build_tools/corpus/*.txt) $(wildcard knowledge/sources/*.txt) $(wildcard knowledge/sources/supplementary/*.md)
 	$(PY) -m bot.nlu.build_tools.small_segmenter --output $(SEGMENTER)

@@ -30,6 +30,8 @@ WECHAT_CHANNELS = {"wechat"}
 _DATE = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 _SAME_PLACE = re.compile(r"相同|一样|同上|本地|当地|这里|这儿")
 _HUKOU = re.compile(r"户口|户籍|落户")
+# Words that restart whatever is going on, even with no plan in progress.
+_RESTART = re.compile(r"重新开始|从头|重来|清空|重置|reset|作废", re.IGNORECASE)
 _SECTION_WORDS = (("leave", re.compile(r"假")), ("money", re.compile(r"钱|补贴|津贴|个税|扣除")),
                   ("steps", re.compile(r"办事|步骤|流程|怎么办|手续|期限|截止|时间节点|待办")), ("childcare", re.compile(r"托育|托儿|幼儿园")))
 
@@ -265,14 +267,34 @@ class PlanAction:
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            return self.act(dispatcher, tracker)
+            return await self.act(dispatcher, tracker)
         except Exception:
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=templates.action_failed())
             return []
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         raise NotImplementedError
+
+
+def plan_in_progress(tracker: Tracker) -> bool:
+    """Whether there is a plan (shown, or being asked for) that the words can refer to."""
+    return bool(tracker.get_slot("plan_ready")) or (tracker.active_loop or {}).get("name") == FORM
+
+
+def answer_as_a_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Words read as a plan command with no plan around ("重新算一下呼市的补贴"): answered as
+    the policy question they are, by the same routing every question takes."""
+    from actions.policy_search import ActionSearchPolicy
+
+    return ActionSearchPolicy().respond(dispatcher, tracker, "ask_policy_general")
+
+
+async def answer_as_a_value(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """"其实是三胎" with no plan around: a follow-up of the last answer, or a place noted."""
+    from actions.service import ActionResume
+
+    return await ActionResume().run(dispatcher, tracker, {})
 
 
 class ActionStartPlan(PlanAction, Action):
@@ -282,7 +304,7 @@ class ActionStartPlan(PlanAction, Action):
     def name(self) -> Text:
         return "action_start_plan"
 
-    def act(self, dispatcher, tracker):
+    async def act(self, dispatcher, tracker):
         values = changed_values(tracker)
         return [SlotSet(slot, value) for slot, value in values.items()]
 
@@ -291,7 +313,7 @@ class ActionShowPlan(PlanAction, Action):
     def name(self) -> Text:
         return "action_show_plan"
 
-    def act(self, dispatcher, tracker):
+    async def act(self, dispatcher, tracker):
         show_plan(dispatcher, tracker, from_slots(tracker.current_slot_values()))
         return [SlotSet("plan_ready", True)]
 
@@ -302,7 +324,9 @@ class ActionChangePlan(PlanAction, Action):
     def name(self) -> Text:
         return "action_change_plan"
 
-    def act(self, dispatcher, tracker):
+    async def act(self, dispatcher, tracker):
+        if not plan_in_progress(tracker):
+            return await answer_as_a_value(dispatcher, tracker)
         values = changed_values(tracker)
         if not values:
             dispatcher.utter_message(text=templates.plan_change_hint())
@@ -320,12 +344,14 @@ class ActionPlanSection(PlanAction, Action):
     def name(self) -> Text:
         return "action_plan_section"
 
-    def act(self, dispatcher, tracker):
+    async def act(self, dispatcher, tracker):
         key = ka.latest_entity(tracker, "plan_section")
         if key not in dict(SECTIONS):
             text = latest_text(tracker)
             key = next((k for k, pattern in _SECTION_WORDS if pattern.search(text)), None)
         if not tracker.get_slot("plan_ready"):
+            if key is None:   # "托育那部分呢" is no plan's section: a question
+                return answer_as_a_question(dispatcher, tracker)
             dispatcher.utter_message(text=templates.plan_nothing_yet())
             return []
         plan = build_plan(from_slots(tracker.current_slot_values()), today=_today())
@@ -343,6 +369,12 @@ class ActionResetPlan(PlanAction, Action):
     def name(self) -> Text:
         return "action_reset_plan"
 
-    def act(self, dispatcher, tracker):
+    async def act(self, dispatcher, tracker):
+        has_values = any(tracker.get_slot(slot) for slot in PLAN_SLOTS)
+        if not plan_in_progress(tracker) and not _RESTART.search(latest_text(tracker)):
+            return answer_as_a_question(dispatcher, tracker)
+        if not has_values and not plan_in_progress(tracker):
+            dispatcher.utter_message(text=templates.plan_nothing_yet())
+            return []
         dispatcher.utter_message(text=templates.plan_reset())
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in PLAN_SLOTS]

@@ -183,3 +183,22 @@ def test_each_question_has_buttons_and_skip(dispatcher):
     dispatcher.messages.clear()
     run(form.ASK_ACTIONS[0](), dispatcher, tracker_for("", channel="cmdline"))
     assert not dispatcher.messages[0]["buttons"]
+
+
+def test_words_read_as_restart_with_no_plan_are_answered_as_a_question(dispatcher):
+    tracker = tracker_for("呼和浩特二孩补贴怎么重新算", slots={"region": "hohhot"}, intent="restart_plan")
+    events = run(form.ActionResetPlan(), dispatcher, tracker)
+    text = dispatcher.messages[0]["text"]
+    assert "已清空" not in text and "来源：" in text
+    assert SlotSet("region", None) not in events
+
+
+def test_restart_with_no_plan_clears_nothing_it_was_not_asked_to(dispatcher):
+    assert [] == run(form.ActionResetPlan(), dispatcher, tracker_for("重新开始", intent="restart_plan"))
+    assert "还没有为您生成清单" in dispatcher.messages[0]["text"]
+
+
+def test_a_change_with_no_plan_is_a_follow_up_not_a_plan(dispatcher):
+    run(form.ActionChangePlan(), dispatcher, tracker_for("其实是三胎", slots={"region": "baotou"},
+                                                         entities=[entity("child_order", "3")], intent="change_plan"))
+    assert "我的生育政策清单" not in dispatcher.messages[0]["text"]

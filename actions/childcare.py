@@ -27,6 +27,17 @@ def coordinates(tracker: Tracker) -> Optional[Tuple[float, float]]:
     return None
 
 
+def facilities_in(region) -> list:
+    """The facilities of a region: a district's own rows (or a county's, when it is the
+    jurisdiction), or every row of the places below a city or league."""
+    conn = ka.connection()
+    if region.level == "district":
+        return store.facilities(conn=conn, district=region.id) + [
+            r for r in store.facilities(conn=conn, jurisdictions=[region.id]) if r["district"] is None]
+    ids = [r.id for r in ka.gazetteer().regions.values() if region.id in [c.id for c in ka.gazetteer().chain(r.id)]]
+    return store.facilities(conn=conn, jurisdictions=ids)
+
+
 @answers("ask_childcare_find")
 class ActionFindChildcare(AnswerAction, Action):
     def name(self) -> Text:
@@ -57,13 +68,7 @@ class ActionFindChildcare(AnswerAction, Action):
             reply.say(templates.not_covered(ka.display_name(place)))
             return
         self.say_public_target(tracker.latest_message.get("text") or "", place=place, reply=reply)
-        if region.level == "district":
-            # Rows filed under the district, or under a county that is itself the jurisdiction.
-            rows = store.facilities(conn=conn, district=region.id) + [
-                r for r in store.facilities(conn=conn, jurisdictions=[region.id]) if r["district"] is None]
-        else:
-            ids = [r.id for r in ka.gazetteer().regions.values() if region.id in [c.id for c in ka.gazetteer().chain(r.id)]]
-            rows = store.facilities(conn=conn, jurisdictions=ids)
+        rows = facilities_in(region)
         if not rows:
             reply.say(templates.no_facilities(region.name))
             return

@@ -768,6 +768,7 @@ def subsidy_total(rule: Mapping) -> str:
 # ---------------------------------------------------------------- the family plan (actions/family_plan)
 
 WORK_WORDS = {"employee": "职工（参加生育保险）", "flexible": "灵活就业", "resident": "城乡居民医保", "none": "未就业"}
+WORK_ANSWERS = {"employee": "单位职工", "flexible": "灵活就业", "resident": "城乡居民", "none": "未就业"}
 PLAN_ORDER_WORDS = {1: "一孩", 2: "二孩", 3: "三孩及以上"}
 PLAN_SECTION_TITLES = {"leave": "假期", "money": "钱", "steps": "办事", "childcare": "托育"}
 PLAN_SKIP_BUTTON = {"title": "跳过", "payload": "跳过"}
@@ -787,8 +788,9 @@ PLAN_ASK_BUTTONS = {
     "child_order": [{"title": "一孩", "payload": "一孩"}, {"title": "二孩", "payload": "二孩"},
                     {"title": "三孩及以上", "payload": "三孩"}],
     "date": [],
-    "mother_work": [{"title": WORK_WORDS[k], "payload": WORK_WORDS[k]} for k in WORK_WORDS],
-    "father_work": [{"title": WORK_WORDS[k], "payload": WORK_WORDS[k]} for k in WORK_WORDS],
+    # Payloads in words the NLU reads as nothing else ("生育保险" would set the benefit slot).
+    "mother_work": [{"title": WORK_WORDS[k], "payload": WORK_ANSWERS[k]} for k in WORK_WORDS],
+    "father_work": [{"title": WORK_WORDS[k], "payload": WORK_ANSWERS[k]} for k in WORK_WORDS],
     "hukou_place": [{"title": "与所在地相同", "payload": "与所在地相同"}],
 }
 

@@ -165,7 +165,7 @@ def _leave(plan: Plan) -> None:
         if date:
             events = (PlanEvent(templates.plan_event_paternity(rule["days"]), date, end,
                                 templates.plan_event_paternity_note()),)
-        section.add(templates.plan_paternity(plan.place_name, days=rule["days"], start=date, end=end,
+        section.add(templates.plan_paternity(ka.display_name(rule["jurisdiction"]), days=rule["days"], start=date, end=end,
                                              unknown_worker=situation.father_work is None),
                     rule["clause_id"], events=events)
     parental, parental_drafts = _leave_rules(situation.place, "育儿假", None)
@@ -176,7 +176,7 @@ def _leave(plan: Plan) -> None:
             last_day = third_birthday(date) - dt.timedelta(days=1)
             years = list(range(date.year, last_day.year + 1))
             events = (PlanEvent(templates.plan_event_parental(rule["days"]), date, last_day),)
-        section.add(templates.plan_parental(plan.place_name, days=rule["days"], until_age=rule["until_child_age"] or 3,
+        section.add(templates.plan_parental(ka.display_name(rule["jurisdiction"]), days=rule["days"], until_age=rule["until_child_age"] or 3,
                                             start=date, last_day=last_day, years=years,
                                             who=[w for w, employed in (("妈妈", mother_employed),
                                                                        ("爸爸", father_employed)) if employed]),
@@ -206,7 +206,8 @@ def _maternity_lines(section: PlanSection, plan: Plan, rules, *, date, due: bool
     extras = {r["leave_type"]: r["days"] for t in ("难产假", "多胞胎假") for r in _national(t)}
     if order is None and len(by_days) > 1:   # the days depend on the child order not given
         for days, same in by_days.items():
-            section.add(templates.plan_maternity_by_order(plan.place_name, [r["child_order"] for r in same], days),
+            section.add(templates.plan_maternity_by_order(ka.display_name(same[0]["jurisdiction"]),
+                                                          [r["child_order"] for r in same], days),
                         same[0]["clause_id"])
     else:
         rule = max(rules, key=lambda r: r["days"]) if order else min(rules, key=lambda r: r["days"])
@@ -218,7 +219,7 @@ def _maternity_lines(section: PlanSection, plan: Plan, rules, *, date, due: bool
             early_end = early_start + dt.timedelta(days=days - 1)
             events = (PlanEvent(templates.plan_event_maternity(days), date, end,
                                 templates.plan_event_maternity_note(due=due)),)
-        section.add(templates.plan_maternity(plan.place_name, days=days, start=date, end=end, due=due,
+        section.add(templates.plan_maternity(ka.display_name(rule["jurisdiction"]), days=days, start=date, end=end, due=due,
                                              order=order, early_start=early_start, early_end=early_end),
                     rule["clause_id"], MATERNITY_CLAUSE if date else rule["clause_id"], events=events)
     if extras:
@@ -400,13 +401,10 @@ def _childcare(plan: Plan) -> None:
     if region is None:
         section.add(templates.plan_childcare_no_place())
         return
+    from actions.childcare import facilities_in
+
     conn = ka.connection()
-    if region.level == "district":
-        rows = store.facilities(conn=conn, district=region.id) + [
-            r for r in store.facilities(conn=conn, jurisdictions=[region.id]) if r["district"] is None]
-    else:
-        ids = [r.id for r in ka.gazetteer().regions.values() if region.id in [c.id for c in ka.gazetteer().chain(r.id)]]
-        rows = store.facilities(conn=conn, jurisdictions=ids)
+    rows = facilities_in(region)
     if not rows:
         section.add(templates.no_facilities(region.name))
         return

@@ -10,7 +10,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -30,6 +30,12 @@ WECHAT_CHANNELS = {"wechat"}
 _DATE = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 _SAME_PLACE = re.compile(r"相同|一样|同上|本地|当地|这里|这儿")
 _HUKOU = re.compile(r"户口|户籍|落户")
+# A request for the whole plan ("帮我算算我家能享受哪些政策", "生育福利清单").
+_ASKS_FOR_PLAN = re.compile(r"清单|规划|计划一下|哪些(政策|福利|待遇|补贴)|(能|可以)享受|享受(什么|啥|哪些)|全部|所有|"
+                            r"都有(什么|啥|哪些)|整理|汇总|列(一下|出来|个|上)|算算|算一算|帮我算|梳理|捋|一次(说|讲)|"
+                            r"整体|从头到尾|福利|(能|可以)领(啥|什么|哪些)|该办啥|要办(啥|什么|哪些)")
+# A question about one's rights at work, which the words of a situation resemble.
+_ASKS_ABOUT_RIGHTS = re.compile(r"合法|违法|合理吗|怎么办|咋办|维权|辞退|开除|旷工|夜班|加班|劳动合同|仲裁|投诉|扣工资|降薪|调岗")
 # Words that restart whatever is going on, even with no plan in progress.
 _RESTART = re.compile(r"重新开始|从头|重来|清空|重置|reset|作废", re.IGNORECASE)
 _SECTION_WORDS = (("leave", re.compile(r"假")), ("money", re.compile(r"钱|补贴|津贴|个税|扣除")),
@@ -299,14 +305,20 @@ async def answer_as_a_value(dispatcher: CollectingDispatcher, tracker: Tracker) 
 
 class ActionStartPlan(PlanAction, Action):
     """"我是包头昆区的，预产期2026年3月5日，二胎，在私企上班": what the words state is kept,
-    then plan_form asks for the rest."""
+    then plan_form asks for the rest. Words that only resemble a situation ("公司排我上夜班
+    合理吗") are answered as the question they are, and no form starts."""
 
     def name(self) -> Text:
         return "action_start_plan"
 
     async def act(self, dispatcher, tracker):
+        text = latest_text(tracker)
         values = changed_values(tracker)
-        return [SlotSet(slot, value) for slot, value in values.items()]
+        asked = bool(_ASKS_FOR_PLAN.search(text))
+        if not asked and (_ASKS_ABOUT_RIGHTS.search(text) or len(values) < 2):
+            # "我怀孕了公司要把我辞退 这样合法吗" reads like a situation: it is a question.
+            return answer_as_a_question(dispatcher, tracker)
+        return [SlotSet(slot, value) for slot, value in values.items()] + [FollowupAction(FORM)]
 
 
 class ActionShowPlan(PlanAction, Action):

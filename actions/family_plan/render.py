@@ -47,7 +47,7 @@ def full_text(plan: Plan, *, markdown: bool, staff: bool = False) -> str:
     out = [f"## {templates.plan_title()}" if markdown else templates.plan_title(), situation_line(plan)]
     for number, section in enumerate(plan.sections, start=1):
         heading = templates.plan_section_heading(number, section.title)
-        out.append(f"**{heading}**" if markdown else heading)
+        out.append(f"### {heading}" if markdown else heading)   # a heading line ends the list before it
         out += [("- " if markdown else "· ") + line_text(line, staff=staff) for line in section.lines]
     if markdown:
         out.append(templates.plan_links(*links(plan)))

@@ -15,6 +15,11 @@
  *   after each bot message (the browser's own speechSynthesis, zh-CN; nothing is sent
  *   anywhere; no button when the browser cannot speak), and the latest question kept in view
  *   when its answer is taller than the screen.
+ * - The family plan ("## 我的生育政策清单", actions/family_plan/render.py) is made a card: the
+ *   bubble gets the class plan-card, its section headings (**一、假期** …) are marked as
+ *   headings, each line's sources "（《…》…）" are put in a span.plan-source (smaller, grey),
+ *   and the calendar and print links become a row of button-like links. Only classes,
+ *   attributes and wrapping spans are added inside the message: no text is changed.
  * - Old in-app browsers (WeChat): ES5 only, every optional feature detected first.
  */
 (function () {
@@ -168,8 +173,24 @@
     return best;
   }
 
+  // 朗读 of the plan card: its lines without their sources and links; the sources are counted.
+  function planSpeechText(card) {
+    var copy = card.cloneNode(true);
+    var sources = copy.querySelectorAll(".plan-source").length;
+    forEach(copy.querySelectorAll(".plan-source, .plan-links"), function (element) {
+      element.parentNode.removeChild(element);
+    });
+    forEach(copy.querySelectorAll("h2, p, li, .plan-section, .plan-situation"), function (element) {
+      element.appendChild(document.createTextNode("\n"));
+    });
+    var text = copy.textContent.replace(/\n\s*/g, "\n").replace(/^\s+|\s+$/g, "");
+    if (sources) text += "\n这份清单注明了" + sources + "处政策出处，请看屏幕上每一条后面括号里的文件名。";
+    return text;
+  }
+
   // What 朗读 says: the answer; the "来源：" lines are counted, not read out one by one.
   function speechText(response) {
+    if (hasClass(response, "plan-card")) return planSpeechText(response);
     var lines = (response.innerText || response.textContent || "").split(/\n+/);
     var said = [];
     var sources = 0;
@@ -268,6 +289,122 @@
     response.parentNode.insertBefore(row, next);
   }
 
+  // ---------------------------------------------------------------- the family plan card
+
+  var PLAN_TITLE = "我的生育政策清单";
+  var PLAN_SECTION = /^[一二三四五六七八九十]+、/;
+  var PLAN_SITUATION = "您的情况：";
+  var PLAN_LINKS = /^\/plan(\.ics|\/print)\?/;
+
+  function trim(text) {
+    return (text || "").replace(/^\s+|\s+$/g, "");
+  }
+
+  function isPlanCard(response) {
+    var headings = response.querySelectorAll("h2");
+    for (var i = 0; i < headings.length; i += 1) {
+      if (trim(headings[i].textContent) === PLAN_TITLE) return true;
+    }
+    return false;
+  }
+
+  // Where the closing "（《…》…）" of a line begins (brackets may nest: "清单》（二））"), or -1.
+  function sourceStart(text) {
+    var end = text.replace(/\s+$/, "").length - 1;
+    if (end < 0 || text.charAt(end) !== "）") return -1;
+    var depth = 0;
+    for (var i = end; i >= 0; i -= 1) {
+      var character = text.charAt(i);
+      if (character === "）") {
+        depth += 1;
+      } else if (character === "（") {
+        depth -= 1;
+        if (depth === 0) return text.charAt(i + 1) === "《" ? i : -1;
+      }
+    }
+    return -1;
+  }
+
+  // Puts text[start:] of a text node into a new <span class="name">.
+  function wrapTail(node, start, name) {
+    var tail = start > 0 ? node.splitText(start) : node;
+    var span = document.createElement("span");
+    span.className = name;
+    tail.parentNode.insertBefore(span, tail);
+    span.appendChild(tail);
+    return span;
+  }
+
+  function textNodesOf(element) {
+    var found = [];
+    forEach(element.childNodes, function (child) {
+      if (child.nodeType === 3) found.push(child);
+    });
+    return found;
+  }
+
+  // The calendar and print links (with the " · " between them) as one row.
+  function markPlanLinks(card) {
+    var links = [];
+    forEach(card.querySelectorAll("a[href]"), function (link) {
+      if (PLAN_LINKS.test(link.getAttribute("href") || "")) links.push(link);
+    });
+    if (!links.length) return;
+    var first = links[0];
+    var last = links[links.length - 1];
+    var parent = first.parentNode;
+    forEach(links, function (link) {
+      link.classList.add("plan-link");
+      if (/^\/plan\.ics/.test(link.getAttribute("href"))) link.setAttribute("download", "我的生育政策清单.ics");
+    });
+    if (last.parentNode !== parent) return;
+    var row = document.createElement("span");
+    row.className = "plan-links";
+    parent.insertBefore(row, first);
+    var node = first;
+    while (node) {
+      var next = node.nextSibling;
+      if (node.nodeType === 3 && !trim(node.data.replace(/·/g, ""))) {   // " · ": the row's gap shows it
+        var separator = document.createElement("span");
+        separator.className = "plan-links-separator";
+        separator.setAttribute("aria-hidden", "true");
+        separator.appendChild(node);
+        node = separator;
+      }
+      row.appendChild(node);
+      if (node === last) break;
+      node = next;
+    }
+    // What follows the links in the same paragraph (the hint "情况有变，直接说…").
+    var rest = row.nextSibling;
+    while (rest && rest.nodeType === 3 && !trim(rest.data)) rest = rest.nextSibling;
+    if (rest && rest.nodeType === 3) wrapTail(rest, rest.data.length - rest.data.replace(/^\s+/, "").length, "plan-note");
+  }
+
+  function markPlanCard(response) {
+    if (hasClass(response, "plan-card") || !isPlanCard(response)) return;
+    response.classList.add("plan-card");
+    forEach(response.querySelectorAll("strong, h3"), function (heading) {
+      if (!PLAN_SECTION.test(trim(heading.textContent))) return;
+      heading.classList.add("plan-section");
+      if (heading.tagName === "STRONG") {   // "**一、假期**": a heading for screen readers, under the h2
+        heading.setAttribute("role", "heading");
+        heading.setAttribute("aria-level", "3");
+      }
+    });
+    forEach(response.querySelectorAll("p, li"), function (block) {
+      forEach(textNodesOf(block), function (node) {
+        if (node.data.indexOf(PLAN_SITUATION) === 0 && block.tagName === "P") {
+          wrapTail(node, 0, "plan-situation");
+          return;
+        }
+        var start = sourceStart(node.data);
+        if (start >= 0) wrapTail(node, start, "plan-source");
+      });
+    });
+    markPlanLinks(response);
+  }
+
   // ---------------------------------------------------------------- the widget's markup
 
   function messagesContainer() {
@@ -275,7 +412,7 @@
   }
 
   function isOurs(node) {
-    return hasClass(node, "speak-row") || !!(node && node.closest && node.closest(".speak-row"));
+    return hasClass(node, "speak-row") || !!(node && node.closest && node.closest(".speak-row, .plan-card"));
   }
 
   // Whether the widget changed its list of messages (then it has just scrolled to the bottom);
@@ -335,6 +472,7 @@
       reply.setAttribute("role", "button");
       reply.setAttribute("tabindex", "0");
     });
+    forEach(chatElement.querySelectorAll(".rw-from-response .rw-response:not(.plan-card)"), markPlanCard);
     if (speech) {
       forEach(chatElement.querySelectorAll(".rw-from-response .rw-response"), addSpeakButton);
     }

@@ -326,7 +326,8 @@ def test_feedback_is_stored_in_a_slot(dispatcher, domain, text, helpful):
 
 def test_every_question_intent_has_a_handler(domain):
     questions = {i for i in domain["intents"] if i.startswith("ask_")} | {"compare_regions", "follow_up", "out_of_scope"}
-    assert questions == set(HANDLERS)
+    # ask_plan starts the plan's own conversation (actions/family_plan/form.py), not an answer.
+    assert questions - {"ask_plan"} == set(HANDLERS)
 
 
 def test_a_broken_store_gives_an_apology_not_a_trace(dispatcher, domain, monkeypatch, tmp_path):

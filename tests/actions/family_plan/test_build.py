@@ -32,11 +32,11 @@ def test_baotou_second_child_both_employees_due_in_march():
     plan = plan_for(place="kundulun", child_order=2, date=dt.date(2027, 3, 5), mother_work="employee",
                     father_work="employee", hukou="kundulun")
     leave = texts(plan, "leave")
-    assert "昆都仑区规定158天" in leave
+    assert "内蒙古自治区规定158天" in leave
     assert "从预产期2027-03-05算第1天" in leave and "休到2027-08-09（含当天）" in leave   # 5 Mar + 157 days
     assert "2027-02-18起" in leave and "休到2027-07-25" in leave                          # 15 days earlier
     assert "难产的增加15天" in leave and "每多生育1个婴儿增加15天" in leave
-    assert "爸爸的护理假：昆都仑区规定25天" in leave and "到2027-03-29" in leave
+    assert "爸爸的护理假：内蒙古自治区规定25天" in leave and "到2027-03-29" in leave
     assert "妈妈和爸爸的育儿假" in leave and "每人每年10天" in leave
     assert "2027-03-05至2030-03-04，涉及2027—2030年" in leave
     money = texts(plan, "money")
@@ -67,7 +67,7 @@ def test_hohhot_first_child_flexible_mother_born_after_the_rule():
                     father_work="employee", hukou="hohhot")
     leave = texts(plan, "leave")
     assert "妈妈不是单位职工" in leave and "妈妈的产假" not in leave
-    assert "爸爸的护理假：呼和浩特市规定25天" in leave and "到2026-06-25" in leave
+    assert "爸爸的护理假：内蒙古自治区规定25天" in leave and "到2026-06-25" in leave
     assert "爸爸的育儿假" in leave and "2026-06-01至2029-05-31" in leave
     money = texts(plan, "money")
     assert "呼和浩特市生育补贴（第一个孩子）：一次性10000元" in money
@@ -116,7 +116,7 @@ def test_zhongning_second_and_third_child(order, amount):
     money = texts(plan, "money")
     assert amount in money and "不符合" not in money
     leave = texts(plan, "leave")
-    assert "中宁县规定158天" in leave and "休到2026-10-14" in leave       # 10 May + 157 days
+    assert "宁夏回族自治区规定158天" in leave and "休到2026-10-14" in leave       # 10 May + 157 days
     assert "支付宝、微信搜索“育儿补贴”" in texts(plan, "steps") and "蒙速办" not in texts(plan, "steps")
 
 
@@ -174,7 +174,7 @@ def test_no_place_skipped():
 def test_baotou_child_order_unknown_lists_each_order():
     plan = plan_for(place="baotou", date=dt.date(2026, 1, 10), mother_work="employee", father_work="employee")
     leave = texts(plan, "leave")
-    assert "包头市第一个孩子、第二个孩子158天" in leave or "158天" in leave
+    assert "158天" in leave
     assert "188天" in leave
     assert "休到" not in leave.split("护理假")[0]       # no maternity dates without the order
 
@@ -182,7 +182,7 @@ def test_baotou_child_order_unknown_lists_each_order():
 def test_baotou_third_child():
     plan = plan_for(place="baotou", child_order=3, date=dt.date(2026, 1, 10), mother_work="employee",
                     father_work="employee", hukou="baotou")
-    assert "包头市规定188天" in texts(plan, "leave") and "休到2026-07-16" in texts(plan, "leave")   # + 187 days
+    assert "内蒙古自治区规定188天" in texts(plan, "leave") and "休到2026-07-16" in texts(plan, "leave")   # + 187 days
 
 
 def test_born_in_2024_is_prorated_and_the_deadline_has_passed():
@@ -215,7 +215,7 @@ def test_a_leap_day_birth():
 
 SERVICE_NUMBERS = {"12345"}
 _DATES = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d{4}—\d{4}年|\d{4}年|第\d步|第\d年")
-_WORKING = re.compile(r"(\d+(?:\.\d+)?)元×(\d+%?)＝(\d+(?:\.\d+)?)元")
+_WORKING = re.compile(r"(\d+(?:\.\d+)?)元×(\d+%?)[=＝](\d+(?:\.\d+)?)元")
 
 
 def figures_of(text: str) -> set[str]:
@@ -227,9 +227,9 @@ def unchecked_figures(line) -> set[str]:
     for first, factor, result in _WORKING.findall(text):
         share = float(factor[:-1]) / 100 if factor.endswith("%") else float(factor)
         assert float(first) * share == float(result), line.text
-    text = _WORKING.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    text = _WORKING.sub(lambda m: f"{m.group(1)}元乘{m.group(2)}", text)
     text = _DATES.sub(" ", text)
-    stated = figures_of(text.replace("%", " ")) - SERVICE_NUMBERS
+    stated = figures_of(text.replace("%", "成")) - SERVICE_NUMBERS
     cited = set()
     for clause_id in line.clause_ids:
         cited |= figures_of(ka.cite(clause_id)["text"])

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
 from actions.family_plan import form
 from actions.family_plan.situation import SKIPPED, parents_work
@@ -99,7 +99,7 @@ def test_an_opening_message_keeps_what_it_states(dispatcher):
     tracker = tracker_for(text, intent="ask_plan", entities=[entity("child_order", "2")])
     events = run(form.ActionStartPlan(), dispatcher, tracker)
     assert [SlotSet("region", "kundulun"), SlotSet("child_order", "2"), SlotSet("date", "2027-03-05"),
-            SlotSet("mother_work", "employee")] == events
+            SlotSet("mother_work", "employee"), FollowupAction("plan_form")] == events
     assert [] == dispatcher.messages
 
 
@@ -202,3 +202,15 @@ def test_a_change_with_no_plan_is_a_follow_up_not_a_plan(dispatcher):
     run(form.ActionChangePlan(), dispatcher, tracker_for("其实是三胎", slots={"region": "baotou"},
                                                          entities=[entity("child_order", "3")], intent="change_plan"))
     assert "我的生育政策清单" not in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["帮我算算我家能享受哪些政策", "给我做个生育政策清单"])
+def test_a_request_for_the_whole_plan_starts_the_form(text, dispatcher):
+    assert [FollowupAction("plan_form")] == run(form.ActionStartPlan(), dispatcher, tracker_for(text, intent="ask_plan"))
+
+
+@pytest.mark.parametrize("text", ["我怀孕了公司要把我辞退 这样合法吗", "孩子还不满一岁 公司排我上夜班合理吗"])
+def test_a_question_that_resembles_a_situation_is_answered_and_no_form_starts(text, dispatcher):
+    events = run(form.ActionStartPlan(), dispatcher, tracker_for(text, intent="ask_plan"))
+    assert FollowupAction("plan_form") not in events
+    assert "来源：" in dispatcher.messages[0]["text"] or "12333" in dispatcher.messages[0]["text"]

@@ -26,6 +26,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import xmltodict
@@ -488,30 +489,75 @@ def test_a_digit_reply_picks_the_numbered_button(stack):
     assert events(stack, openid, "user")[-1]["text"] == "1"
 
 
+class Transcript:
+    """A WeChat conversation as the citizen reads it: each reply with the later parts of a
+    long one (sent through customer service); written to test-artifacts/ for the record."""
+
+    def __init__(self, fake_api, openid: str) -> None:
+        self.fake_api, self.openid, self.lines = fake_api, openid, []
+
+    def ask(self, text: str, *, long: bool = False) -> str:
+        already = len(self.fake_api.sent_to(self.openid))
+        reply = ask(self.openid, text)
+        # A reply with buttons is complete when its last line is a "回复 N" line.
+        complete = reply.rstrip().splitlines()[-1].startswith("回复 ")
+        later = self.fake_api.wait_sent(self.openid, already + 1)[already:] if long and not complete else []
+        self.lines += [f"> {text}", reply, *later, ""]
+        return "\n".join([reply, *later])
+
+    def save(self, name: str) -> None:
+        artifacts = Path(__file__).resolve().parents[3] / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        (artifacts / name).write_text("\n".join(self.lines), encoding="utf-8")
+
+
 def test_the_family_plan_by_digits(stack, fake_api):
     """The plan form walked through by digits, its sections expanded by number, a change
     recomputed, and everything cleared (issue 14)."""
     openid = new_openid()
+    chat = Transcript(fake_api, openid)
+    ask = chat.ask
     due = (dt.date.today() + dt.timedelta(days=90)).replace(day=5)
-    first = ask(openid, "帮我算算我家能享受哪些政策")
+    first = ask("帮我算算我家能享受哪些政策")
     assert "① 您家在哪个地区" in first and "回复 2 包头市" in first and "跳过" in first
-    assert "② 这次是第几个孩子" in ask(openid, "2")
-    assert "③ 预产期或孩子的出生日期" in ask(openid, "2")
-    assert "④ 妈妈的工作情况" in ask(openid, f"{due.year}年{due.month}月{due.day}日")
-    assert "⑤ 爸爸的工作情况" in ask(openid, "1")
-    assert "⑥ 孩子的户口" in ask(openid, "1")
-    plan = ask(openid, "1")
+    assert "② 这次是第几个孩子" in ask("2")
+    assert "③ 预产期或孩子的出生日期" in ask("2")
+    assert "④ 妈妈的工作情况" in ask(f"{due.year}年{due.month}月{due.day}日")
+    assert "⑤ 爸爸的工作情况" in ask("1")
+    assert "⑥ 孩子的户口" in ask("1")
+    plan = ask("1")
     assert "我的生育政策清单" in plan and "包头市 · 二孩 · 预产期" + due.isoformat() in plan
     assert "1. 假期" in plan and "回复 2 看钱" in plan and "回复 4 看托育" in plan
-    money = ask(openid, "2")        # the first part; the rest of a long section by customer service
+    money = ask("2", long=True)     # a long section: the rest of it by customer service
     assert money.startswith("二、钱") and "3600元×3＝10800元" in money
-    rest = "\n".join(fake_api.wait_sent(openid))
-    assert "每孩每月2000元" in money + rest and "回复 2 看钱" in rest
-    leave = ask(openid, "1")
-    assert leave.startswith("一、假期") and "包头市规定158天" in leave and "护理假：包头市规定25天" in leave
-    changed = ask(openid, "其实是三胎")
+    assert "每孩每月2000元" in money and money.rstrip().endswith("回复 4 看托育")
+    leave = ask("1", long=True)
+    assert leave.startswith("一、假期") and "内蒙古自治区规定158天" in leave and "护理假：内蒙古自治区规定25天" in leave
+    changed = ask("其实是三胎")
     assert changed.startswith("已按新的情况（孩次）重新计算") and "三孩及以上" in changed
-    assert "包头市规定188天" in ask(openid, "1")
-    assert "已清空" in ask(openid, "重新开始")
+    assert "内蒙古自治区规定188天" in ask("1", long=True)
+    assert "办事" in ask("3", long=True) and "演示数据" in ask("4", long=True)
+    chat.save("wechat-plan-baotou.txt")
+    assert "已清空" in ask("重新开始")
     slots = {e["name"]: e["value"] for e in events(stack, openid, "slot")}
     assert slots["child_order"] is None and slots["mother_work"] is None
+
+
+def test_the_family_plan_of_a_flexible_mother_in_hohhot(stack, fake_api):
+    chat = Transcript(fake_api, new_openid())
+    assert "① 您家在哪个地区" in chat.ask("帮我算算我家能享受哪些政策")
+    assert "回复 1 一孩" in chat.ask("1")
+    chat.ask("1")
+    assert "回复 2 灵活就业" in chat.ask("2026年6月1日")
+    chat.ask("2")
+    chat.ask("1")
+    plan = chat.ask("1")
+    assert "呼和浩特市 · 一孩 · 出生日期2026-06-01 · 妈妈：灵活就业 · 爸爸：职工（参加生育保险）" in plan
+    leave = chat.ask("1", long=True)
+    assert "妈妈不是单位职工" in leave and "妈妈的产假" not in leave and "爸爸的护理假：内蒙古自治区规定25天" in leave
+    money = chat.ask("2", long=True)
+    assert "呼和浩特市生育补贴（第一个孩子）：一次性10000元" in money and "灵活就业的妈妈能否领生育津贴" in money
+    steps = chat.ask("3", long=True)
+    assert "免申即享" in steps
+    chat.ask("4", long=True)
+    chat.save("wechat-plan-hohhot.txt")

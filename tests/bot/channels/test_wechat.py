@@ -561,3 +561,11 @@ def test_the_family_plan_of_a_flexible_mother_in_hohhot(stack, fake_api):
     assert "免申即享" in steps
     chat.ask("4", long=True)
     chat.save("wechat-plan-hohhot.txt")
+
+
+def test_the_plan_asks_only_what_the_conversation_has_not_said(stack, fake_api):
+    chat = Transcript(fake_api, new_openid())
+    assert "158" in chat.ask("包头生二胎产假多少天")
+    assert "③ 预产期或孩子的出生日期" in chat.ask("帮我算算我家能享受哪些政策")   # place and order are known
+    assert "⑥ 孩子的户口" in chat.ask("我老婆在国企上班，我是灵活就业 2027年1月8日")
+    assert "包头市 · 二孩 · 预产期2027-01-08 · 妈妈：职工（参加生育保险） · 爸爸：灵活就业" in chat.ask("跳过")

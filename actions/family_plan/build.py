@@ -101,6 +101,17 @@ def third_birthday(birth: dt.date) -> dt.date:
     return add_years(birth, 3)
 
 
+def situation_of_link(query: str) -> Situation:
+    """The situation a calendar or print link carries; ValueError unless every field is one
+    our links hold (a place must be a place: the plan would print its name)."""
+    situation = Situation.from_query(query)
+    for place in (situation.place, situation.hukou):
+        if place is not None and ka.region_of(place) is None and \
+                ka.gazetteer().places.resolve(place).kind != "outside":
+            raise ValueError("unknown place")
+    return situation
+
+
 def build_plan(situation: Situation, *, today: Optional[dt.date] = None) -> Plan:
     """The plan for `situation` from the store's rules in force on its date."""
     today = today or dt.date.today()

@@ -120,8 +120,11 @@ class ValidatePlanForm(FormValidationAction):
             return {slot: SKIPPED}
         return None
 
-    def _again(self, dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
-        dispatcher.utter_message(text=templates.plan_not_understood(slot))
+    def _again(self, dispatcher: CollectingDispatcher, slot: str, tracker: Optional[Tracker] = None) -> Dict[Text, Any]:
+        """Ask again; a question asked instead of an answer ("产假多少天") is answered first,
+        so nothing the citizen said is lost, and the form's question follows."""
+        if tracker is not None and not answered_as_a_question(dispatcher, tracker):
+            dispatcher.utter_message(text=templates.plan_not_understood(slot))
         return {slot: None}
 
     def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -144,7 +147,7 @@ class ValidatePlanForm(FormValidationAction):
             return {"region": found}
         if tracker.get_slot("requested_slot") != "region":
             return {"region": None}
-        return self._again(dispatcher, "region")
+        return self._again(dispatcher, "region", tracker)
 
     def validate_child_order(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
@@ -156,7 +159,7 @@ class ValidatePlanForm(FormValidationAction):
             return {"child_order": str(order)}
         if tracker.get_slot("requested_slot") != "child_order":
             return {"child_order": None}
-        return self._again(dispatcher, "child_order")
+        return self._again(dispatcher, "child_order", tracker)
 
     def validate_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: DomainDict) -> Dict[Text, Any]:
@@ -168,7 +171,7 @@ class ValidatePlanForm(FormValidationAction):
             return {"date": day.isoformat()}
         if tracker.get_slot("requested_slot") != "date":
             return {"date": None}
-        return self._again(dispatcher, "date")
+        return self._again(dispatcher, "date", tracker)
 
     def _work(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         skipped = self._skip_or(slot, tracker)
@@ -181,7 +184,7 @@ class ValidatePlanForm(FormValidationAction):
             return {slot: kind}
         if tracker.get_slot("requested_slot") != slot:
             return {slot: None}
-        return self._again(dispatcher, slot)
+        return self._again(dispatcher, slot, tracker)
 
     def validate_mother_work(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
@@ -203,7 +206,23 @@ class ValidatePlanForm(FormValidationAction):
         found = place_value(place_in(text))
         if found:
             return {"hukou_place": found}
-        return self._again(dispatcher, "hukou_place")
+        return self._again(dispatcher, "hukou_place", tracker)
+
+
+# A question asked in the middle of the form is answered when the NLU is this sure of it.
+QUESTION_CONFIDENCE = 0.8
+
+
+def answered_as_a_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer the latest message when it is a policy question, not an answer to the form."""
+    from actions.base import HANDLERS
+
+    intent = tracker.latest_message.get("intent") or {}
+    handler = HANDLERS.get(intent.get("name") or "")
+    if handler is None or (intent.get("confidence") or 0) < QUESTION_CONFIDENCE:
+        return False
+    handler().respond(dispatcher, tracker, intent["name"])
+    return True
 
 
 def _ask_action(slot: str) -> type:

@@ -127,14 +127,14 @@ class PageHandler(BaseHTTPRequestHandler):
     def send_plan(self, path: str, query: str, rasa: str, *, head: bool) -> None:
         """The calendar file or the print view of the plan the link describes."""
         from actions import templates
-        from actions.family_plan import Situation, build_plan
+        from actions.family_plan.build import build_plan, situation_of_link
         from actions.family_plan.calendar import plan_ics
         from actions.family_plan.render import print_html
 
         try:
             if len(query) > MAX_QUERY_CHARS:
                 raise ValueError("query too long")
-            plan = build_plan(Situation.from_query(query))
+            plan = build_plan(situation_of_link(query))
         except ValueError:
             return self.send_text(HTTPStatus.BAD_REQUEST, templates.plan_bad_link() + "\n", head=head, rasa=rasa)
         except Exception:   # the store missing or broken: a polite answer, the trace in the log

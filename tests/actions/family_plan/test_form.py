@@ -214,3 +214,10 @@ def test_a_question_that_resembles_a_situation_is_answered_and_no_form_starts(te
     events = run(form.ActionStartPlan(), dispatcher, tracker_for(text, intent="ask_plan"))
     assert FollowupAction("plan_form") not in events
     assert "来源：" in dispatcher.messages[0]["text"] or "12333" in dispatcher.messages[0]["text"]
+
+
+def test_a_question_asked_instead_of_an_answer_is_answered(dispatcher):
+    tracker = tracker_for("包头生三孩产假多少天", slots={"region": "baotou"}, requested="date", intent="ask_leave",
+                          entities=[entity("region", "baotou"), entity("child_order", "3")])
+    assert {"date": None} == VALIDATE.validate_date("包头生三孩产假多少天", dispatcher, tracker, {})
+    assert "188" in dispatcher.messages[0]["text"] and len(dispatcher.messages) == 1

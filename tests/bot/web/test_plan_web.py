@@ -279,7 +279,8 @@ def test_print_view(baotou):
         printed.close()
 
 
-@pytest.mark.parametrize("path", ["/plan.ics?order=9", "/plan/print?mother=boss", "/plan.ics?date=1999-01-01"])
+@pytest.mark.parametrize("path", ["/plan.ics?order=9", "/plan/print?mother=boss", "/plan.ics?date=1999-01-01",
+                                  "/plan/print?place=%3Cscript%3E", "/plan.ics?hukou=nowhere", "/plan.ics?x=1"])
 def test_a_bad_plan_link_is_refused_in_chinese(live, path):
     status, headers, body = fetch(path)
     assert status == 400 and headers["Content-Type"].startswith("text/plain")

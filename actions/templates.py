@@ -813,6 +813,19 @@ def plan_not_understood(slot: str) -> str:
     return hints[slot] + "（说“重新开始”可以清空重填。）"
 
 
+def _day_words(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def plan_which_year(born, due) -> str:
+    return f"您说的日期没有年份：是{_day_words(born)}已经出生，还是预产期{_day_words(due)}？"
+
+
+def plan_which_year_buttons(born, due) -> list[dict]:
+    return [{"title": f"{_day_words(born)}出生", "payload": f"{_day_words(born)}出生"},
+            {"title": f"预产期{_day_words(due)}", "payload": f"预产期{_day_words(due)}"}]
+
+
 def plan_which_place(mention: str, chains: list[str]) -> str:
     return f"“{mention}”有几处同名：" + "、".join(chains) + "。请写出所在的市，例如“包头市青山区”。"
 

@@ -28,6 +28,8 @@ ASKED_SLOTS = ("region", "child_order", "date", "mother_work", "father_work", "h
 PLAN_SLOTS = ASKED_SLOTS + ("plan_ready",)
 WECHAT_CHANNELS = {"wechat"}
 _DATE = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+_SAYS_DUE = re.compile(r"预产期|预计|还没生|快生|要生|怀孕|怀了")
+_SAYS_BORN = re.compile(r"出生|生了|生的|已经生|刚生|满月|生于")
 _SAME_PLACE = re.compile(r"相同|一样|同上|本地|当地|这里|这儿")
 _HUKOU = re.compile(r"户口|户籍|落户")
 # A request for the whole plan ("帮我算算我家能享受哪些政策", "生育福利清单").
@@ -50,22 +52,47 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-def date_of(tracker: Tracker, value: Any = None) -> Optional[dt.date]:
-    """The date the latest message names: the date extractor's entity, else "2026年3月5日"."""
-    candidates = [e.get("value") for e in tracker.latest_message.get("entities", []) or [] if e.get("entity") == "date"]
-    candidates += [value] if isinstance(value, str) else []
-    for candidate in candidates:
+def date_of(tracker: Tracker, value: Any = None) -> tuple[Optional[dt.date], bool]:
+    """The date the latest message names, and whether its year was assumed ("3月5日"): the
+    date extractor's entity, else a slot value, else "2026年3月5日"."""
+    for found in tracker.latest_message.get("entities", []) or []:
+        if found.get("entity") == "date":
+            try:
+                return dt.date.fromisoformat(found.get("value")), bool(found.get("year_assumed"))
+            except (TypeError, ValueError):
+                continue
+    try:
+        return dt.date.fromisoformat(value), False
+    except (TypeError, ValueError):
+        pass
+    written = _DATE.search(latest_text(tracker))
+    if written:
         try:
-            return dt.date.fromisoformat(candidate)
-        except (TypeError, ValueError):
-            continue
-    found = _DATE.search(latest_text(tracker))
-    if found:
-        try:
-            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            return dt.date(int(written.group(1)), int(written.group(2)), int(written.group(3))), False
         except ValueError:
-            return None
-    return None
+            return None, False
+    return None, False
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:   # 29 February
+        return dt.date(day.year + years, 3, 1)
+
+
+def settle_year(day: dt.date, *, assumed: bool, text: str, today: dt.date,
+                was_due: Optional[bool] = None) -> Optional[dt.date]:
+    """A date without a year: a due date is the next such day, a birth date the last one.
+    None when the words say neither (then ask: "3月5日" in December may be either)."""
+    if not assumed:
+        return day
+    due = True if _SAYS_DUE.search(text) else False if _SAYS_BORN.search(text) else was_due
+    if due is None:
+        return None
+    if due:
+        return day if day > today else _shift_year(day, 1)
+    return day if day <= today else _shift_year(day, -1)
 
 
 def order_of(text: str, entity_value: Any = None) -> Optional[int]:
@@ -166,7 +193,16 @@ class ValidatePlanForm(FormValidationAction):
         skipped = self._skip_or("date", tracker)
         if skipped or value == SKIPPED:
             return skipped or {"date": value}
-        day = date_of(tracker, value)
+        day, assumed = date_of(tracker, value)
+        if day is not None and assumed:
+            settled = settle_year(day, assumed=True, text=latest_text(tracker), today=_today())
+            if settled is None:   # "3月5日": this year's birth or next year's due date?
+                born, due = settle_year(day, assumed=True, text="出生", today=_today()), \
+                    settle_year(day, assumed=True, text="预产期", today=_today())
+                dispatcher.utter_message(text=templates.plan_which_year(born, due),
+                                         buttons=templates.plan_which_year_buttons(born, due))
+                return {"date": None}
+            day = settled
         if day is not None and date_in_range(day, today=_today()):
             return {"date": day.isoformat()}
         if tracker.get_slot("requested_slot") != "date":
@@ -254,7 +290,15 @@ def changed_values(tracker: Tracker) -> Dict[str, str]:
     order = order_of(text, ka.latest_entity(tracker, "child_order"))
     if order:
         values["child_order"] = str(order)
-    day = date_of(tracker)
+    day, assumed = date_of(tracker)
+    if day is not None:
+        old = tracker.get_slot("date")
+        was_due = None
+        try:
+            was_due = dt.date.fromisoformat(old) > _today() if isinstance(old, str) else None
+        except ValueError:
+            pass
+        day = settle_year(day, assumed=assumed, text=text, today=_today(), was_due=was_due)
     if day is not None and date_in_range(day, today=_today()):
         values["date"] = day.isoformat()
     values.update(parents_work(text))

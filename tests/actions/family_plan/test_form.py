@@ -221,3 +221,30 @@ def test_a_question_asked_instead_of_an_answer_is_answered(dispatcher):
                           entities=[entity("region", "baotou"), entity("child_order", "3")])
     assert {"date": None} == VALIDATE.validate_date("包头生三孩产假多少天", dispatcher, tracker, {})
     assert "188" in dispatcher.messages[0]["text"] and len(dispatcher.messages) == 1
+
+
+def dated(text: str, iso: str) -> list:
+    return [{"entity": "date", "value": iso, "year_assumed": True}]
+
+
+@pytest.mark.parametrize("text, assumed_iso, expected", [
+    ("预产期3月5日", "2026-03-05", "2027-03-05"),          # a due date is ahead: next year's
+    ("3月2日出生的", "2026-03-02", "2026-03-02"),
+    ("12月20日生的", "2026-12-20", "2025-12-20"),          # a birth is behind: last year's
+    ("预产期12月20日", "2026-12-20", "2026-12-20"),
+])
+def test_a_date_without_a_year_takes_the_year_its_words_imply(text, assumed_iso, expected, dispatcher):
+    tracker = tracker_for(text, entities=dated(text, assumed_iso), requested="date")
+    assert {"date": expected} == VALIDATE.validate_date(text, dispatcher, tracker, {})
+
+
+def test_a_date_without_a_year_or_words_is_asked_back(dispatcher):
+    tracker = tracker_for("3月5日", entities=dated("3月5日", "2026-03-05"), requested="date")
+    assert {"date": None} == VALIDATE.validate_date("3月5日", dispatcher, tracker, {})
+    assert ["2026年3月5日出生", "预产期2027年3月5日"] == [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+
+def test_a_changed_due_date_without_a_year_stays_ahead(dispatcher):
+    tracker = tracker_for("预产期改成4月1日", slots=COMPLETE, entities=dated("预产期改成4月1日", "2026-04-01"),
+                          intent="change_plan")
+    assert SlotSet("date", "2027-04-01") in run(form.ActionChangePlan(), dispatcher, tracker)

@@ -1,6 +1,7 @@
 """Everything else: full-text search over clauses, one cited excerpt at a time."""
 from __future__ import annotations
 
+import re
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,8 @@ from actions.base import Answer, AnswerAction, answers
 from knowledge import search, store
 
 RESULTS = 5
+# "中宁公积金贷款谁负责": who is responsible, whatever the NLU made of it.
+ASKS_WHO_IS_RESPONSIBLE = re.compile(r"谁负责|哪个部门|什么部门|哪个单位负责|归谁管|归哪个部门|谁来管|谁管")
 # A hit must contain at least this share of the query's terms (and 2 of them when the
 # query has several): below it the answer would be a guess.
 MIN_SHARE = 0.4
@@ -51,6 +54,13 @@ def show(reply: Answer, clause_id: str, snippet: str, more: bool, query: str = "
 class ActionSearchPolicy(AnswerAction, Action):
     def name(self) -> Text:
         return "action_search_policy"
+
+    def respond(self, dispatcher, tracker: Tracker, intent: str):
+        if ASKS_WHO_IS_RESPONSIBLE.search(tracker.latest_message.get("text") or ""):
+            from actions.department import ActionAnswerDepartment
+
+            return ActionAnswerDepartment().respond(dispatcher, tracker, "ask_department")
+        return super().respond(dispatcher, tracker, intent)
 
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         query = tracker.latest_message.get("text") or ""

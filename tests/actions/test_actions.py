@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from actions.base import HANDLERS
 from actions.childcare import ActionFindChildcare
 from actions.department import ActionAnswerDepartment
+from rasa_sdk.executor import CollectingDispatcher
 from actions.leave import ActionAnswerLeave, ActionCompareRegions, ActionLeaveDates, leave_dates
 from actions.money import ActionAnswerBenefit, ActionAnswerSubsidy
 from actions.policy_search import ActionNextResult, ActionSearchPolicy
@@ -363,3 +364,14 @@ def test_staff_shell_answers_list_their_clause_ids(dispatcher, domain):
     assert "[条款] baotou-2025:一/（二）, female-labour-protection:第七条" in text
     _, citizen = run(ActionAnswerLeave(), tracker, type(dispatcher)(), domain)
     assert "[条款]" not in citizen
+
+
+@pytest.mark.parametrize("text", ["中宁县公积金贷款这块到底归哪个部门管", "包头托育机构备案是什么部门"])
+def test_who_is_responsible_is_answered_with_the_department_whatever_the_nlu_said(text, dispatcher, domain):
+    from actions.policy_search import ActionSearchPolicy
+
+    tracker = make_tracker(intent="nlu_fallback", text=text)
+    asyncio.run(ActionSearchPolicy().run(dispatcher, tracker, domain))
+    department = CollectingDispatcher()
+    asyncio.run(ActionAnswerDepartment().run(department, make_tracker(intent="ask_department", text=text), domain))
+    assert department.messages[0]["text"] == dispatcher.messages[0]["text"]

@@ -38,6 +38,8 @@ _ASKS_FOR_PLAN = re.compile(r"清单|规划|计划一下|哪些(政策|福利|�
                             r"整体|从头到尾|福利|(能|可以)领(啥|什么|哪些)|该办啥|要办(啥|什么|哪些)")
 # A question about one's rights at work, which the words of a situation resemble.
 _ASKS_ABOUT_RIGHTS = re.compile(r"合法|违法|合理吗|怎么办|咋办|维权|辞退|开除|旷工|夜班|加班|劳动合同|仲裁|投诉|扣工资|降薪|调岗")
+# A question of its own (a plan request says "哪些"/"清单" and is caught above).
+_ASKS_A_QUESTION = re.compile(r"吗|么|呢|？|\?|多少|几[天个年月次]|怎么|如何|能不能|可不可以|是否|啥时候|什么时候|哪")
 # Words that restart whatever is going on, even with no plan in progress.
 _RESTART = re.compile(r"重新开始|从头|重来|清空|重置|reset|作废", re.IGNORECASE)
 _SECTION_WORDS = (("leave", re.compile(r"假")), ("money", re.compile(r"钱|补贴|津贴|个税|扣除")),
@@ -378,8 +380,10 @@ class ActionStartPlan(PlanAction, Action):
         text = latest_text(tracker)
         values = changed_values(tracker)
         asked = bool(_ASKS_FOR_PLAN.search(text))
-        if not asked and (_ASKS_ABOUT_RIGHTS.search(text) or len(values) < 2):
-            # "我怀孕了公司要把我辞退 这样合法吗" reads like a situation: it is a question.
+        a_situation = len(values) >= 2 and not _ASKS_A_QUESTION.search(text) and not _ASKS_ABOUT_RIGHTS.search(text)
+        if not asked and not a_situation:
+            # "我怀孕了公司要把我辞退 这样合法吗", "在呼和浩特生了二孩 国家的和市里的能一起拿吗":
+            # they read like a situation, and are questions.
             return answer_as_a_question(dispatcher, tracker)
         return [SlotSet(slot, value) for slot, value in values.items()] + [FollowupAction(FORM)]
 

@@ -209,7 +209,8 @@ def test_a_request_for_the_whole_plan_starts_the_form(text, dispatcher):
     assert [FollowupAction("plan_form")] == run(form.ActionStartPlan(), dispatcher, tracker_for(text, intent="ask_plan"))
 
 
-@pytest.mark.parametrize("text", ["我怀孕了公司要把我辞退 这样合法吗", "孩子还不满一岁 公司排我上夜班合理吗"])
+@pytest.mark.parametrize("text", ["我怀孕了公司要把我辞退 这样合法吗", "孩子还不满一岁 公司排我上夜班合理吗",
+                                  "在呼和浩特生了二孩 国家的和市里的补贴能一起拿吗"])
 def test_a_question_that_resembles_a_situation_is_answered_and_no_form_starts(text, dispatcher):
     events = run(form.ActionStartPlan(), dispatcher, tracker_for(text, intent="ask_plan"))
     assert FollowupAction("plan_form") not in events

@@ -18,6 +18,15 @@ class ActionFollowUp(AnswerAction, Action):
     def name(self) -> Text:
         return "action_follow_up"
 
+    def respond(self, dispatcher, tracker: Tracker, intent: str):
+        from actions.family_plan.form import answer_about_a_parent
+
+        if intent == "follow_up":
+            about_the_plan = answer_about_a_parent(dispatcher, tracker)   # "那我老公呢" after a plan
+            if about_the_plan is not None:
+                return about_the_plan
+        return super().respond(dispatcher, tracker, intent)
+
     def answer(self, tracker: Tracker, intent: str, reply: Answer) -> None:
         cited = tracker.get_slot("cited_clauses")
         if intent == "ask_source" and cited and (tracker.latest_message.get("text") or "").startswith("/ask_source"):

@@ -869,6 +869,10 @@ def plan_wechat_section_summary(title: str, count: int) -> str:
     return f"{title}（{count}项）"
 
 
+def plan_parent_lines(parent: str, *, found: bool) -> str:
+    return f"按您的清单，{parent}的部分：" if found else f"您的清单里没有专门针对{parent}的项目；说“看钱”“看办事”可查看其他部分。"
+
+
 def plan_reset() -> str:
     return "好的，已清空清单里的情况。想重新算，请说“帮我算算我家能享受哪些政策”。"
 

@@ -388,13 +388,35 @@ class ActionStartPlan(PlanAction, Action):
         return [SlotSet(slot, value) for slot, value in values.items()] + [FollowupAction(FORM)]
 
 
+# What a follow-up leans on after a plan ("那我老公呢"): slot last_intent.
+SHOWN = [SlotSet("plan_ready", True), SlotSet("last_intent", "plan")]
+_NAMES_FATHER = re.compile(r"老公|丈夫|爸爸|孩子爸|男方|宝爸|我爱人呢")
+_NAMES_MOTHER = re.compile(r"老婆|妻子|媳妇|妈妈|孩子妈|女方|宝妈")
+
+
+def answer_about_a_parent(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """"那我老公呢" right after a plan: that parent's lines of it, each with its sources;
+    None when the words lean on something else."""
+    if tracker.get_slot("last_intent") != "plan" or not tracker.get_slot("plan_ready"):
+        return None
+    text = latest_text(tracker)
+    parent = "爸爸" if _NAMES_FATHER.search(text) else "妈妈" if _NAMES_MOTHER.search(text) else None
+    if parent is None:
+        return None
+    plan = build_plan(from_slots(tracker.current_slot_values()), today=_today())
+    staff = tracker.get_latest_input_channel() in STAFF_CHANNELS
+    lines = [render.line_text(line, staff=staff) for line in plan.lines if parent in line.text]
+    dispatcher.utter_message(text="\n".join([templates.plan_parent_lines(parent, found=bool(lines))] + lines))
+    return list(SHOWN)
+
+
 class ActionShowPlan(PlanAction, Action):
     def name(self) -> Text:
         return "action_show_plan"
 
     async def act(self, dispatcher, tracker):
         show_plan(dispatcher, tracker, from_slots(tracker.current_slot_values()))
-        return [SlotSet("plan_ready", True)]
+        return list(SHOWN)
 
 
 class ActionChangePlan(PlanAction, Action):
@@ -414,7 +436,7 @@ class ActionChangePlan(PlanAction, Action):
         slots.update(values)
         what = "、".join(templates.PLAN_CHANGE_WORDS[slot] for slot in values)
         show_plan(dispatcher, tracker, from_slots(slots), lead=templates.plan_changed(what))
-        return [SlotSet(slot, value) for slot, value in values.items()] + [SlotSet("plan_ready", True)]
+        return [SlotSet(slot, value) for slot, value in values.items()] + list(SHOWN)
 
 
 class ActionPlanSection(PlanAction, Action):
@@ -439,7 +461,7 @@ class ActionPlanSection(PlanAction, Action):
         if text is None:
             text = render.wechat_summary(plan)
         dispatcher.utter_message(text=text, buttons=None if staff else templates.PLAN_SECTION_BUTTONS)
-        return [SlotSet("plan_section", None)]
+        return [SlotSet("plan_section", None), SlotSet("last_intent", "plan")]
 
 
 class ActionResetPlan(PlanAction, Action):

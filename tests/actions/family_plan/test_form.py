@@ -109,7 +109,7 @@ COMPLETE = {"region": "kundulun", "child_order": "2", "date": "2027-03-05", "mot
 
 def test_the_web_gets_the_card_with_calendar_and_print_links(dispatcher):
     events = run(form.ActionShowPlan(), dispatcher, tracker_for("跳过", slots=COMPLETE))
-    assert [SlotSet("plan_ready", True)] == events
+    assert [SlotSet("plan_ready", True), SlotSet("last_intent", "plan")] == events
     text = dispatcher.messages[0]["text"]
     assert text.startswith("## 我的生育政策清单")
     assert "[下载日历（.ics）](/plan.ics?place=kundulun&order=2&date=2027-03-05" in text and "(/plan/print?" in text
@@ -133,7 +133,8 @@ def test_staff_see_clause_ids_and_no_buttons(dispatcher):
 def test_a_section_in_full(dispatcher):
     tracker = tracker_for('/plan_section{"plan_section": "money"}', slots=COMPLETE, channel="wechat",
                           entities=[entity("plan_section", "money")], intent="plan_section")
-    assert [SlotSet("plan_section", None)] == run(form.ActionPlanSection(), dispatcher, tracker)
+    assert [SlotSet("plan_section", None), SlotSet("last_intent", "plan")] == run(form.ActionPlanSection(), dispatcher,
+                                                                                   tracker)
     text = dispatcher.messages[0]["text"]
     assert text.startswith("二、钱") and "1）国家育儿补贴：每孩每年3600元" in text
 
@@ -157,7 +158,7 @@ def test_no_section_before_a_plan(dispatcher):
 def test_a_change_recomputes_the_plan(text, entities, slot, value, shown, dispatcher):
     events = run(form.ActionChangePlan(), dispatcher, tracker_for(text, slots=COMPLETE, entities=entities,
                                                                   intent="change_plan"))
-    assert [SlotSet(slot, value), SlotSet("plan_ready", True)] == events
+    assert [SlotSet(slot, value), SlotSet("plan_ready", True), SlotSet("last_intent", "plan")] == events
     reply = dispatcher.messages[0]["text"]
     assert reply.startswith("已按新的情况") and shown in reply
 
@@ -249,3 +250,21 @@ def test_a_changed_due_date_without_a_year_stays_ahead(dispatcher):
     tracker = tracker_for("预产期改成4月1日", slots=COMPLETE, entities=dated("预产期改成4月1日", "2026-04-01"),
                           intent="change_plan")
     assert SlotSet("date", "2027-04-01") in run(form.ActionChangePlan(), dispatcher, tracker)
+
+
+def test_that_parents_lines_after_a_plan(dispatcher):
+    from actions.follow_up import ActionFollowUp
+
+    tracker = tracker_for("那我老公呢", slots={**COMPLETE, "last_intent": "plan"}, intent="follow_up")
+    assert [SlotSet("plan_ready", True), SlotSet("last_intent", "plan")] == run(ActionFollowUp(), dispatcher, tracker)
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("按您的清单，爸爸的部分：")
+    assert "爸爸的护理假：内蒙古自治区规定25天" in text and "妈妈的产假" not in text and "（《" in text
+
+
+def test_a_follow_up_after_another_answer_is_not_about_the_plan(dispatcher):
+    from actions.follow_up import ActionFollowUp
+
+    tracker = tracker_for("那我老公呢", slots={**COMPLETE, "last_intent": "ask_leave"}, intent="follow_up")
+    run(ActionFollowUp(), dispatcher, tracker)
+    assert "按您的清单" not in dispatcher.messages[0]["text"]

@@ -560,6 +560,8 @@ def test_the_family_plan_of_a_flexible_mother_in_hohhot(stack, fake_api):
     steps = chat.ask("3", long=True)
     assert "免申即享" in steps
     chat.ask("4", long=True)
+    father = chat.ask("那我老公呢")
+    assert father.startswith("按您的清单，爸爸的部分：") and "爸爸的护理假" in father
     chat.save("wechat-plan-hohhot.txt")
 
 

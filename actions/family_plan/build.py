@@ -37,6 +37,7 @@ BIRTH_BUNDLE_CLAUSES = {"neimenggu": "neimenggu-measures:一/（一）", "baotou
 _FROM_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(之后|以后|起|及以后)")
 _NEEDS_HUKOU = re.compile(r"户籍|落户|户口")
 MAX_FACILITIES = 3
+LOCAL_TIMING_KINDS = ("生育补贴审核时间", "生育补贴发放时间")
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def _maternity_lines(section: PlanSection, plan: Plan, rules, *, date, due: bool
                                 templates.plan_event_maternity_note(due=due)),)
         section.add(templates.plan_maternity(ka.display_name(rule["jurisdiction"]), days=days, start=date, end=end, due=due,
                                              order=order, early_start=early_start, early_end=early_end),
-                    rule["clause_id"], MATERNITY_CLAUSE if date else rule["clause_id"], events=events)
+                    rule["clause_id"], *([MATERNITY_CLAUSE] if date else []), events=events)   # its 产前15天
     if extras:
         section.add(templates.plan_maternity_extras(difficult=extras.get("难产假"), per_baby=extras.get("多胞胎假")),
                     MATERNITY_CLAUSE)
@@ -248,11 +249,6 @@ def _benefit_rows(place: str, kind: str):
 
 def _national_rows(kind: str):
     return store.facts_in(conn=ka.connection(), table="benefits", jurisdictions=["china"], kind=kind)
-
-
-def _in_neimenggu(place: Optional[str]) -> bool:
-    return bool(place) and ka.region_of(place) is not None and \
-        "neimenggu" in [r.id for r in ka.gazetteer().chain(ka.region_of(place).id)]
 
 
 def _within(place: Optional[str], jurisdiction: str) -> Optional[bool]:
@@ -271,8 +267,9 @@ def subsidy_years(birth: dt.date) -> list[tuple[int, dt.date, dt.date]]:
 def _money(plan: Plan) -> None:
     section, situation = plan.section("money"), plan.situation
     date = situation.date
-    per_year = next((r for r in _national_rows("育儿补贴") if r["unit"] == "元/年"), None)
-    total = next((r for r in _national_rows("育儿补贴") if r["unit"] == "元"), None)
+    subsidy_rows = _national_rows("育儿补贴")
+    per_year = next((r for r in subsidy_rows if r["unit"] == "元/年"), None)
+    total = next((r for r in subsidy_rows if r["unit"] == "元"), None)
     if per_year and total:
         if date is None or date >= SUBSIDY_START:
             events = ()
@@ -310,6 +307,7 @@ def _local_subsidies(section: PlanSection, plan: Plan) -> None:
             if row["jurisdiction"] != "china"]
     if situation.child_order:
         rows = [row for row in rows if row["child_order"] in (None, situation.child_order)]
+    offered: dict[str, str] = {}   # jurisdiction -> its name, for the schemes the family may get
     for row in rows:
         name = ka.display_name(row["jurisdiction"])
         order_words = templates.CHILD_ORDER_WORDS.get(row["child_order"], "")
@@ -327,10 +325,13 @@ def _local_subsidies(section: PlanSection, plan: Plan) -> None:
                                                  eligibility=row["eligibility"], hukou_ok=hukou_ok,
                                                  hukou_name=ka.display_name(situation.hukou) if situation.hukou else None),
                     row["clause_id"], *conditions)
-        for kind in ("生育补贴审核时间", "生育补贴发放时间"):
-            for timing in [r for r in _benefit_rows(situation.place, kind) if r["jurisdiction"] == row["jurisdiction"]]:
-                if row is rows[-1] or row["child_order"] == situation.child_order:
-                    section.add(templates.plan_local_timing(name, timing["amount_text"]), timing["clause_id"])
+        offered.setdefault(row["jurisdiction"], name)
+    # When the scheme reviews and pays: once per scheme, after its amounts.
+    for kind in LOCAL_TIMING_KINDS if offered else ():
+        for timing in _benefit_rows(situation.place, kind):
+            if timing["jurisdiction"] in offered:
+                section.add(templates.plan_local_timing(offered[timing["jurisdiction"]], timing["amount_text"]),
+                            timing["clause_id"])
     if not rows:
         section.add(templates.no_local_subsidy(plan.place_name))
 
@@ -352,15 +353,15 @@ def _allowance(section: PlanSection, plan: Plan) -> None:
             row = covering[0]
             section.add(templates.plan_allowance_flexible_covered(ka.display_name(row["jurisdiction"])),
                         row["clause_id"])
-        elif _in_neimenggu(situation.place):
+        elif _within(situation.place, "neimenggu"):
             section.add(templates.plan_allowance_flexible_maybe(), "neimenggu-measures:四/（十三）")
         else:
             section.add(templates.plan_allowance_flexible_unknown(plan.place_name or ""))
     else:   # resident / none: medical costs through the residents' insurance, no allowance
-        if _in_neimenggu(situation.place):
+        if _within(situation.place, "neimenggu"):
             section.add(templates.plan_allowance_resident_neimenggu(), "neimenggu-measures:四/（十三）")
         else:
-            section.add(templates.plan_allowance_resident())
+            section.add(templates.plan_allowance_resident(), ALLOWANCE_CLAUSES[0])
         if situation.father_work == "employee":
             section.add(templates.plan_spouse_medical(), SPOUSE_MEDICAL_CLAUSE)
 

@@ -19,7 +19,8 @@ from actions import templates
 from actions.base import STAFF_CHANNELS
 from actions.family_plan import render
 from actions.family_plan.build import SECTIONS, build_plan
-from actions.family_plan.situation import SKIPPED, Situation, date_in_range, from_slots, is_skip, parents_work, work_of
+from actions.family_plan.situation import (SKIPPED, Situation, date_in_range, from_slots, is_skip, parent_named,
+                                           parents_work, work_of)
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +150,10 @@ class ValidatePlanForm(FormValidationAction):
             return {slot: SKIPPED}
         return None
 
-    def _again(self, dispatcher: CollectingDispatcher, slot: str, tracker: Optional[Tracker] = None) -> Dict[Text, Any]:
+    def _again(self, dispatcher: CollectingDispatcher, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """Ask again; a question asked instead of an answer ("产假多少天") is answered first,
         so nothing the citizen said is lost, and the form's question follows."""
-        if tracker is not None and not answered_as_a_question(dispatcher, tracker):
+        if not answered_as_a_question(dispatcher, tracker):
             dispatcher.utter_message(text=templates.plan_not_understood(slot))
         return {slot: None}
 
@@ -305,11 +306,9 @@ def changed_values(tracker: Tracker) -> Dict[str, str]:
         values["date"] = day.isoformat()
     values.update(parents_work(text))
     if "mother_work" not in values and "father_work" not in values:
-        kind = work_of(text)
-        who = "father_work" if re.search(r"老公|丈夫|爸爸|男方|孩子爸", text) else \
-            "mother_work" if re.search(r"老婆|妻子|媳妇|妈妈|女方|孩子妈", text) else None
-        if kind and who:
-            values[who] = kind
+        kind, parent = work_of(text), parent_named(text)   # "老婆 其实是灵活就业": the work, then whose
+        if kind and parent:
+            values[f"{parent}_work"] = kind
     return values
 
 
@@ -390,8 +389,6 @@ class ActionStartPlan(PlanAction, Action):
 
 # What a follow-up leans on after a plan ("那我老公呢"): slot last_intent.
 SHOWN = [SlotSet("plan_ready", True), SlotSet("last_intent", "plan")]
-_NAMES_FATHER = re.compile(r"老公|丈夫|爸爸|孩子爸|男方|宝爸|我爱人呢")
-_NAMES_MOTHER = re.compile(r"老婆|妻子|媳妇|妈妈|孩子妈|女方|宝妈")
 
 
 def answer_about_a_parent(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
@@ -400,7 +397,7 @@ def answer_about_a_parent(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if tracker.get_slot("last_intent") != "plan" or not tracker.get_slot("plan_ready"):
         return None
     text = latest_text(tracker)
-    parent = "爸爸" if _NAMES_FATHER.search(text) else "妈妈" if _NAMES_MOTHER.search(text) else None
+    parent = {"father": "爸爸", "mother": "妈妈"}.get(parent_named(text) or "")
     if parent is None:
         return None
     plan = build_plan(from_slots(tracker.current_slot_values()), today=_today())

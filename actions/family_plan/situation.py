@@ -105,6 +105,13 @@ def from_slots(slots: Mapping[str, object]) -> Situation:
                      hukou=text("hukou_place"))
 
 
+def parent_named(text: str) -> Optional[str]:
+    """"mother" / "father" when the words name one parent only ("那我老公呢", "孩子爸爸"), else None."""
+    mother = bool(_MOTHER.search(text or "")) or "妈妈" in (text or "")
+    father = bool(_FATHER.search(text or "")) or "爸爸" in (text or "")
+    return "mother" if mother and not father else "father" if father and not mother else None
+
+
 def is_skip(text: str) -> bool:
     return bool(_SKIP.match(text or ""))
 
@@ -137,6 +144,8 @@ def parents_work(text: str) -> dict[str, str]:
             found.setdefault("father_work", kind)
         elif re.search(r"我|本人", piece) and speaker:
             found.setdefault(speaker, kind)
-        elif len(found) == 0 and speaker and not (_MOTHER.search(piece) or _FATHER.search(piece)):
+        elif not found and speaker and not (names_mother or names_father):
+            # "预产期3月，在私企上班": the speaker's, when the words name no parent at all
+            # ("老婆 其实是灵活就业" names one: its work is hers, read by the caller).
             found.setdefault(speaker, kind)
     return found

@@ -89,6 +89,7 @@ def test_the_date_extractors_entity_is_used(dispatcher):
     ("预产期3月，在私企上班", {"mother_work": "employee"}),
     ("老公在国企，我没工作", {"father_work": "employee", "mother_work": "none"}),
     ("在私企上班", {}),                # who works there is not said: the form asks
+    ("老婆 其实是灵活就业", {}),         # hers, not the speaker's: read by changed_values
 ])
 def test_parents_work_from_one_message(text, expected):
     assert expected == parents_work(text)
@@ -153,6 +154,7 @@ def test_no_section_before_a_plan(dispatcher):
     ("预产期改成2027年4月1日", [entity("date", "2027-04-01")], "date", "2027-04-01", "休到2027-09-05"),
     ("其实是三胎", [entity("child_order", "3")], "child_order", "3", "188天"),
     ("我老婆其实是灵活就业", [], "mother_work", "flexible", "妈妈不是单位职工"),
+    ("老婆 其实是灵活就业", [], "mother_work", "flexible", "妈妈不是单位职工"),
     ("户口要落在呼和浩特", [], "hukou_place", "hohhot", "户口：呼和浩特市"),
 ])
 def test_a_change_recomputes_the_plan(text, entities, slot, value, shown, dispatcher):

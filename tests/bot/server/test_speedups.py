@@ -5,6 +5,7 @@ import inspect
 
 import jsonschema
 import pytest
+from hypothesis import given, settings, strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event
 
@@ -52,6 +53,30 @@ def test_action_responses_judged_as_jsonschema_validate_judges_them(response):
 
 def test_invalid_examples_are_really_invalid():
     assert 6 == sum(upstream_error(r) is not None for r in RESPONSES)
+
+
+EVENT_NAMES = ["user", "action", "slot", "followup", "active_loop", "bot", "reset_slots", "restart",
+               "session_started", "form", "rewind", "no_such_event", 3, None]
+FIELDS = ["name", "value", "text", "timestamp", "metadata", "parse_data", "policy", "confidence",
+          "data", "intent", "entities", "input_channel", "hide_rule_turn", "kill_on_user_msg"]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | st.sampled_from(["", "包头市", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=3),
+    max_leaves=8)
+events = st.fixed_dictionaries({"event": st.sampled_from(EVENT_NAMES)},
+                               optional={field: json_values for field in FIELDS})
+responses = st.fixed_dictionaries({}, optional={
+    "events": st.lists(events, max_size=4) | json_values,
+    "responses": st.lists(st.dictionaries(st.sampled_from(["text", "buttons", "custom", "image"]), json_values,
+                                          max_size=3) | json_values, max_size=3)})
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(responses)
+def test_the_compiled_check_passes_exactly_what_jsonschema_passes(response):
+    """The fast check only decides 'valid'; if it ever passed an answer jsonschema rejects,
+    an invalid answer would reach Rasa. (It rejecting a valid one would only cost time.)"""
+    assert (upstream_error(response) is None) == speedups.action_response_is_valid()(response)
 
 
 def all_subclasses(cls):

@@ -14,6 +14,15 @@ Core (statements built once), inserts a turn's events in one statement, keeps on
 SQLite connection open in WAL mode, and still counts what is stored inside the write
 transaction, so several servers sharing one database stay consistent, as with Rasa's.
 
+It also keeps the trackers of the latest conversations in memory (`cache_size`, 256 by
+default; 0: none). Rasa reads, decodes and replays a conversation's whole session on every
+message, so that cost grew with the session's length. A kept tracker is handed out again
+only if it is exactly what is stored: the number of events of the latest session in the
+database (one indexed count, so another server or `make retention` writing to the same
+database is seen) equals the number the tracker held when it was saved, and the tracker
+has not been changed since (an error between a read and the save leaves the kept copy
+unused). Otherwise the tracker is read from the database as before.
+
 It reproduces SQLTrackerStore's queries and rows on its private table model: on a Rasa
 version other than the one it was written for (bot/server/rasa_version.py) it is SQLTrackerStore.
 """
@@ -22,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+from collections import OrderedDict
 from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
@@ -53,8 +63,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 class FastSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` (same schema, same settings) without the ORM on the hot path."""
 
-    def __init__(self, domain: Optional[Any] = None, **kwargs: Any) -> None:
+    def __init__(self, domain: Optional[Any] = None, *, cache_size: int = 256, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)
+        # sender_id -> (tracker, how many events of its latest session are stored)
+        self._kept: "OrderedDict[Text, tuple[DialogueStateTracker, int]]" = OrderedDict()
+        self.cache_size = int(cache_size)
         self.fast = rasa_version.patches_apply(patch="bot.server.tracker_store.FastSQLTrackerStore")
         if not self.fast:
             return
@@ -92,13 +105,40 @@ class FastSQLTrackerStore(SQLTrackerStore):
                         fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         if not self.fast:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        query = self._select_all_sessions if fetch_events_from_all_sessions else self._select_latest_session
+        if fetch_events_from_all_sessions:
+            return self._load(sender_id, self._select_all_sessions)
+        kept = self._kept.get(sender_id)
+        if kept is not None:
+            tracker, stored = kept
+            if len(tracker.events) == stored == self._stored_count(sender_id):
+                self._kept.move_to_end(sender_id)
+                return tracker
+            del self._kept[sender_id]
+        tracker = self._load(sender_id, self._select_latest_session)
+        if tracker is not None:
+            self._keep(tracker, len(tracker.events))
+        return tracker
+
+    def _load(self, sender_id: Text, query: Any) -> Optional[DialogueStateTracker]:
         with self.engine.connect() as connection:
             rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
         if not rows or not self.domain:
             return None
         events = [json.loads(data) for data in rows]
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _stored_count(self, sender_id: Text) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(self._count_latest_session, {"sender_id": sender_id}).scalar_one()
+
+    def _keep(self, tracker: DialogueStateTracker, stored: int) -> None:
+        """Remember `tracker` as holding exactly the `stored` events of its latest session."""
+        if self.cache_size <= 0:
+            return
+        self._kept[tracker.sender_id] = (tracker, stored)
+        self._kept.move_to_end(tracker.sender_id)
+        while len(self._kept) > self.cache_size:
+            self._kept.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events of `tracker` that are not stored yet (one transaction)."""
@@ -112,6 +152,15 @@ class FastSQLTrackerStore(SQLTrackerStore):
                     for event in itertools.islice(tracker.events, stored, len(tracker.events))]
             if rows:
                 connection.execute(self._insert, rows)
+            if self.cache_size > 0:
+                stored = connection.execute(self._count_latest_session,
+                                            {"sender_id": tracker.sender_id}).scalar_one()
+        # A tracker that also holds an earlier session (one has just started) is not what
+        # a read returns: it is read again next time, and kept then.
+        if self.cache_size > 0 and stored == len(tracker.events):
+            self._keep(tracker, stored)
+        else:
+            self._kept.pop(tracker.sender_id, None)
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
 
     @staticmethod

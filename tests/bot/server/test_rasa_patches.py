@@ -58,6 +58,30 @@ UPSTREAM = {
         ("d0b196352fb58e72291421d2032252c258d2bdd884ef86408e44cb7b67c062f5", "bot/server/tracker_store.py (replaced)"),
     "rasa.core.tracker_store:SQLTrackerStore.save":
         ("28635205f0c27ad7d5a1228986050827d2fa31e43d65730fe5f0206ae77a78ae", "bot/server/tracker_store.py (replaced)"),
+    "rasa.shared.core.domain:Domain.states_for_tracker_history":
+        ("ab8c2a9ffe9f9b03bdd2ec9bb7c7a95b3812d30ff4a1e9b2f3c5a420c59c284e", "bot/server/past_states.py (reproduced for ignore_rule_only_turns=False)"),
+    "rasa.shared.core.domain:Domain.get_active_state":
+        ("56dade87f1ba3c1c4e04e6c5838b4146712ccc72dc25e41c64d6b6368fd567a3", "bot/server/past_states.py (relied on)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.generate_all_prior_trackers":
+        ("863019d2d0cbb5675c1bcb11924d8ffefd7dbd536d05948e68010b9fea795b1d", "bot/server/past_states.py (reproduced)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.applied_events":
+        ("7072d7ec964c5685bc869d1252cb856f0589184a22c2f7fd6574aac7e0a08851", "bot/server/past_states.py (which events it drops)"),
+    "rasa.shared.core.trackers:DialogueStateTracker._first_loop_execution_or_unhappy_path":
+        ("ece11afa5fc13ec289e8bf5a407a2f8ee7c19de6d0e32f4573234df935d5074f", "bot/server/past_states.py (which events it drops)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.init_copy":
+        ("23b58d05a23f4a9f2fec2dc35e8919258a5445852ccac258d28aa06166fbab6d", "bot/server/past_states.py (relied on)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.update":
+        ("fce089c1385f3748d2d9170ef1762be1081a4069b934383e657f0db54bf1f251", "bot/server/past_states.py, bot/server/tracker_store.py (only appends: what the kept states and trackers rely on)"),
+    "rasa.core.tracker_store:SQLTrackerStore.retrieve":
+        ("1de6caf015d855916e202d18ddc847b8688a923e27a566d3393614381e39b859", "bot/server/tracker_store.py (the latest session: what is kept)"),
+    "rasa.utils.endpoints:EndpointConfig.session":
+        ("24bb9e164e09dd9a7151b242fccfab8e3635eba5ca635f153858852e9e5d2dd2", "bot/server/speedups.py (reproduced, kept)"),
+    "rasa.utils.endpoints:EndpointConfig.request":
+        ("71217d4aa3ee6d5272edc7818029045addc609f95971583331dc30cda9629320", "bot/server/speedups.py (relied on: `async with self.session()`)"),
+    "rasa.core.run:close_resources":
+        ("0a57f78c3396dab0ff2990c6967cddb8f3549575ff347d9e1fd8a3e2831b835c", "bot/server/speedups.py (wrapped: the kept sessions closed too)"),
+    "rasa.core.run:serve_application":
+        ("e7c243a958951255d30f97a905bbe139aad34ffa5e0e9b41aa08e5c5611b4a1d", "bot/server/speedups.py (relied on: registers close_resources, looked up when it runs)"),
     "rasa.core.channels.socketio:SocketIOInput.blueprint":
         ("afdc837158c6f83986efbee18737972fa06dee6785bf83eebc659a19289eae17", "bot/channels/socketio.py (its session_request handler replaced)"),
     "rasa.core.lock_store:RedisLockStore.__init__":
@@ -138,7 +162,10 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.policies import memoization, rule_policy
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.core import run
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.utils.endpoints import EndpointConfig
 
 def current():
     return {
@@ -150,6 +177,9 @@ def current():
         "processor.copy": processor.copy,
         "rule_policy.copy": rule_policy.copy,
         "memoization.copy": memoization.copy,
+        "Domain.states_for_tracker_history": Domain.__dict__["states_for_tracker_history"],
+        "EndpointConfig.session": EndpointConfig.__dict__["session"],
+        "run.close_resources": run.close_resources,
     }
 
 def changed_by_install(version):
@@ -173,9 +203,10 @@ def test_speedups_patch_nothing_on_another_rasa_version():
     changed = json.loads(done.stdout.strip().splitlines()[-1])
     assert [] == changed["closed"]
     # ... and the same install() on the right version patches every one of them.
-    assert ["Agent.load_model", "DaskGraphRunner.run", "Event.resolve_by_type", "MessageProcessor.parse_message",
+    assert ["Agent.load_model", "DaskGraphRunner.run", "Domain.states_for_tracker_history",
+            "EndpointConfig.session", "Event.resolve_by_type", "MessageProcessor.parse_message",
             "RemoteAction._validate_action_result", "memoization.copy", "processor.copy",
-            "rule_policy.copy"] == changed["open"]
+            "rule_policy.copy", "run.close_resources"] == changed["open"]
 
 
 @pytest.fixture()

@@ -73,8 +73,8 @@ responses = st.fixed_dictionaries({}, optional={
 
 @settings(max_examples=300, deadline=None, database=None)
 @given(responses)
-def test_the_compiled_check_passes_exactly_what_jsonschema_passes(response):
-    """The fast check only decides 'valid'; if it ever passed an answer jsonschema rejects,
+def test_the_quick_check_passes_exactly_what_jsonschema_passes(response):
+    """The quick check only decides 'valid'; if it ever passed an answer jsonschema rejects,
     an invalid answer would reach Rasa. (It rejecting a valid one would only cost time.)"""
     assert (upstream_error(response) is None) == speedups.action_response_is_valid()(response)
 
@@ -152,3 +152,49 @@ def test_copy_is_only_used_for_log_arguments_in_the_patched_modules(module):
             and isinstance(node.value, ast.Name) and node.value.id == "copy"]
     assert uses
     assert all(id(node) in in_log_calls for node in uses)
+
+
+def test_calls_to_an_endpoint_share_one_connection_and_send_what_rasa_sends():
+    """The action server is called through one kept session: same headers, auth and
+    answers as a new session per call, one TCP connection, closed with the server."""
+    import aiohttp
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def scenario():
+        seen = []
+
+        async def webhook(request):
+            seen.append((request.transport.get_extra_info("peername")[1], request.headers.get("X-Token"),
+                         request.headers.get("Authorization"), await request.json()))
+            return web.json_response({"events": [], "responses": [{"text": "ok"}]})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Token": "t"},
+                                  basic_auth={"username": "u", "password": "p"})
+        answers = [await endpoint.request(json={"next_action": f"a{n}"}, method="post") for n in range(5)]
+        session = speedups._sessions[(id(endpoint), id(asyncio.get_running_loop()))][2]
+        await speedups.close_kept_sessions()
+        await runner.cleanup()
+        return seen, answers, session
+
+    import asyncio
+    seen, answers, session = asyncio.run(scenario())
+    assert [{"events": [], "responses": [{"text": "ok"}]}] * 5 == answers
+    assert [f"a{n}" for n in range(5)] == [body["next_action"] for *_, body in seen]
+    assert {"t"} == {token for _, token, _, _ in seen}
+    assert {aiohttp.BasicAuth("u", "p").encode()} == {auth for _, _, auth, _ in seen}
+    assert 1 == len({client_port for client_port, *_ in seen})   # one connection
+    assert session.closed
+
+
+def test_a_kept_connection_is_dropped_before_the_action_server_drops_it():
+    from sanic.config import DEFAULT_CONFIG
+
+    assert speedups.KEEPALIVE_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]

@@ -138,3 +138,71 @@ def test_many_conversations_saved_at_once_store_what_rasa_stores(tmp_path, domai
     assert per_sender(tmp_path / "rasa.db") == per_sender(tmp_path / "fast.db")
     assert 12 * 13 == len(rows(tmp_path / "fast.db"))
 
+
+
+def events_of(tracker) -> list:
+    return [event.as_dict() for event in tracker.events]
+
+
+def test_a_kept_tracker_is_handed_out_only_while_it_is_what_is_stored(tmp_path, domain):
+    db = str(tmp_path / "kept.db")
+    fast, rasa = FastSQLTrackerStore(domain, db=db), SQLTrackerStore(domain, db=db)
+    run(fast.save(conversation("c", domain)))
+    first = run(fast.retrieve("c"))
+    for event in turn("护理假几天", "15天", at=5.0):
+        first.update(event)
+    run(fast.save(first))
+    kept = run(fast.retrieve("c"))
+    assert kept is first   # not read, decoded and replayed again
+    assert events_of(run(rasa.retrieve("c"))) == events_of(kept)
+
+    # Changed but not saved (an error between read and save): the stored tracker comes back.
+    kept.update(SlotSet("region", "呼和浩特市", timestamp=9.0))
+    again = run(fast.retrieve("c"))
+    assert again is not kept
+    assert events_of(run(rasa.retrieve("c"))) == events_of(again)
+    assert "呼和浩特市" not in str(events_of(again))
+
+    # Another server (or process) adds to the same conversation: its events are seen.
+    other = SQLTrackerStore(domain, db=db)
+    theirs = run(other.retrieve("c"))
+    for event in turn("育儿补贴", "3600元", at=20.0):
+        theirs.update(event)
+    run(other.save(theirs))
+    seen = run(fast.retrieve("c"))
+    assert events_of(theirs) == events_of(seen)
+
+    # `make retention` deletes the conversation: nothing is handed out.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM events WHERE sender_id = 'c'")
+    assert run(fast.retrieve("c")) is None
+
+
+def test_a_new_session_is_read_from_the_store_then_kept(tmp_path, domain):
+    db = str(tmp_path / "session.db")
+    fast, rasa = FastSQLTrackerStore(domain, db=db), SQLTrackerStore(domain, db=db)
+    tracker = conversation("back", domain)
+    run(fast.save(tracker))
+    tracker = run(fast.retrieve("back"))
+    for event in [ActionExecuted("action_session_start", timestamp=100.0), SessionStarted(timestamp=100.1),
+                  ActionExecuted("action_listen", timestamp=100.2)]:
+        tracker.update(event)
+    run(fast.save(tracker))   # holds two sessions; a read returns the latest only
+    latest = run(fast.retrieve("back"))
+    assert latest is not tracker
+    assert events_of(run(rasa.retrieve("back"))) == events_of(latest)
+    assert isinstance(latest.events[0], SessionStarted)
+    assert run(fast.retrieve("back")) is latest
+
+
+def test_how_many_trackers_are_kept(tmp_path, domain):
+    small = FastSQLTrackerStore(domain, db=str(tmp_path / "small.db"), cache_size=2)
+    for sender in ("a", "b", "c"):
+        run(small.save(conversation(sender, domain)))
+        run(small.retrieve(sender))
+    assert ["b", "c"] == list(small._kept)
+    none = FastSQLTrackerStore(domain, db=str(tmp_path / "none.db"), cache_size=0)
+    tracker = conversation("a", domain)
+    run(none.save(tracker))
+    assert run(none.retrieve("a")) is not run(none.retrieve("a"))
+    assert events_of(tracker)[1:] == events_of(run(none.retrieve("a")))   # from session_started on

@@ -123,24 +123,25 @@ class AnswerAction:
             return reply.send(dispatcher, staff=staff) + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
 
         try:
-            ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
-            if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker), staff=staff):
-                return [SlotSet("pending_intent", intent)]
-            routed = answering.answer_turn(tracker, intent)
-            if routed is not None:
-                return finish(routed)
-            if self.place_needed(intent) and not ka.current_place(tracker):
-                dispatcher.utter_message(text=templates.ask_region())
-                # The leave the words mean ("老公能休几天产假" is 护理假), for when the place comes.
-                from actions import questions
+            with ka.turn_connection():   # the store's file checked once for the whole turn
+                ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
+                if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker), staff=staff):
+                    return [SlotSet("pending_intent", intent)]
+                routed = answering.answer_turn(tracker, intent)
+                if routed is not None:
+                    return finish(routed)
+                if self.place_needed(intent) and not ka.current_place(tracker):
+                    dispatcher.utter_message(text=templates.ask_region())
+                    # The leave the words mean ("老公能休几天产假" is 护理假), for when the place comes.
+                    from actions import questions
 
-                leave_type = questions.read(text, intent=intent).leave_type
-                return [SlotSet("pending_intent", intent)] + ([SlotSet("leave_type", leave_type)] if leave_type else [])
-            reply = Answer()
-            self.answer(tracker, intent, reply)
-            if not any(e.get("name") == "last_question" for e in reply.events):
-                reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
-            return finish(reply)
+                    leave_type = questions.read(text, intent=intent).leave_type
+                    return [SlotSet("pending_intent", intent)] + ([SlotSet("leave_type", leave_type)] if leave_type else [])
+                reply = Answer()
+                self.answer(tracker, intent, reply)
+                if not any(e.get("name") == "last_question" for e in reply.events):
+                    reply.events.append(answering.remember(answering.question_of_intent(tracker, intent)))
+                return finish(reply)
         except Exception:  # a citizen gets an apology, the log gets the trace
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=templates.action_failed())

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rasa_sdk import Tracker
 
@@ -31,12 +32,25 @@ _OPENING = threading.Lock()
 # The date a question is about (a birth date it names), for the version of a document in
 # force then (regions.resolve as_of); set per turn by actions.base, None = today.
 DATE_ASKED_ABOUT: ContextVar[str | None] = ContextVar("date_asked_about", default=None)
+# The connection a turn has opened (`turn_connection`): the file is checked once per turn,
+# not at each of the dozens of lookups a turn makes.
+_TURN_CONNECTION: ContextVar[object | None] = ContextVar("turn_connection", default=None)
 
 
 def connection():
     """The store's read-only connection. `make knowledge` and `knowledge add` replace the
     file atomically (a new inode): the next call opens the new store, no restart needed;
     caches keyed by the connection start afresh with it."""
+    held = _TURN_CONNECTION.get()
+    if held is not None and held is not _OPEN_ON_FIRST_USE:
+        return held
+    conn = _current_connection()
+    if held is _OPEN_ON_FIRST_USE:
+        _TURN_CONNECTION.set(conn)
+    return conn
+
+
+def _current_connection():
     path = store_path()
     try:
         stat = os.stat(path)
@@ -60,6 +74,20 @@ def connection():
 
 
 connection.cache_clear = _OPEN.clear   # tests reset it as they did the former lru_cache
+
+
+_OPEN_ON_FIRST_USE = object()
+
+
+@contextmanager
+def turn_connection() -> Iterator[None]:
+    """Within it, `connection()` is the one its first call found: the store's file is
+    checked once per turn (a turn that needs no lookup opens nothing)."""
+    token = _TURN_CONNECTION.set(_OPEN_ON_FIRST_USE)
+    try:
+        yield
+    finally:
+        _TURN_CONNECTION.reset(token)
 
 
 def gazetteer() -> regions.Gazetteer:

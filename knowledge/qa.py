@@ -373,13 +373,13 @@ def match(
         # No place known: the national rule is the likelier answer (a place in the text
         # still lifts its own entries through the words it shares with their paraphrases).
         score *= (1 + NATIONAL_BONUS * (not places and row["jurisdiction"] == "china"))
-        ranked.append(QAMatch(
-            entry_id=entry_id, topic=row["topic"], facet=row["facet"],
-            jurisdiction=row["jurisdiction"], answer=row["answer"],
-            clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=entry_id)), score=score,
-        ))
-    ranked.sort(key=lambda m: (-m.score, m.entry_id))
-    return ranked[:limit]
+        ranked.append((-score, entry_id, row))
+    ranked.sort(key=lambda ranked_row: ranked_row[:2])
+    # Clauses looked up for the entries returned only (not for every one that matched a word).
+    return [QAMatch(entry_id=entry_id, topic=row["topic"], facet=row["facet"],
+                    jurisdiction=row["jurisdiction"], answer=row["answer"],
+                    clause_ids=tuple(store.qa_clause_ids(conn=conn, entry_id=entry_id)), score=-negative_score)
+            for negative_score, entry_id, row in ranked[:limit]]
 
 
 class Ranker:

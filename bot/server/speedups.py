@@ -17,10 +17,13 @@ by `bot.server` (how the project starts Rasa) before anything runs.
 - The message processor, the rule policy and the memoization policy deep-copy the
   tracker states and events they pass to `structlogger.debug`, even when debug logging
   is off and the copy is dropped at once. In those three modules (where `copy` is used
-  for nothing else) the copy is only made when debug logging is on.
+  for nothing else) the copy is only made when debug logging is on; so is the rule
+  policy's text of all the session's states, made for the same log message.
 - The rule policy's dialogue states were worked out by replaying the whole session on
   every prediction; they are carried forward from one prediction to the next while a
   tracker's events are only appended to (bot/server/past_states.py).
+- The processor copies the tracker before each action; Rasa's `copy()` replays the whole
+  session. The copy now takes the tracker's state as it is (bot/server/tracker_copy.py).
 - Each call to the action server opened a new HTTP client session and TCP connection
   (`EndpointConfig.request` → `session()`): about 0.5 ms of a call's 0.9 ms here. The
   session is kept per endpoint and event loop (connections kept alive for less time
@@ -56,6 +59,7 @@ def install() -> None:
     _remember_minimal_graphs()
     _copy_log_arguments_only_when_logged()
     _carry_past_states_forward()
+    _copy_trackers_without_replay()
     _keep_endpoint_sessions()
     batch_parse.install()
     _installed = True
@@ -205,6 +209,15 @@ def _copy_log_arguments_only_when_logged() -> None:
     for module in (processor, rule_policy, memoization):
         module.copy = log_copy
 
+    # The rule policy also formats every state of the session into text for that log
+    # message, twice per prediction; it uses the text for nothing else.
+    format_states = rule_policy.RulePolicy.format_tracker_states
+
+    def format_tracker_states_if_logged(states: Any) -> Any:
+        return format_states(states) if rasa_logger.isEnabledFor(logging.DEBUG) else ""
+
+    rule_policy.RulePolicy.format_tracker_states = staticmethod(format_tracker_states_if_logged)
+
 
 def _carry_past_states_forward() -> None:
     from rasa.shared.core.domain import Domain
@@ -212,6 +225,14 @@ def _carry_past_states_forward() -> None:
     from bot.server import past_states
 
     Domain.states_for_tracker_history = past_states.install(Domain.states_for_tracker_history)
+
+
+def _copy_trackers_without_replay() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.server import tracker_copy
+
+    DialogueStateTracker.copy = tracker_copy.install(DialogueStateTracker.copy)
 
 
 # An idle kept-alive connection is dropped after this many seconds: fewer than the

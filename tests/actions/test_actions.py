@@ -343,6 +343,30 @@ def test_a_broken_store_gives_an_apology_not_a_trace(dispatcher, domain, monkeyp
     assert [] == events and "系统暂时出了点问题" in text
 
 
+def test_a_turn_checks_the_store_file_once_and_the_next_turn_sees_a_new_store(dispatcher, domain, monkeypatch,
+                                                                                built_store, tmp_path):
+    import shutil
+
+    from actions import knowledge_access
+
+    checked = []   # the store file's path each time it is checked (stat, reopened if replaced)
+    check = knowledge_access._current_connection
+    monkeypatch.setattr(knowledge_access, "_current_connection",
+                        lambda: checked.append(str(knowledge_access.store_path())) or check())
+    tracker = make_tracker(intent="ask_leave", text="包头产假多少天", entities=[entity("region", "baotou")])
+    _, first = run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert "158天" in first
+    assert [str(built_store.db_path)] == checked   # once, for the dozens of lookups of a turn
+    # `make knowledge` replaces the file: the next turn opens the new one.
+    copy = tmp_path / "rebuilt.db"
+    shutil.copy(built_store.db_path, copy)
+    monkeypatch.setenv("KNOWLEDGE_DB", str(copy))
+    run(ActionAnswerLeave(), tracker, dispatcher, domain)
+    assert [str(built_store.db_path), str(copy)] == checked
+    assert str(copy) == knowledge_access.store.database_file(conn=knowledge_access.connection())
+    assert knowledge_access._TURN_CONNECTION.get() is None   # nothing held between turns
+
+
 def test_tax_deduction_needs_no_place(dispatcher, domain):
     events, text = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction"), dispatcher, domain)
     assert "2000元" in text and "哪个地区" not in text

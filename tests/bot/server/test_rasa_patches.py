@@ -82,6 +82,20 @@ UPSTREAM = {
         ("0a57f78c3396dab0ff2990c6967cddb8f3549575ff347d9e1fd8a3e2831b835c", "bot/server/speedups.py (wrapped: the kept sessions closed too)"),
     "rasa.core.run:serve_application":
         ("e7c243a958951255d30f97a905bbe139aad34ffa5e0e9b41aa08e5c5611b4a1d", "bot/server/speedups.py (relied on: registers close_resources, looked up when it runs)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.copy":
+        ("36309de1affc7c2ee08687fbd6f6b51a0c102ef94a8980b7a20fc3ef56a4aef2", "bot/server/tracker_copy.py (replaced)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.travel_back_in_time":
+        ("59087c973ebd1a7984fb94f4708ea7f296d8215d8cc8a96aa5602192b46ebf28", "bot/server/tracker_copy.py (what a copy is: a replay of every event)"),
+    "rasa.shared.core.trackers:DialogueStateTracker.__init__":
+        ("906061d979a8b47aa7892a5aece61680df63da614d56d95c8d9bfc75d49ddfbf", "bot/server/tracker_copy.py (the attributes a copy takes over)"),
+    "rasa.shared.core.trackers:DialogueStateTracker._reset":
+        ("9005aa9eb39fd953fad8cc42cf01a0ebbb6c87292f4825e0a215673374e475a8", "bot/server/tracker_copy.py (the attributes a copy takes over)"),
+    "rasa.shared.core.trackers:TrackerActiveLoop":
+        ("20524b37da9d988bcc3aac13b53048b969c0ce144f08b10e6269e78f240da7a9", "bot/server/tracker_copy.py (copied with dataclasses.replace)"),
+    "rasa.core.policies.rule_policy:RulePolicy._find_action_from_rules":
+        ("9aa310a9f99b3581ae67192a6522e290f59974e26d5688193322fe306c4c7514", "bot/server/speedups.py (relied on: the formatted states only go to a debug log)"),
+    "rasa.core.policies.policy:Policy.format_tracker_states":
+        ("6e094dea43966ebef84a7f33be7389ac9be343965a14541cc218672c35a645fa", "bot/server/speedups.py (wrapped: only when debug logging is on)"),
     "rasa.core.channels.socketio:SocketIOInput.blueprint":
         ("afdc837158c6f83986efbee18737972fa06dee6785bf83eebc659a19289eae17", "bot/channels/socketio.py (its session_request handler replaced)"),
     "rasa.core.lock_store:RedisLockStore.__init__":
@@ -165,6 +179,7 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.core import run
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 def current():
@@ -180,6 +195,8 @@ def current():
         "Domain.states_for_tracker_history": Domain.__dict__["states_for_tracker_history"],
         "EndpointConfig.session": EndpointConfig.__dict__["session"],
         "run.close_resources": run.close_resources,
+        "DialogueStateTracker.copy": DialogueStateTracker.__dict__["copy"],
+        "RulePolicy.format_tracker_states": rule_policy.RulePolicy.format_tracker_states,
     }
 
 def changed_by_install(version):
@@ -203,9 +220,9 @@ def test_speedups_patch_nothing_on_another_rasa_version():
     changed = json.loads(done.stdout.strip().splitlines()[-1])
     assert [] == changed["closed"]
     # ... and the same install() on the right version patches every one of them.
-    assert ["Agent.load_model", "DaskGraphRunner.run", "Domain.states_for_tracker_history",
+    assert ["Agent.load_model", "DaskGraphRunner.run", "DialogueStateTracker.copy", "Domain.states_for_tracker_history",
             "EndpointConfig.session", "Event.resolve_by_type", "MessageProcessor.parse_message",
-            "RemoteAction._validate_action_result", "memoization.copy", "processor.copy",
+            "RemoteAction._validate_action_result", "RulePolicy.format_tracker_states", "memoization.copy", "processor.copy",
             "rule_policy.copy", "run.close_resources"] == changed["open"]
 
 

@@ -136,6 +136,34 @@ def test_log_copies_made_only_when_debug_logging_is_on():
     assert states == copied and copied is not states and copied[0] is not states[0]
 
 
+def test_the_rule_policy_formats_its_states_only_for_a_debug_log():
+    import ast
+    import logging
+
+    from rasa.core.policies import rule_policy
+    from rasa.core.policies.policy import Policy
+
+    states = [{"user": {"intent": "ask_leave"}}, {"prev_action": {"action_name": "action_listen"}}]
+    assert "" == rule_policy.RulePolicy.format_tracker_states(states)
+    rasa_logger = logging.getLogger("rasa")
+    level = rasa_logger.level
+    rasa_logger.setLevel(logging.DEBUG)
+    try:
+        assert Policy.format_tracker_states(states) == rule_policy.RulePolicy.format_tracker_states(states)
+    finally:
+        rasa_logger.setLevel(level)
+    # Rasa uses the text only as a log argument: its one call's result goes nowhere else.
+    tree = ast.parse(inspect.getsource(rule_policy))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr == "format_tracker_states"]
+    assert 1 == len(calls)
+    assigned = next(node for node in ast.walk(tree) if isinstance(node, ast.Assign) and node.value is calls[0])
+    name = assigned.targets[0].id
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
+             and isinstance(node.ctx, ast.Load)]
+    assert 1 == len(reads)   # current_states=copy.deepcopy(current_states), in structlogger.debug
+
+
 @pytest.mark.parametrize("module", ["rasa.core.processor", "rasa.core.policies.rule_policy",
                                     "rasa.core.policies.memoization"])
 def test_copy_is_only_used_for_log_arguments_in_the_patched_modules(module):

@@ -10,11 +10,9 @@ third of the server's time per message in SQLAlchemy's ORM: building the query, 
 an ORM object per stored event, a second query to count what is stored, a unit-of-work
 flush per insert; and with SQLite a new connection per query and a rollback journal
 synced several times per commit. This store runs the same queries with SQLAlchemy
-Core (statements built once), inserts a turn's events in one statement, keeps two
-SQLite connections open in WAL mode, and still counts what is stored inside the write
+Core (statements built once), inserts a turn's events in one statement, keeps one
+SQLite connection open in WAL mode, and still counts what is stored inside the write
 transaction, so several servers sharing one database stay consistent, as with Rasa's.
-Commits happen in a writer thread, several conversations' saves in one transaction
-(`GroupCommitWriter`); a save returns once its events are committed, as before.
 
 It also keeps the trackers of the latest conversations in memory (`cache_size`, 256 by
 default; 0: none). Rasa reads, decodes and replays a conversation's whole session on every
@@ -30,13 +28,9 @@ version other than the one it was written for (bot/server/rasa_version.py) it is
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import logging
-import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 from typing import Any, Dict, Optional, Text
 
@@ -66,68 +60,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
-class GroupCommitWriter:
-    """Commits trackers in one writer thread, all those waiting together in one transaction.
-
-    A commit waits for the disk (`synchronous=FULL`); done on the event loop it held up
-    every other conversation (about 17 % of the server's time under load, py-spy). Here
-    the loop goes on while the writer commits, and saves that arrive meanwhile share the
-    next commit. A save still returns only once its events are committed. If a shared
-    transaction fails, each of its saves is tried again alone, so one bad tracker fails
-    only its own save.
-    """
-
-    def __init__(self, *, engine: Any, write: Any) -> None:
-        self.engine = engine
-        self.write_one = write
-        self._lock = threading.Lock()
-        self._waiting: list = []
-        self._draining = False
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
-
-    async def write(self, tracker: DialogueStateTracker) -> int:
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-        with self._lock:
-            self._waiting.append((tracker, loop, done))
-            start, self._draining = not self._draining, True
-        if start:
-            self._thread.submit(self._drain)
-        return await done
-
-    def _drain(self) -> None:
-        while True:
-            with self._lock:
-                batch, self._waiting = self._waiting, []
-                if not batch:
-                    self._draining = False
-                    return
-            try:
-                with self.engine.begin() as connection:
-                    results = [(self.write_one(connection, tracker), None) for tracker, _, _ in batch]
-            except Exception:   # noqa: BLE001 - retried one by one: each save gets its own outcome
-                results = [self._alone(tracker) for tracker, _, _ in batch] if len(batch) > 1 \
-                    else [(None, sys.exc_info()[1])]
-            for (_, loop, done), (stored, error) in zip(batch, results):
-                loop.call_soon_threadsafe(_settle, done, stored, error)
-
-    def _alone(self, tracker: DialogueStateTracker) -> tuple:
-        try:
-            with self.engine.begin() as connection:
-                return self.write_one(connection, tracker), None
-        except Exception as error:   # noqa: BLE001 - handed to the save that awaits it
-            return None, error
-
-
-def _settle(done: "asyncio.Future", stored: Optional[int], error: Optional[BaseException]) -> None:
-    if done.cancelled():
-        return
-    if error is not None:
-        done.set_exception(error)
-    else:
-        done.set_result(stored)
-
-
 class FastSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` (same schema, same settings) without the ORM on the hot path."""
 
@@ -141,16 +73,15 @@ class FastSQLTrackerStore(SQLTrackerStore):
             return
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every query (NullPool).
-            # Two kept open: one for reads on the event loop, one for the writer thread.
+            # One pooled connection; the server only touches it from its event loop.
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_size=2, max_overflow=4,
+            self.engine = sa.create_engine(url, pool_size=1, max_overflow=4,
                                            poolclass=sa.pool.QueuePool,
                                            connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._build_statements()
-        self._writer = GroupCommitWriter(engine=self.engine, write=self._write)
 
     def _build_statements(self) -> None:
         table = self.SQLEvent.__table__
@@ -210,11 +141,12 @@ class FastSQLTrackerStore(SQLTrackerStore):
             self._kept.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events of `tracker` that are not stored yet; return once committed."""
+        """Store the events of `tracker` that are not stored yet (one transaction)."""
         if not self.fast:
             return await super().save(tracker)
         await self.stream_events(tracker)
-        stored = await self._writer.write(tracker)
+        with self.engine.begin() as connection:
+            stored = self._write(connection, tracker)
         # A tracker that also holds an earlier session (one has just started) is not what
         # a read returns: it is read again next time, and kept then.
         if self.cache_size > 0 and stored == len(tracker.events):
@@ -224,7 +156,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
 
     def _write(self, connection: Any, tracker: DialogueStateTracker) -> int:
-        """Insert what is new in `tracker` (in the writer's transaction); return how many
+        """Insert what is new in `tracker` (in the caller's transaction); return how many
         events of its latest session are stored after it."""
         stored = connection.execute(self._count_latest_session, {"sender_id": tracker.sender_id}).scalar_one()
         rows = [self._row(tracker.sender_id, event.as_dict(), event.type_name)

@@ -208,30 +208,6 @@ def test_how_many_trackers_are_kept(tmp_path, domain):
     assert events_of(tracker)[1:] == events_of(run(none.retrieve("a")))   # from session_started on
 
 
-def test_saves_in_flight_together_share_a_commit_made_off_the_event_loop(tmp_path, domain):
-    import threading
-
-    import sqlalchemy as sa
-
-    fast = FastSQLTrackerStore(domain, db=str(tmp_path / "group.db"))
-    commits = []
-    sa.event.listen(fast.engine, "commit", lambda connection: commits.append(threading.current_thread().name))
-
-    busy = threading.Event()
-    fast._writer._thread.submit(busy.wait)   # the writer is busy while the 12 saves arrive
-
-    async def all_at_once():
-        saves = asyncio.gather(*(fast.save(conversation(f"citizen-{n}", domain)) for n in range(12)))
-        await asyncio.sleep(0.05)
-        assert not saves.done()   # none returns before its events are committed
-        busy.set()
-        await saves
-
-    run(all_at_once())
-    assert 12 * 8 == len(rows(tmp_path / "group.db"))
-    assert ["tracker-writer_0"] == commits   # one commit for all, in the writer thread
-
-
 def test_a_save_that_fails_fails_alone(tmp_path, domain):
     fast = FastSQLTrackerStore(domain, db=str(tmp_path / "bad.db"))
     broken = conversation("broken", domain)

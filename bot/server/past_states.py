@@ -19,7 +19,8 @@ conversations that restart, undo, fill and leave forms and start new sessions.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Optional, Text
+import itertools
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Restarted,
@@ -49,12 +50,12 @@ class _Carried:
             return False
         return all(old is new for old, new in zip(self.events, tracker.events))
 
-    def advance(self, new_events: List[Any]) -> None:
-        for event in new_events:
+    def advance(self, applied: Iterable[Any]) -> None:
+        """Replay `applied` events, keeping the state before each action."""
+        for event in applied:
             if isinstance(event, ActionExecuted):
                 self.states.append(self.state())
             self.replay.update(event)
-        self.events.extend(new_events)
 
     def state(self) -> State:
         return self.domain._clean_state(self.domain.get_active_state(self.replay,
@@ -81,10 +82,8 @@ def _from_start(tracker: DialogueStateTracker, domain: Domain, omit_unset_slots:
     carried = _Carried(domain=domain, omit_unset_slots=omit_unset_slots)
     carried.replay = tracker.init_copy()
     carried.loop_names = {event.name for event in tracker.events if isinstance(event, ActiveLoop) and event.name}
-    applied = tracker.applied_events()
-    carried.advance(applied)
-    # What the states were worked out from is the raw event list (what the next call
-    # sees), even when some of it was not applied.
+    carried.advance(tracker.applied_events())
+    # The raw events (what the next call is compared with), not only the applied ones.
     carried.events = list(tracker.events)
     return carried
 
@@ -96,10 +95,11 @@ def states_for_tracker_history(domain: Domain, tracker: DialogueStateTracker, *,
     carried: Optional[_Carried] = tracker.__dict__.get(_ATTRIBUTE)
     if (carried is not None and carried.domain is domain and carried.omit_unset_slots == omit_unset_slots
             and carried.extends(tracker)):
-        new_events = list(tracker.events)[len(carried.events):]
+        new_events = list(itertools.islice(tracker.events, len(carried.events), None))
         if _can_carry(carried, new_events):
             carried.loop_names |= {e.name for e in new_events if isinstance(e, ActiveLoop) and e.name}
             carried.advance(new_events)
+            carried.events.extend(new_events)
         else:
             carried = None
     else:

@@ -146,7 +146,15 @@ class FastSQLTrackerStore(SQLTrackerStore):
             return await super().save(tracker)
         await self.stream_events(tracker)
         with self.engine.begin() as connection:
-            stored = self._write(connection, tracker)
+            stored = connection.execute(self._count_latest_session,
+                                        {"sender_id": tracker.sender_id}).scalar_one()
+            rows = [self._row(tracker.sender_id, event.as_dict(), event.type_name)
+                    for event in itertools.islice(tracker.events, stored, len(tracker.events))]
+            if rows:
+                connection.execute(self._insert, rows)
+            if self.cache_size > 0:   # what is stored now, to know whether to keep the tracker
+                stored = connection.execute(self._count_latest_session,
+                                            {"sender_id": tracker.sender_id}).scalar_one()
         # A tracker that also holds an earlier session (one has just started) is not what
         # a read returns: it is read again next time, and kept then.
         if self.cache_size > 0 and stored == len(tracker.events):
@@ -154,16 +162,6 @@ class FastSQLTrackerStore(SQLTrackerStore):
         else:
             self._kept.pop(tracker.sender_id, None)
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
-
-    def _write(self, connection: Any, tracker: DialogueStateTracker) -> int:
-        """Insert what is new in `tracker` (in the caller's transaction); return how many
-        events of its latest session are stored after it."""
-        stored = connection.execute(self._count_latest_session, {"sender_id": tracker.sender_id}).scalar_one()
-        rows = [self._row(tracker.sender_id, event.as_dict(), event.type_name)
-                for event in itertools.islice(tracker.events, stored, len(tracker.events))]
-        if rows:
-            connection.execute(self._insert, rows)
-        return connection.execute(self._count_latest_session, {"sender_id": tracker.sender_id}).scalar_one()
 
     @staticmethod
     def _row(sender_id: Text, data: Dict[Text, Any], type_name: Text) -> Dict[Text, Any]:

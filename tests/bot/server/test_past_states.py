@@ -19,11 +19,6 @@ RASAS = getattr(Domain.states_for_tracker_history, "__wrapped__", Domain.states_
 assert RASAS.__module__ == "rasa.shared.core.domain"
 
 
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(ROOT / "domain.yml")
-
-
 def user(rng: random.Random, domain: Domain, at: float) -> UserUttered:
     intent = rng.choice(domain.intents)
     entities = [{"entity": "region", "value": "包头市"}] if rng.random() < 0.3 else []

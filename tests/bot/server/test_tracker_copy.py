@@ -6,7 +6,6 @@ import math
 import random
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, ActionReverted,
                                      ActiveLoop, AllSlotsReset, BotUttered, ConversationPaused,
                                      ConversationResumed, FollowupAction, LoopInterrupted,
@@ -15,16 +14,10 @@ from rasa.shared.core.events import (ActionExecuted, ActionExecutionRejected, Ac
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import tracker_copy
-from tests.conftest import ROOT
 
 # Rasa's own copy, also when another test module has installed the speedups.
 RASAS = getattr(DialogueStateTracker.copy, "__wrapped__", DialogueStateTracker.copy)
 assert RASAS.__module__ == "rasa.shared.core.trackers"
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(ROOT / "domain.yml")
 
 
 def some_events(rng: random.Random, at: float) -> list:

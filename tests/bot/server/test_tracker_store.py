@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
@@ -13,12 +12,6 @@ from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted,
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server.tracker_store import FastSQLTrackerStore
-from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(ROOT / "domain.yml")
 
 
 def run(coroutine):

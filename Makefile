@@ -29,7 +29,7 @@ NLU_DATA := $(wildcard data/nlu/*.yml) $(wildcard data/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench report web shell bench-tools retention staff staff-tools
+.PHONY: help install knowledge check test test-fast lint run clean bench-search nlu nlu-eval train validate eval eval-check test-stories bench profile bench-ab report web shell bench-tools retention staff staff-tools
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -157,6 +157,14 @@ retention: $(STAMP) ## delete conversations older than TRACKER_RETENTION_DAYS (d
 BENCH_ARGS ?= --train --segmenters
 bench: $(DB) $(MODEL) $(BENCH_STAMP) ## measurements side by side and as ratios to the NLU alone and stock Rasa (reports/bench.md)
 	$(PY) -m bot.bench $(BENCH_ARGS)
+
+# PROFILE_ARGS, e.g. --question 出生一件事怎么办 --actions-profile 30 --sort tottime
+profile: $(DB) $(MODEL) ## where a turn's time goes, per question: NLU, action code, payload, the rest (one process)
+	$(PY) -m bot.bench.profile_turns $(PROFILE_ARGS)
+
+# AB_ARGS, e.g. --variant GC_FREEZE=0 --variant GC_FREEZE=1 --rounds 3 (bot/bench/ab.py)
+bench-ab: $(DB) $(MODEL) $(BENCH_STAMP) ## A/B of server settings, interleaved rounds under the same load
+	$(PY) -m bot.bench.ab $(AB_ARGS)
 
 bench-search: $(DB) ## compare bigram / trigram / pkuseg search indexes on the test queries
 	$(PY) -m knowledge.bench_search --db $(DB)

@@ -889,7 +889,6 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
     if it shares enough of the question's words with one of the entry's paraphrases."""
     if os.environ.get("ANSWER_TABLE") == "off":   # `make eval` measures the table's worth
         return None
-    conn = ka.connection()
     if question.follow_up:   # (one that names something was tried by answer_one: follow_up_entry)
         # A follow-up carries few words: match them with the topic's name, among the
         # entries of its topic and point; else the first entry of that topic and point.
@@ -914,8 +913,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
                 return None   # no point said or carried: not whichever counting entry comes first
             named = True
             text = f"{text} {point}"
-        fitting = [m for m in qa.match(conn=conn, text=text, topic=question.topic, facet=question.facet,
-                                       jurisdictions=chain, limit=8)
+        fitting = [m for m in ka.qa_match(text=text, topic=question.topic, facet=question.facet,
+                                          jurisdictions=chain, limit=8)
                    if question.topic and m.facet == question.facet and admissible(m, question, chain=chain)
                    # What the follow-up names ("能折现吗") must be what the entry is about.
                    and (not named or coverage(point or question.text, m.entry_id, topic=question.topic,
@@ -928,8 +927,8 @@ def best_qa(question: qs.Question, *, chain: Optional[list[str]], least: float =
         # Only a bare point ("材料呢") takes the topic's first entry for it; a follow-up that
         # names something no entry holds ("没休完能折现吗") is not answered by a neighbour.
         return None if named else entry_for(question, chain=chain)
-    matches = qa.match(conn=conn, text=question.text or "", topic=question.topic, facet=question.facet,
-                       jurisdictions=None if chain is None else chain, limit=8)
+    matches = ka.qa_match(text=question.text or "", topic=question.topic, facet=question.facet,
+                          jurisdictions=None if chain is None else chain, limit=8)
     candidates = [m for m in matches if admissible(m, question, chain=chain)]
     # Only the best-ranked few: a weak entry further down that happens to share one word
     # is more often wrong than right.
@@ -994,7 +993,7 @@ def case_entry_for_point(question: qs.Question, *, text: str, chain: Optional[li
     if not case or cue is None or qs.special_case_words(question.text):
         return None
     conn = ka.connection()
-    for match in qa.match(conn=conn, text=f"{text} {case[0]}", topic=question.topic, jurisdictions=chain, limit=8):
+    for match in ka.qa_match(text=f"{text} {case[0]}", topic=question.topic, jurisdictions=chain, limit=8):
         paraphrases = paraphrases_of(conn, match.entry_id)
         about_case = sum(any(w in p for w in case) for p in paraphrases) >= qs.CASE_SHARE * len(paraphrases)
         if about_case and cue.search(match.answer) and question.topic and answers_topic(match, question) \
@@ -1041,12 +1040,12 @@ def names_content(text: str) -> bool:
 
 def follow_up_entry(question: qs.Question, *, chain: Optional[list[str]]) -> Optional[qa.QAMatch]:
     """The entry for a follow-up's own words read with the question it leans on."""
-    matches = qa.match(conn=ka.connection(), text=question.context + " " + question.text, topic=question.topic,
-                       facet=question.facet, jurisdictions=chain, limit=8)[:3]
+    matches = ka.qa_match(text=question.context + " " + question.text, topic=question.topic,
+                          facet=question.facet, jurisdictions=chain, limit=8)[:3]
     # The follow-up's own words may name an entry's theme that the older words drown
     # ("那2024年生的老二呢" after a 2022 question).
-    own = qa.match(conn=ka.connection(), text=qs.TOPIC_LABEL.get(question.topic or "", "") + question.text,
-                   topic=question.topic, facet=question.facet, jurisdictions=chain, limit=8)[:3]
+    own = ka.qa_match(text=qs.TOPIC_LABEL.get(question.topic or "", "") + question.text,
+                      topic=question.topic, facet=question.facet, jurisdictions=chain, limit=8)[:3]
     seen = {m.entry_id for m in matches}
     matches += [m for m in own if m.entry_id not in seen and asks_its_theme(question.text, m.entry_id)]
     fitting = [m for m in matches if admissible(m, question, chain=chain)

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from rasa_sdk import Tracker
 
-from knowledge import places, regions, store
+from knowledge import places, qa, regions, store
 from knowledge.regions import Region
 
 PLACE_ENTITIES = ("district", "region")   # most specific first
@@ -35,6 +35,8 @@ DATE_ASKED_ABOUT: ContextVar[str | None] = ContextVar("date_asked_about", defaul
 # The connection a turn has opened (`turn_connection`): the file is checked once per turn,
 # not at each of the dozens of lookups a turn makes.
 _TURN_CONNECTION: ContextVar[object | None] = ContextVar("turn_connection", default=None)
+# The question-answer matches a turn has looked up (`qa_match`), by their arguments.
+_TURN_QA_MATCHES: ContextVar[dict | None] = ContextVar("turn_qa_matches", default=None)
 
 
 def connection():
@@ -84,10 +86,28 @@ def turn_connection() -> Iterator[None]:
     """Within it, `connection()` is the one its first call found: the store's file is
     checked once per turn (a turn that needs no lookup opens nothing)."""
     token = _TURN_CONNECTION.set(_OPEN_ON_FIRST_USE)
+    matches_token = _TURN_QA_MATCHES.set({})
     try:
         yield
     finally:
+        _TURN_QA_MATCHES.reset(matches_token)
         _TURN_CONNECTION.reset(token)
+
+
+def qa_match(*, text: str, topic: str | None = None, facet: str | None = None,
+             jurisdictions: list[str] | None = None, limit: int = 5) -> list[qa.QAMatch]:
+    """qa.match on the store, looked up once per turn for the same arguments: one answer
+    may try the same words twice (as a follow-up, then as a question of its own), and each
+    search costs 2-4 ms. Outside a turn (tests, tools) every call searches."""
+    arguments = (text, topic, facet, None if jurisdictions is None else tuple(jurisdictions), limit)
+    looked_up = _TURN_QA_MATCHES.get()
+    if looked_up is not None and arguments in looked_up:
+        return list(looked_up[arguments])
+    matches = qa.match(conn=connection(), text=text, topic=topic, facet=facet,
+                       jurisdictions=jurisdictions, limit=limit)
+    if looked_up is not None:
+        looked_up[arguments] = tuple(matches)
+    return matches
 
 
 def gazetteer() -> regions.Gazetteer:

@@ -23,6 +23,8 @@ COMMANDS: Dict[str, Tuple[str, str]] = {
     "report": ("bot.ops.report", "most frequent unanswered / disliked questions (make report)"),
     "retention": ("bot.ops.retention", "delete old conversations (make retention)"),
     "bench": ("bot.bench.bench", "measurements side by side (make bench)"),
+    "profile": ("bot.bench.profile_turns", "where a turn's time goes, per question, in one process (make profile)"),
+    "bench-ab": ("bot.bench.ab", "A/B of server settings under the same load (make bench-ab)"),
     "web": ("bot.web.serve", "serve the web chat page"),
     "knowledge": ("knowledge.__main__", "knowledge store: build, add/remove a document, suggest-facts, search, check"),
     "bench-search": ("knowledge.bench_search", "compare the search indexes (make bench-search)"),

@@ -8,6 +8,7 @@ Markers (pytest.ini), set here from the fixtures a test uses so that none is for
 """
 from __future__ import annotations
 
+import gc
 import shutil
 import socket
 from contextlib import ExitStack
@@ -126,6 +127,9 @@ def actions_use_the_test_store(built_store, monkeypatch):
     knowledge_access.connection.cache_clear()
     yield
     knowledge_access.connection.cache_clear()
+    # The action server's warm-up freezes what it loaded for the garbage collector; in the
+    # test process that would keep every later test's cyclic garbage.
+    gc.unfreeze()
 
 
 def make_tracker(*, intent: str, text: str = "", entities: list | None = None, slots: dict | None = None,

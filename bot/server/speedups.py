@@ -29,6 +29,11 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   session is kept per endpoint and event loop (connections kept alive for less time
   than the action server keeps them, so a closed one is never reused) and closed
   with the server's other resources.
+- Python's full garbage collection walked every object of the loaded model (TensorFlow,
+  spaCy, Rasa: about 775 000) each time enough new objects had survived, about once every
+  300 turns here, and stopped the event loop for about 0.3 s each time. Once the model is
+  loaded, what it allocated is moved out of the collector's reach (`gc.freeze()`), so a
+  full collection walks only what the conversations allocated since.
 - Messages that arrive together are parsed in one pass of the NLU pipeline
   (bot/nlu/batch_parse.py), one TensorFlow call for all of them.
 
@@ -39,7 +44,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import logging
+import os
 import types
 from typing import Any, Dict, Optional, Text, Type
 
@@ -61,6 +68,7 @@ def install() -> None:
     _carry_past_states_forward()
     _copy_trackers_without_replay()
     _keep_endpoint_sessions()
+    _freeze_the_loaded_model()
     batch_parse.install()
     _installed = True
 
@@ -303,3 +311,28 @@ def _keep_endpoint_sessions() -> None:
         await close_kept_sessions()
 
     run.close_resources = close_resources_and_sessions
+
+
+def freeze_what_is_loaded() -> None:
+    """Move every object alive now out of the garbage collector's generations: what a
+    server loads once is never garbage, and walking it made each full collection stop the
+    server for a fraction of a second. GC_FREEZE=0 leaves the collector as it is (to
+    measure the difference)."""
+    if os.environ.get("GC_FREEZE", "1") == "0":
+        return
+    gc.collect()
+    gc.freeze()
+
+
+def _freeze_the_loaded_model() -> None:
+    from rasa.core import run
+
+    load_agent_on_start = run.load_agent_on_start
+
+    @functools.wraps(load_agent_on_start)
+    async def load_agent_and_freeze(*args: Any, **kwargs: Any) -> Any:
+        agent = await load_agent_on_start(*args, **kwargs)
+        freeze_what_is_loaded()
+        return agent
+
+    run.load_agent_on_start = load_agent_and_freeze

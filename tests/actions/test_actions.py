@@ -367,6 +367,28 @@ def test_a_turn_checks_the_store_file_once_and_the_next_turn_sees_a_new_store(di
     assert knowledge_access._TURN_CONNECTION.get() is None   # nothing held between turns
 
 
+def test_a_turn_searches_the_answer_table_once_for_the_same_words(monkeypatch):
+    from actions import knowledge_access
+    from knowledge import qa
+
+    searched = []
+    search = qa.match
+    monkeypatch.setattr(qa, "match", lambda **arguments: searched.append(arguments["text"]) or search(**arguments))
+    asked = dict(text="北京产假多少天", topic="maternity_leave", facet="amount", jurisdictions=["china"], limit=8)
+    with knowledge_access.turn_connection():
+        first = knowledge_access.qa_match(**asked)
+        first.clear()    # a caller changing its list changes nothing for the next one
+        again = knowledge_access.qa_match(**asked)
+        other = knowledge_access.qa_match(**{**asked, "jurisdictions": ["china", "neimenggu"]})
+    assert ["北京产假多少天", "北京产假多少天"] == searched   # once per distinct arguments
+    assert again and again == qa.match(conn=knowledge_access.connection(), **asked)
+    assert [m.entry_id for m in other]
+    with knowledge_access.turn_connection():   # the next turn searches afresh
+        knowledge_access.qa_match(**asked)
+    knowledge_access.qa_match(**asked)         # outside a turn, every call searches
+    assert 5 == len(searched)
+
+
 def test_tax_deduction_needs_no_place(dispatcher, domain):
     events, text = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction"), dispatcher, domain)
     assert "2000元" in text and "哪个地区" not in text

@@ -1,10 +1,15 @@
 """The action server builds the slow parts at start-up, so the first question does not."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from actions import knowledge_access as ka
 from knowledge import qa, regions
+from tests.conftest import ROOT
 
 
 def test_warm_up_leaves_nothing_for_the_first_answer_to_build(monkeypatch):
@@ -19,3 +24,31 @@ def test_warm_up_leaves_nothing_for_the_first_answer_to_build(monkeypatch):
     monkeypatch.setattr(regions, "_new_place_index", build_again)
     assert qa.ranker(ka.connection()) is not None
     assert regions.Gazetteer(conn=ka.connection()).places is not None
+
+
+WARM_UP_SCRIPT = """
+import gc, json, threading
+import actions.warm_up   # rasa_sdk imports it at start-up; the warm-up runs in a thread
+for thread in threading.enumerate():
+    if thread.name == "knowledge-warm-up":
+        thread.join()
+from knowledge import qa
+print(json.dumps({"frozen": gc.get_freeze_count(), "ranker_ready": bool(qa._RANKERS)}))
+"""
+
+
+@pytest.mark.parametrize("setting, frozen", [(None, True), ("0", False)])
+def test_what_the_warm_up_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
+    """The ranker, the places and the libraries outlive every request: after the warm-up they
+    are out of the collector's generations (unless GC_FREEZE=0)."""
+    if setting is None:
+        monkeypatch.delenv("GC_FREEZE", raising=False)
+    else:
+        monkeypatch.setenv("GC_FREEZE", setting)
+    done = subprocess.run([sys.executable, "-c", WARM_UP_SCRIPT], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert 0 == done.returncode, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["ranker_ready"]
+    assert (result["frozen"] > 100_000) is frozen, result
+    assert (result["frozen"] == 0) is not frozen, result

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import random
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy
 import pytest
 
 from knowledge import arithmetic, build, qa, store
@@ -281,6 +284,29 @@ def test_the_learned_ranker_lifts_the_entry_asked(monkeypatch):
 def test_the_ranker_is_trained_once_per_store_file(built_store):
     first = qa.ranker(store.connect(path=built_store.db_path))
     assert first is qa.ranker(store.connect(path=built_store.db_path))
+
+
+def test_the_ranker_computes_what_sklearn_computes(built_store):
+    """Ranker.margins skips sklearn's per-call checks: the same margins, for every indexed
+    wording, half-wordings, unknown words and an empty question."""
+    ranker = qa.ranker(store.connect(path=built_store.db_path))
+    texts = [tokens for _, tokens in store.qa_index_rows(conn=store.connect(path=built_store.db_path))]
+    draw = random.Random(5)
+    texts += [" ".join(draw.sample(t.split(), max(1, len(t.split()) // 2))) for t in texts[::7]]
+    texts += ["没有 这个 词", "", "产假 产假 产假"]
+    worst = 0.0
+    for tokens in texts:
+        expected = ranker.model.decision_function(ranker.vectorizer.transform([tokens]))[0]
+        worst = max(worst, float(numpy.abs(expected - ranker.margins(tokens)).max()))
+    assert worst < 1e-9
+    tokens = "育儿 儿补 补贴 申请"
+    margins = ranker.model.decision_function(ranker.vectorizer.transform([tokens]))[0]
+    expected = {entry_id: math.exp(qa.MARGIN_SCALE * (float(m) - float(margins.max())))
+                for entry_id, m in zip(ranker.model.classes_, margins)}
+    actual = ranker.scores(tokens)
+    assert expected.keys() == actual.keys()
+    assert all(abs(expected[e] - actual[e]) < 1e-9 for e in expected)
+    assert 1.0 == max(actual.values())
 
 
 def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):

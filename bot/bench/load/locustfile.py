@@ -15,12 +15,8 @@ import random
 import uuid
 
 from locust import HttpUser, constant, task
+from questions import QUESTIONS  # locust puts the locustfile's folder on sys.path
 
-QUESTIONS = [
-    "包头生三孩产假多少天", "护理假几天", "育儿补贴怎么申请", "昆区哪有普惠托育", "呼和浩特育儿假",
-    "个税能扣多少", "出生一件事怎么办", "通化产假多少天", "中宁公积金有啥政策", "你好", "谢谢",
-    "育儿补贴一年多少钱", "北京产假多少天", "包头和通化产假哪个长",
-]
 PREFIX = os.environ.get("LOAD_SENDER_PREFIX", "load")
 SENT_LOG = os.environ.get("LOAD_SENT_LOG")
 MODE = os.environ.get("LOAD_MODE", "rest")

@@ -80,8 +80,10 @@ UPSTREAM = {
         ("71217d4aa3ee6d5272edc7818029045addc609f95971583331dc30cda9629320", "bot/server/speedups.py (relied on: `async with self.session()`)"),
     "rasa.core.run:close_resources":
         ("0a57f78c3396dab0ff2990c6967cddb8f3549575ff347d9e1fd8a3e2831b835c", "bot/server/speedups.py (wrapped: the kept sessions closed too)"),
+    "rasa.core.run:load_agent_on_start":
+        ("315d39a25c4a44b01feb1fb085acd68a1a0bc7698007a0d276936c8556316832", "bot/server/speedups.py (wrapped: what the model loaded is frozen for the collector)"),
     "rasa.core.run:serve_application":
-        ("e7c243a958951255d30f97a905bbe139aad34ffa5e0e9b41aa08e5c5611b4a1d", "bot/server/speedups.py (relied on: registers close_resources, looked up when it runs)"),
+        ("e7c243a958951255d30f97a905bbe139aad34ffa5e0e9b41aa08e5c5611b4a1d", "bot/server/speedups.py (relied on: registers load_agent_on_start and close_resources, looked up when it runs)"),
     "rasa.shared.core.trackers:DialogueStateTracker.copy":
         ("36309de1affc7c2ee08687fbd6f6b51a0c102ef94a8980b7a20fc3ef56a4aef2", "bot/server/tracker_copy.py (replaced)"),
     "rasa.shared.core.trackers:DialogueStateTracker.travel_back_in_time":
@@ -195,6 +197,7 @@ def current():
         "Domain.states_for_tracker_history": Domain.__dict__["states_for_tracker_history"],
         "EndpointConfig.session": EndpointConfig.__dict__["session"],
         "run.close_resources": run.close_resources,
+        "run.load_agent_on_start": run.load_agent_on_start,
         "DialogueStateTracker.copy": DialogueStateTracker.__dict__["copy"],
         "RulePolicy.format_tracker_states": rule_policy.RulePolicy.format_tracker_states,
     }
@@ -223,7 +226,7 @@ def test_speedups_patch_nothing_on_another_rasa_version():
     assert ["Agent.load_model", "DaskGraphRunner.run", "DialogueStateTracker.copy", "Domain.states_for_tracker_history",
             "EndpointConfig.session", "Event.resolve_by_type", "MessageProcessor.parse_message",
             "RemoteAction._validate_action_result", "RulePolicy.format_tracker_states", "memoization.copy", "processor.copy",
-            "rule_policy.copy", "run.close_resources"] == changed["open"]
+            "rule_policy.copy", "run.close_resources", "run.load_agent_on_start"] == changed["open"]
 
 
 @pytest.fixture()

@@ -226,3 +226,44 @@ def test_a_kept_connection_is_dropped_before_the_action_server_drops_it():
     from sanic.config import DEFAULT_CONFIG
 
     assert speedups.KEEPALIVE_SECONDS < DEFAULT_CONFIG["KEEP_ALIVE_TIMEOUT"]
+
+
+FREEZE_SCRIPT = """
+import asyncio, gc, json, sys, types
+from bot.server import speedups
+speedups.install()
+from rasa.core import agent, run
+
+loaded = types.SimpleNamespace()
+async def load_agent(**kwargs):
+    return loaded
+model = [[n] for n in range(50000)]   # what a model leaves alive for the server's life
+agent.load_agent = load_agent
+app = types.SimpleNamespace(ctx=types.SimpleNamespace())
+result = asyncio.run(run.load_agent_on_start("model.tar.gz", None, None, app, None))
+print(json.dumps({"same_agent": result is loaded and app.ctx.agent is loaded, "frozen": gc.get_freeze_count(),
+                  "model_objects": len(model)}))
+"""
+
+
+@pytest.mark.parametrize("setting, frozen", [(None, True), ("0", False)])
+def test_what_the_model_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
+    """Rasa's own load runs and its agent is served; then (unless GC_FREEZE=0) every object
+    alive is out of the collector's generations, so a full collection no longer walks it."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    if setting is None:
+        monkeypatch.delenv("GC_FREEZE", raising=False)
+    else:
+        monkeypatch.setenv("GC_FREEZE", setting)
+    done = subprocess.run([sys.executable, "-c", FREEZE_SCRIPT], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert 0 == done.returncode, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["same_agent"]
+    assert (result["frozen"] > result["model_objects"]) is frozen
+    assert (result["frozen"] == 0) is not frozen

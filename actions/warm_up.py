@@ -1,6 +1,6 @@
 """What the answers need that takes seconds to build, built when the action server starts
 rather than on the first citizen's question: the question-answer matcher's ranker (about
-3 s) and the index of every place in China (about 0.6 s). Then everything loaded so far is
+3 s) and search index, and the index of every place in China (about 0.6 s). Then everything loaded so far is
 moved out of the garbage collector's reach (gc.freeze): it lives as long as the server,
 and walking it made each full collection pause every answer being built. Both are shared per store file
 (store.per_store), so the requests' own connection finds them ready.
@@ -26,6 +26,7 @@ def warm_up() -> None:
         conn = store.connect(path=ka.store_path())
         regions.gazetteer(conn=conn)
         qa.ranker(conn)
+        qa.search_index(conn)
     except Exception as err:  # the actions report an unusable store themselves
         logger.warning("warm-up skipped: %s", err)
     if os.environ.get("GC_FREEZE", "1") != "0":   # 0: as Python leaves it (to measure the difference)

@@ -480,6 +480,15 @@ def qa_answers(*, conn: sqlite3.Connection, entry_ids: Sequence[str]) -> dict[st
     return {entry_id: answer for entry_id, answer in rows}
 
 
+def qa_search_rows(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every indexed paraphrase and answer with its entry's topic, facet and place, in the
+    full-text index's row order (knowledge.qa.QASearchIndex, the same search in memory)."""
+    return conn.execute(
+        "SELECT s.rowid, s.entry_id, s.seq, s.question_tokens, q.topic, q.facet, q.jurisdiction"
+        " FROM qa_search s JOIN qa q ON q.id = s.entry_id ORDER BY s.rowid"
+    ).fetchall()
+
+
 def qa_index_rows(*, conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(entry id, indexed tokens) of every indexed paraphrase and answer."""
     return [(entry_id, tokens) for entry_id, tokens in

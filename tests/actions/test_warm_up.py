@@ -21,8 +21,10 @@ def test_warm_up_leaves_nothing_for_the_first_answer_to_build(monkeypatch):
         pytest.fail("built again after the warm-up")
 
     monkeypatch.setattr(qa, "Ranker", build_again)
+    monkeypatch.setattr(qa, "QASearchIndex", build_again)
     monkeypatch.setattr(regions, "_new_place_index", build_again)
     assert qa.ranker(ka.connection()) is not None
+    assert qa.search_index(ka.connection()) is not None
     assert regions.Gazetteer(conn=ka.connection()).places is not None
 
 

@@ -309,6 +309,40 @@ def test_the_ranker_computes_what_sklearn_computes(built_store):
     assert 1.0 == max(actual.values())
 
 
+CHAINS = [None, ["china"], ["baotou", "neimenggu", "china"], ["hohhot", "neimenggu", "china"],
+          ["zhongning", "zhongwei", "ningxia", "china"]]
+
+
+def test_the_in_memory_search_is_sqlites_full_text_search(built_store):
+    """Same rows, same bm25 scores to the last bit, same order (ties by row) as FTS5, for
+    every indexed wording, shuffled wordings and several place chains."""
+    conn = store.connect(path=built_store.db_path)
+    index = qa.search_index(conn)
+    texts = ["".join(tokens.split()) for _, tokens in store.qa_index_rows(conn=conn)]
+    draw = random.Random(8)
+    texts += ["".join(draw.sample(text, len(text))) for text in texts[::9]]
+    texts += ["2024年生的老二呢", "ABC产假", "产假 (98天)", "育儿补贴怎么申请"]
+    compared = 0
+    for number, text in enumerate(texts):
+        terms = qa.match_terms(text)
+        chain = CHAINS[number % len(CHAINS)]
+        expected = store.qa_search(conn=conn, match=" OR ".join(f'"{term}"' for term in terms), limit=320,
+                                   jurisdictions_json=None if chain is None else json.dumps(chain)) if terms else []
+        actual = index.search(terms=terms, jurisdictions=chain, limit=320)
+        assert [dict(row) for row in expected] == actual, (text, chain)
+        compared += bool(expected)
+    assert compared > 3000
+
+
+def test_a_term_sqlite_must_tokenize_goes_to_sqlite(built_store, monkeypatch):
+    conn = store.connect(path=built_store.db_path)
+    assert qa.search_index(conn).search(terms=["产假", "x-y"], jurisdictions=None, limit=10) is None
+    expected = qa.match(conn=conn, text="包头产假多少天", jurisdictions=["baotou", "neimenggu", "china"])
+    monkeypatch.setattr(qa.QASearchIndex, "search", lambda self, **arguments: None)
+    assert expected and expected == qa.match(conn=conn, text="包头产假多少天",
+                                             jurisdictions=["baotou", "neimenggu", "china"])
+
+
 def test_check_finds_a_tampered_answer_in_a_built_store(built_store, tmp_path):
     db_path = tmp_path / "k.db"
     shutil.copy(built_store.db_path, db_path)

@@ -9,8 +9,11 @@ Markers (pytest.ini), set here from the fixtures a test uses so that none is for
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import socket
+import subprocess
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -29,6 +32,18 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker("live")
         if "trained_model" in fixtures:
             item.add_marker("model")
+
+
+def run_script(script: str, *, gc_freeze: str | None, monkeypatch) -> dict:
+    """The JSON a Python script prints last, run from the project's root in a fresh
+    process with GC_FREEZE set to `gc_freeze` (None: unset, the servers' default)."""
+    if gc_freeze is None:
+        monkeypatch.delenv("GC_FREEZE", raising=False)
+    else:
+        monkeypatch.setenv("GC_FREEZE", gc_freeze)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert 0 == done.returncode, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def free_ports(count: int) -> list[int]:

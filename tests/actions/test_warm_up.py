@@ -1,15 +1,11 @@
 """The action server builds the slow parts at start-up, so the first question does not."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from actions import knowledge_access as ka
 from knowledge import qa, regions
-from tests.conftest import ROOT
+from tests.conftest import run_script
 
 
 def test_warm_up_leaves_nothing_for_the_first_answer_to_build(monkeypatch):
@@ -43,14 +39,7 @@ print(json.dumps({"frozen": gc.get_freeze_count(), "ranker_ready": bool(qa._RANK
 def test_what_the_warm_up_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
     """The ranker, the places and the libraries outlive every request: after the warm-up they
     are out of the collector's generations (unless GC_FREEZE=0)."""
-    if setting is None:
-        monkeypatch.delenv("GC_FREEZE", raising=False)
-    else:
-        monkeypatch.setenv("GC_FREEZE", setting)
-    done = subprocess.run([sys.executable, "-c", WARM_UP_SCRIPT], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert 0 == done.returncode, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_script(WARM_UP_SCRIPT, gc_freeze=setting, monkeypatch=monkeypatch)
     assert result["ranker_ready"]
     assert (result["frozen"] > 100_000) is frozen, result
     assert (result["frozen"] == 0) is not frozen, result

@@ -250,20 +250,9 @@ print(json.dumps({"same_agent": result is loaded and app.ctx.agent is loaded, "f
 def test_what_the_model_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
     """Rasa's own load runs and its agent is served; then (unless GC_FREEZE=0) every object
     alive is out of the collector's generations, so a full collection no longer walks it."""
-    import json
-    import subprocess
-    import sys
+    from tests.conftest import run_script
 
-    from tests.conftest import ROOT
-
-    if setting is None:
-        monkeypatch.delenv("GC_FREEZE", raising=False)
-    else:
-        monkeypatch.setenv("GC_FREEZE", setting)
-    done = subprocess.run([sys.executable, "-c", FREEZE_SCRIPT], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert 0 == done.returncode, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_script(FREEZE_SCRIPT, gc_freeze=setting, monkeypatch=monkeypatch)
     assert result["same_agent"]
     assert (result["frozen"] > result["model_objects"]) is frozen
     assert (result["frozen"] == 0) is not frozen

@@ -408,6 +408,7 @@ class QASearchIndex:
         self.topics = [row["topic"] for row in rows]
         self.facets = [row["facet"] for row in rows]
         self.jurisdictions = [row["jurisdiction"] for row in rows]
+        self._jurisdiction_of_row = np.array(self.jurisdictions, dtype=object)
         self.rowids = np.array([row["rowid"] for row in rows], dtype=np.int64)
         postings: dict[str, dict[int, int]] = {}
         lengths = []
@@ -443,8 +444,7 @@ class QASearchIndex:
                                    / (counts + self.K1 * (1 - self.B + self.B * self.lengths[rows] / self.mean_length)))
             matched[rows] = True
         if jurisdictions is not None:
-            wanted = set(jurisdictions)
-            matched &= np.fromiter((j in wanted for j in self.jurisdictions), dtype=bool, count=self.rows)
+            matched &= np.isin(self._jurisdiction_of_row, list(jurisdictions))
         candidates = np.flatnonzero(matched)
         ranked = candidates[np.lexsort((self.rowids[candidates], -1.0 * scores[candidates]))][:limit]
         return [{"entry_id": self.entry_ids[i], "seq": self.seqs[i], "score": -1.0 * float(scores[i]),

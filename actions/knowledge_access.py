@@ -98,7 +98,7 @@ def qa_match(*, text: str, topic: str | None = None, facet: str | None = None,
              jurisdictions: list[str] | None = None, limit: int = 5) -> list[qa.QAMatch]:
     """qa.match on the store, looked up once per turn for the same arguments: one answer
     may try the same words twice (as a follow-up, then as a question of its own), and each
-    search costs 2-4 ms. Outside a turn (tests, tools) every call searches."""
+    search with its ranking costs up to 1 ms. Outside a turn (tests, tools) every call searches."""
     arguments = (text, topic, facet, None if jurisdictions is None else tuple(jurisdictions), limit)
     looked_up = _TURN_QA_MATCHES.get()
     if looked_up is not None and arguments in looked_up:

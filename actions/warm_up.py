@@ -1,9 +1,11 @@
 """What the answers need that takes seconds to build, built when the action server starts
 rather than on the first citizen's question: the question-answer matcher's ranker (about
-3 s) and search index, and the index of every place in China (about 0.6 s). Then everything loaded so far is
-moved out of the garbage collector's reach (gc.freeze): it lives as long as the server,
-and walking it made each full collection pause every answer being built. Both are shared per store file
-(store.per_store), so the requests' own connection finds them ready.
+3 s) and search index, and the index of every place in China (about 0.6 s). They are
+shared per store file (store.per_store), so the requests' own connection finds them
+ready. Then everything loaded so far is moved out of the garbage collector's reach
+(gc.freeze, as bot/server/speedups.py does for the Rasa server; not imported from there,
+which would load Rasa into the action server): it lives as long as the server, and
+walking it made each full collection pause every answer being built.
 
 rasa_sdk imports every module of this package at start-up; nothing else imports this one.
 """

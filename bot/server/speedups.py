@@ -30,8 +30,8 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   than the action server keeps them, so a closed one is never reused) and closed
   with the server's other resources.
 - Python's full garbage collection walked every object of the loaded model (TensorFlow,
-  spaCy, Rasa: about 775 000) each time enough new objects had survived, about once every
-  300 turns here, and stopped the event loop for about 0.3 s each time. Once the model is
+  spaCy, Rasa: about 775 000) each time enough new objects had survived, once every few
+  hundred to a thousand turns here, and stopped the event loop for about 0.3 s each time. Once the model is
   loaded, what it allocated is moved out of the collector's reach (`gc.freeze()`), so a
   full collection walks only what the conversations allocated since.
 - Messages that arrive together are parsed in one pass of the NLU pipeline

@@ -11,19 +11,28 @@ the same; fine-tuning (`rasa train --finetune`) still takes Rasa's own path.
 message (bot/nlu/batch_parse.py hands it the messages that arrive together); each
 message gets what predicting it alone gives (tests/bot/nlu/test_batch_parse.py).
 
-Both reproduce parts of Rasa's DIETClassifier and RasaModel: on a Rasa version other than
-the one they were written for (bot/server/rasa_version.py) this class is DIETClassifier.
+Training trains `LeanDIET`: Rasa's DIET, except that a training step no longer decodes
+the best entity tags (a Viterbi pass over every batch) only to log an entity F1 in the
+progress bar. The bar shows the entity loss instead. The same ops are created in the
+same order, so the op-level random seeds and the trained weights are Rasa's
+(tests/bot/nlu/test_lean_diet.py).
+
+All of it reproduces parts of Rasa's DIETClassifier, DIET and RasaModel: on a Rasa
+version other than the one they were written for (bot/server/rasa_version.py) this
+class is DIETClassifier and trains DIET.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
+import tensorflow as tf
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
 from rasa.nlu.extractors.extractor import EntityTagSpec
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_GROUP, ENTITY_ATTRIBUTE_ROLE, ENTITY_ATTRIBUTE_TYPE
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.model_data import RasaModelData
@@ -39,6 +48,10 @@ PATCH = "bot.nlu.lean_diet.LeanDIETClassifier"
     is_trainable=True,
 )
 class LeanDIETClassifier(DIETClassifier):
+    @staticmethod
+    def model_class() -> Type[RasaModel]:
+        return LeanDIET if rasa_version.patches_apply(patch=PATCH) else DIET
+
     @classmethod
     def _load_model_class(cls, tf_model_file: Text, model_data_example: RasaModelData,
                           label_data: RasaModelData, entity_tag_specs: List[EntityTagSpec],
@@ -80,6 +93,39 @@ class LeanDIETClassifier(DIETClassifier):
     def _predict(self, message: Message) -> Optional[Dict[Text, Any]]:
         out = self._batch_outputs.get(id(message))
         return out if out is not None else super()._predict(message)
+
+
+class LeanDIET(DIET):
+    """DIET whose training step computes the entity loss without the decode it only logged."""
+
+    def _calculate_entity_loss(self, inputs: tf.Tensor, tag_ids: tf.Tensor, mask: tf.Tensor,
+                               sequence_lengths: tf.Tensor, tag_name: Text,
+                               entity_tags: Optional[tf.Tensor] = None) -> Tuple[tf.Tensor, None, tf.Tensor]:
+        """RasaModel._calculate_entity_loss without the F1 of the decoded tags.
+
+        Only training calls it (prediction decodes in `batch_predict`)."""
+        tag_ids = tf.cast(tag_ids[:, :, 0], tf.int32)
+        if entity_tags is not None:
+            _tags = self._tf_layers[f"embed.{tag_name}.tags"](entity_tags)
+            inputs = tf.concat([inputs, _tags], axis=-1)
+        logits = self._tf_layers[f"embed.{tag_name}.logits"](inputs)
+        crf = self._tf_layers[f"crf.{tag_name}"]
+        # Called as Rasa calls it: this builds the transition weights at the same point and
+        # keeps the graph's op count, from which TensorFlow seeds later random ops. Nothing
+        # uses the decoded tags now, so TensorFlow prunes the decode from the step it runs.
+        crf(logits, sequence_lengths)
+        return crf.loss(logits, tag_ids, sequence_lengths), None, logits
+
+    def _update_entity_metrics(self, loss: tf.Tensor, f1: None, tag_name: Text) -> None:
+        {ENTITY_ATTRIBUTE_TYPE: self.entity_loss, ENTITY_ATTRIBUTE_GROUP: self.entity_group_loss,
+         ENTITY_ATTRIBUTE_ROLE: self.entity_role_loss}[tag_name].update_state(loss)
+
+    def _update_metrics_to_log(self) -> None:
+        """The progress bar shows each entity loss where Rasa shows its F1."""
+        super()._update_metrics_to_log()
+        names = [name[:-len("_f1")] + "_loss" if name in ("e_f1", "g_f1", "r_f1") else name
+                 for name in self.metrics_to_log]
+        self.metrics_to_log = list(dict.fromkeys(names))
 
 
 def _row(outputs: Dict[Text, Any], index: int, batch: int) -> Dict[Text, Any]:

@@ -46,6 +46,20 @@ UPSTREAM = {
         ("f93403e3dbdc947cd6231267033aa17a340524e1f81f6272b791ebe7e283da17", "bot/nlu/lean_diet.py (wrapped)"),
     "rasa.nlu.classifiers.diet_classifier:DIETClassifier._predict":
         ("b575924ec83afb04ef135a5c85a005244e285c57789ef2e04ea2abf552a79611", "bot/nlu/lean_diet.py (wrapped)"),
+    "rasa.nlu.classifiers.diet_classifier:DIETClassifier.model_class":
+        ("d264b37de6013d31e1044f29f894956a01852f3e2318f49b85cdb47d89ee6c03", "bot/nlu/lean_diet.py (replaced: trains LeanDIET)"),
+    "rasa.utils.tensorflow.models:TransformerRasaModel._calculate_entity_loss":
+        ("da0f999034387bbdfc14d3b5168e2ba2b5ea26eaa3582984165a05298c9a454c", "bot/nlu/lean_diet.py (reproduced without the F1)"),
+    "rasa.utils.tensorflow.layers:CRF.f1_score":
+        ("92fdacddf05ec15bfb0b4317c3691309345a8cb9a8b01d172aea9e734992c9e8", "bot/nlu/lean_diet.py (relied on: only a logged metric)"),
+    "rasa.nlu.classifiers.diet_classifier:DIET._update_entity_metrics":
+        ("46ab48d16d6c851f8af56ca8e721b04789422b85aefd92676f1f6a2373d01eca", "bot/nlu/lean_diet.py (replaced: the losses only)"),
+    "rasa.nlu.classifiers.diet_classifier:DIET._update_metrics_to_log":
+        ("aa13699b1f179586b8e341ef3761cfc090eb377b94956eb4b5cb915a1c7f77a3", "bot/nlu/lean_diet.py (wrapped: losses for F1s)"),
+    "rasa.nlu.classifiers.diet_classifier:DIET._batch_loss_entities":
+        ("08d63a720d1ffde32069bf626c189913ed2771d918ef07fc97b4ca8e56d8ee12", "bot/nlu/lean_diet.py (relied on: its only caller)"),
+    "rasa.nlu.classifiers.diet_classifier:DIET.batch_loss":
+        ("2730ad962f0668a2283effb1dae6078ff13d3506deb6898d1bb6bffc06359304", "bot/nlu/lean_diet.py (relied on: the entity loss comes after every random op)"),
     "rasa.utils.tensorflow.models:RasaModel.load":
         ("ab8086f5afcd05add0ab0c4a101456cd35226a8481b8085b35a76c03e6b30643", "bot/nlu/lean_diet.py (reproduced)"),
     "rasa.core.tracker_store:SQLTrackerStore.__init__":
@@ -272,7 +286,7 @@ def test_tracker_store_is_rasas_on_another_version(tmp_path, other_rasa_version,
 
 
 def test_lean_diet_is_diet_on_another_version(other_rasa_version, monkeypatch):
-    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+    from rasa.nlu.classifiers.diet_classifier import DIET, DIETClassifier
     from rasa.nlu.constants import TOKENS_NAMES
     from rasa.shared.nlu.constants import TEXT
     from rasa.shared.nlu.training_data.message import Message
@@ -281,6 +295,7 @@ def test_lean_diet_is_diet_on_another_version(other_rasa_version, monkeypatch):
 
     monkeypatch.setattr(DIETClassifier, "_load_model_class", classmethod(lambda cls, *args: "rasa's"))
     assert "rasa's" == LeanDIETClassifier._load_model_class("f", None, None, [], {}, False)
+    assert DIET is LeanDIETClassifier.model_class()            # trains Rasa's DIET
 
     class Model:
         calls = 0

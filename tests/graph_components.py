@@ -19,3 +19,30 @@ class AddInput(GraphComponent):
 
     def add(self, value: int) -> int:
         return value + self.amount
+
+
+class SumInputs(GraphComponent):
+    """Adds what two nodes gave: a node with two needs, for a diamond-shaped graph."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SumInputs":
+        return cls()
+
+    def add(self, left: int, right: int) -> int:
+        return left + right
+
+
+class FailWith(GraphComponent):
+    """Raises the exception its config names, for the runner's error test."""
+
+    def __init__(self, error: type) -> None:
+        self.error = error
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FailWith":
+        return cls(config["error"])
+
+    def fail(self, value: int) -> int:
+        raise self.error(f"failed on {value}")

@@ -99,24 +99,97 @@ def test_event_types_resolve_to_the_same_classes():
     assert Event.resolve_by_type("topic") is None
 
 
+def rasas_run(runner, inputs, targets) -> dict:
+    """What Rasa's DaskGraphRunner.run gives (its body: fingerprinted in test_rasa_patches)."""
+    import dask
+
+    graph = runner._build_dask_graph(runner._graph_schema.minimal_graph_schema(targets))
+    runner._add_inputs_to_graph(inputs, graph)
+    return dict(dask.get(graph, targets))
+
+
 def test_graph_runner_gives_the_same_results_and_keeps_inputs_apart(tmp_path):
     from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-    from tests.graph_components import AddInput
+    from tests.graph_components import AddInput, SumInputs
 
+    def node(uses, needs, **config):
+        return SchemaNode(needs=needs, uses=uses, fn="add", constructor_name="create", config=config, is_target=True)
+
+    # number -> add (+1) -> twice (+10); add and tenfold (+100 on number) -> both (sum): a diamond
     schema = GraphSchema({
-        "add": SchemaNode(needs={"value": "number"}, uses=AddInput, fn="add", constructor_name="create",
-                          config={"amount": 1}, is_target=True),
-        "twice": SchemaNode(needs={"value": "add"}, uses=AddInput, fn="add", constructor_name="create",
-                            config={"amount": 10}, is_target=True),
+        "add": node(AddInput, {"value": "number"}, amount=1),
+        "twice": node(AddInput, {"value": "add"}, amount=10),
+        "tenfold": node(AddInput, {"value": "number"}, amount=100),
+        "both": node(SumInputs, {"left": "add", "right": "tenfold"}),
     })
     runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "id"))
     assert {"add": 2} == runner.run(inputs={"number": 1}, targets=["add"])
     assert {"add": 6} == runner.run(inputs={"number": 5}, targets=["add"])
-    assert {"add": 6, "twice": 16} == runner.run(inputs={"number": 5})
+    assert {"add": 6, "twice": 16, "tenfold": 105, "both": 111} == runner.run(inputs={"number": 5})
     assert {"twice": 13} == runner.run(inputs={"number": 2}, targets=["twice"])
+    assert {"both": 7 + 106} == runner.run(inputs={"number": 6}, targets=["both"])
+    cases = [({"number": 3}, ["both"]), ({"number": 3}, ["both", "twice"]), ({"number": 4}, ["twice", "add"]),
+             ({"number": 4, "add": 50}, ["twice", "both"]),      # an input takes the place of a node
+             ({"number": 1}, ["number", "add"])]                 # an input as a target
+    for inputs, targets in cases:
+        assert rasas_run(runner, inputs, targets) == runner.run(inputs=inputs, targets=targets)
+
+
+def test_graph_runner_fails_as_rasas_does(tmp_path):
+    from rasa.engine.exceptions import GraphComponentException, GraphRunError
+    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    from tests.graph_components import FailWith
+
+    schema = GraphSchema({"fail": SchemaNode(needs={"value": "number"}, uses=FailWith, fn="fail",
+                                             constructor_name="create", config={"error": ValueError},
+                                             is_target=True)})
+    runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "id"))
+    errors = []
+    for run in (lambda: rasas_run(runner, {"number": 1}, ["fail"]),
+                lambda: runner.run(inputs={"number": 1}, targets=["fail"])):
+        with pytest.raises(GraphComponentException, match="node fail") as raised:
+            run()
+        errors.append((type(raised.value), str(raised.value.__cause__)))
+    assert errors[0] == errors[1] == (GraphComponentException, "failed on 1")
+    with pytest.raises(GraphRunError, match="clashes with a node name"):
+        runner.run(inputs={"number": "fail"}, targets=["fail"])
+
+
+def test_graph_runner_runs_the_models_graphs_as_rasa_does(trained_model):
+    """The NLU graph and the policies' graph of the trained model: the same outputs."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    speedups.install()
+    agent = Agent.load(str(trained_model))
+    processor = agent.processor
+    runner, metadata = processor.graph_runner, processor.model_metadata
+    for text in ("包头产假多少天", "那我老公呢", "育儿补贴怎么申请", "你好"):
+        inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text, sender_id="graph")]}
+        expected = rasas_run(runner, inputs, [metadata.nlu_target])
+        actual = runner.run(inputs=inputs, targets=[metadata.nlu_target])
+        parsed = [[(m.get("intent"), m.get("intent_ranking"), m.get("entities")) for m in result[metadata.nlu_target]]
+                  for result in (expected, actual)]
+        assert parsed[0] == parsed[1]
+        parse = actual[metadata.nlu_target][0]
+        tracker = DialogueStateTracker.from_events("graph", [
+            ActionExecuted("action_listen"),
+            UserUttered(text, intent=parse.get("intent"), entities=parse.get("entities", []))], agent.domain.slots)
+        inputs = {PLACEHOLDER_TRACKER: tracker}
+        expected = rasas_run(runner, inputs, [metadata.core_target])[metadata.core_target]
+        actual = runner.run(inputs=inputs, targets=[metadata.core_target])[metadata.core_target]
+        assert (expected.policy_name, expected.probabilities, expected.events) == \
+            (actual.policy_name, actual.probabilities, actual.events)
+        assert max(actual.probabilities) > 0
 
 
 def test_log_copies_made_only_when_debug_logging_is_on():

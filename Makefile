@@ -95,9 +95,9 @@ test: $(DB) $(MODEL) $(WEBCHAT) $(BENCH_STAMP) $(STAFF_STAMP) ## everything: lin
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory test-stories
 
-test-fast: $(STAMP) ## the inner loop (under 2 minutes): lint, and the tests that need no trained model and no live server
+test-fast: $(STAMP) ## the inner loop (about 2½ minutes): lint, and the tests that need no trained model, no live server and are not marked slow
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -q -m "not live and not model" tests
+	$(PY) -m pytest -q -m "not live and not model and not slow" tests
 
 lint: $(STAMP) ## ruff check (rules in ruff.toml)
 	$(PY) -m ruff check .

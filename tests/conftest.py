@@ -4,7 +4,8 @@ live stacks (action server + Rasa server) on free ports.
 Markers (pytest.ini), set here from the fixtures a test uses so that none is forgotten:
   model  the test needs models/assistant.tar.gz (`make train`): it uses `trained_model`;
   live   the test starts servers: it uses `live_stack` (and so `trained_model` too).
-`make test-fast` runs the tests with neither.
+A third marker, `slow`, is set by hand on tests that take seconds on their own.
+`make test-fast` runs the tests with none of the three.
 """
 from __future__ import annotations
 

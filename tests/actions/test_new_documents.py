@@ -24,9 +24,8 @@ def verbatim(name: str) -> str:
     return "\n".join(text for _, text in parsers.verbatim_lines(path=OFFICIAL / f"{name}.txt")) + "\n"
 
 
-@pytest.fixture()
-def store_with_added(tmp_path, monkeypatch) -> tuple[Path, Path]:
-    """(knowledge copy, its store with 鄂尔多斯's rules added), the store the actions read."""
+def add_ordos_rules(tmp_path: Path) -> tuple[Path, Path]:
+    """(knowledge copy, its store with 鄂尔多斯's rules added) under `tmp_path`."""
     root = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, root, ignore=shutil.ignore_patterns("__pycache__", "*.py", "review"))
     db = tmp_path / "knowledge.db"
@@ -34,9 +33,33 @@ def store_with_added(tmp_path, monkeypatch) -> tuple[Path, Path]:
     source.write_text(verbatim("hohhot-subsidy-rules"), encoding="utf-8")
     catalogue.add_document(path=source, title=TITLE, issuer="鄂尔多斯市卫生健康委员会", jurisdiction="鄂尔多斯市",
                            date="2026-03-01", source_id="ordos-2026", root=root, db_path=db)
+    return root, db
+
+
+def read_from(db: Path, monkeypatch) -> None:
+    """The actions read `db` from now on."""
     monkeypatch.setenv("KNOWLEDGE_DB", str(db))
     ka.connection.cache_clear()
+
+
+@pytest.fixture()
+def store_with_added(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """A fresh store with 鄂尔多斯's rules added, the store the actions read (a test may change it)."""
+    root, db = add_ordos_rules(tmp_path)
+    read_from(db, monkeypatch)
     return root, db
+
+
+@pytest.fixture(scope="module")
+def added_once(tmp_path_factory) -> tuple[Path, Path]:
+    return add_ordos_rules(tmp_path_factory.mktemp("added"))
+
+
+@pytest.fixture()
+def read_only_store(added_once, monkeypatch) -> tuple[Path, Path]:
+    """The same store built once for the module, for the tests that only read it."""
+    read_from(added_once[1], monkeypatch)
+    return added_once
 
 
 @pytest.mark.parametrize(("question", "place", "expected"), [
@@ -46,11 +69,11 @@ def store_with_added(tmp_path, monkeypatch) -> tuple[Path, Path]:
     ("二胎补贴多少", None, None),             # no place: a city's document is not national
     ("鄂尔多斯产假多少天", "ordos", None),     # nothing in it matches
 ])
-def test_the_best_clause_of_a_document_governing_the_place(store_with_added, question, place, expected):
+def test_the_best_clause_of_a_document_governing_the_place(read_only_store, question, place, expected):
     assert expected == new_documents.best_clause(question, place=place, as_of=None)
 
 
-def test_the_subsidy_action_says_the_new_document_first(store_with_added, dispatcher, domain):
+def test_the_subsidy_action_says_the_new_document_first(read_only_store, dispatcher, domain):
     tracker = make_tracker(intent="ask_subsidy_amount", text="鄂尔多斯二胎补贴多少",
                            entities=[{"entity": "region", "value": "ordos"}])
     ActionAnswerSubsidy().respond(dispatcher, tracker, "ask_subsidy_amount")
@@ -59,6 +82,7 @@ def test_the_subsidy_action_says_the_new_document_first(store_with_added, dispat
     assert f"来源：《{TITLE}》二（一）第2项，2026-03-01" in text
 
 
+@pytest.mark.slow
 def test_a_rebuilt_store_is_read_without_a_restart(store_with_added):
     root, db = store_with_added
     before = ka.connection()
@@ -68,6 +92,7 @@ def test_a_rebuilt_store_is_read_without_a_restart(store_with_added):
     assert new_documents.best_clause("鄂尔多斯二胎补贴多少", place="ordos", as_of=None) is None
 
 
+@pytest.mark.slow
 def test_a_replaced_document_says_when_the_rule_changed(store_with_added, tmp_path):
     root, db = store_with_added
     source = tmp_path / "baotou.txt"

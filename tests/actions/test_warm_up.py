@@ -35,6 +35,7 @@ print(json.dumps({"frozen": gc.get_freeze_count(), "ranker_ready": bool(qa._RANK
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting, frozen", [(None, True), ("0", False)])
 def test_what_the_warm_up_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
     """The ranker, the places and the libraries outlive every request: after the warm-up they

@@ -141,6 +141,7 @@ def test_invalid_yaml_fails_with_line(knowledge_copy, previous_store):
     assert_untouched(previous_store)
 
 
+@pytest.mark.slow
 def test_cli_build_search_and_check(tmp_path):
     db_path = tmp_path / "k.db"
     run = lambda *args: subprocess.run([sys.executable, "-m", "knowledge", *args, "--db", str(db_path)],

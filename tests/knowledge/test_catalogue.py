@@ -67,6 +67,7 @@ def test_table_columns_are_read_from_the_header():
 # ---------------------------------------------------------------- add / remove
 
 
+@pytest.mark.slow
 def test_add_stores_a_copy_writes_the_entry_and_rebuilds(knowledge_copy, tmp_path):
     source = tmp_path / "ordos.txt"
     source.write_text(verbatim("hohhot-subsidy-rules"), encoding="utf-8")
@@ -95,6 +96,7 @@ def test_add_stores_a_copy_writes_the_entry_and_rebuilds(knowledge_copy, tmp_pat
     assert build.build(root=knowledge_copy, db_path=tmp_path / "again.db").clauses == added.report.clauses
 
 
+@pytest.mark.slow
 def test_remove_restores_every_file(knowledge_copy, tmp_path):
     before = snapshot(knowledge_copy)
     source = tmp_path / "rules.md"
@@ -164,6 +166,7 @@ def test_a_failed_build_restores_the_files(knowledge_copy, tmp_path, monkeypatch
 # ---------------------------------------------------------------- versions
 
 
+@pytest.mark.slow
 def test_the_version_in_force_on_a_date(knowledge_copy, tmp_path):
     source = tmp_path / "new.txt"
     source.write_text(verbatim("female-labour-protection"), encoding="utf-8")
@@ -215,6 +218,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"}, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_add_prints_the_clauses_and_bad_input_is_one_line(tmp_path):
     """On a copy of the project (the command edits knowledge/ in place)."""
     project = tmp_path / "project"

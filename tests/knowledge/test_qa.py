@@ -264,6 +264,7 @@ def test_no_terms_no_match(conn):
     assert [] == qa.match(conn=conn, text="？？")
 
 
+@pytest.mark.slow
 def test_qa_eval_reports_hit_rates(built_store):
     result = subprocess.run([sys.executable, "-m", "knowledge", "qa-eval", "--db", str(built_store.db_path)],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -272,6 +273,7 @@ def test_qa_eval_reports_hit_rates(built_store):
     assert 0.3 < hit_at_1 <= 1.0
 
 
+@pytest.mark.slow
 def test_the_learned_ranker_lifts_the_entry_asked(monkeypatch):
     """Held-out paraphrases are ranked first more often with the classifier than without."""
     entries = qa.load_entries(root=KNOWLEDGE)
@@ -313,6 +315,7 @@ CHAINS = [None, ["china"], ["baotou", "neimenggu", "china"], ["hohhot", "neimeng
           ["zhongning", "zhongwei", "ningxia", "china"]]
 
 
+@pytest.mark.slow
 def test_the_in_memory_search_is_sqlites_full_text_search(built_store):
     """Same rows, same bm25 scores to the last bit, same order (ties by row) as FTS5, for
     every indexed wording, shuffled wordings and several place chains."""

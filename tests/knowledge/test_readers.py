@@ -56,6 +56,7 @@ WRITERS = {
 # --- each format gives back the document ----------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(WRITERS))
 def test_every_format_reads_back_title_and_paragraphs(tmp_path, kind):
     path = WRITERS[kind](path=tmp_path / f"document.{kind}", title=TITLE, paragraphs=PARAGRAPHS)

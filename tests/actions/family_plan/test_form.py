@@ -188,6 +188,7 @@ def test_each_question_has_buttons_and_skip(dispatcher):
     assert not dispatcher.messages[0]["buttons"]
 
 
+@pytest.mark.slow
 def test_words_read_as_restart_with_no_plan_are_answered_as_a_question(dispatcher):
     tracker = tracker_for("呼和浩特二孩补贴怎么重新算", slots={"region": "hohhot"}, intent="restart_plan")
     events = run(form.ActionResetPlan(), dispatcher, tracker)

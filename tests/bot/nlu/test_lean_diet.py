@@ -16,6 +16,9 @@ from rasa.utils.tensorflow.layers import CRF
 
 from bot.nlu.lean_diet import LeanDIET, LeanDIETClassifier
 
+# Two DIET trainings (about a minute, mostly TensorFlow tracing the training step).
+pytestmark = pytest.mark.slow
+
 # (text, intent, the region in it or None). Whitespace-tokenized words, as pinyin: the
 # test is about DIET, not about segmenting Chinese.
 EXAMPLES = [

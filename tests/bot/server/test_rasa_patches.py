@@ -230,6 +230,7 @@ print(json.dumps({"closed": closed, "open": opened}))
 """
 
 
+@pytest.mark.slow
 def test_speedups_patch_nothing_on_another_rasa_version():
     done = subprocess.run([sys.executable, "-c", GATE_SCRIPT, OTHER_VERSION, rasa_version.PATCHED_RASA_VERSION],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)

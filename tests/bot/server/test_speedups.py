@@ -71,6 +71,7 @@ responses = st.fixed_dictionaries({}, optional={
                                           max_size=3) | json_values, max_size=3)})
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, database=None)
 @given(responses)
 def test_the_quick_check_passes_exactly_what_jsonschema_passes(response):
@@ -319,6 +320,7 @@ print(json.dumps({"same_agent": result is loaded and app.ctx.agent is loaded, "f
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting, frozen", [(None, True), ("0", False)])
 def test_what_the_model_loaded_is_frozen_for_the_garbage_collector(setting, frozen, monkeypatch):
     """Rasa's own load runs and its agent is served; then (unless GC_FREEZE=0) every object

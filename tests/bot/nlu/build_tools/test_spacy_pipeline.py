@@ -62,6 +62,7 @@ def tokens(nlp: spacy.language.Language, text: str) -> List[str]:
     return [t.text for t in nlp(text)]
 
 
+@pytest.mark.slow
 def test_sample_question_segments_into_words(nlp: spacy.language.Language) -> None:
     # place / verb / user word 三孩 / user word 产假 / 多少 / measure word
     assert tokens(nlp, SAMPLE) == ["包头", "生", "三孩", "产假", "多少", "天"]
@@ -115,6 +116,7 @@ def test_pipeline_folder_is_self_contained(pipeline_dir: Path) -> None:
     assert size < 40e6, f"pipeline is {size / 1e6:.0f} MB; the full model is 180 MB"
 
 
+@pytest.mark.slow
 def test_small_segmenter_is_deterministic(small_segmenter: Path, tmp_path: Path) -> None:
     with no_network():
         build_small_segmenter(output=tmp_path)

@@ -65,7 +65,7 @@ def install() -> None:
         return
     _compile_action_response_schema()
     _remember_event_types()
-    _remember_minimal_graphs()
+    _run_graphs_in_a_remembered_order()
     _copy_log_arguments_only_when_logged()
     _carry_past_states_forward()
     _copy_trackers_without_replay()
@@ -180,7 +180,7 @@ def _remember_event_types() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
-def _remember_minimal_graphs() -> None:
+def _run_graphs_in_a_remembered_order() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner import dask as dask_runner
 

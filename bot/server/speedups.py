@@ -31,6 +31,10 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   session is kept per endpoint and event loop (connections kept alive for less time
   than the action server keeps them, so a closed one is never reused) and closed
   with the server's other resources.
+- That session encodes a request's JSON body (the whole tracker, 60-80 kB after a dozen
+  turns) with ujson instead of `json.dumps`: the same JSON values, about a third of the
+  time (0.26 vs 0.80 ms for a 12-turn conversation). Sanic, under the action server,
+  already reads requests and writes its answers with ujson.
 - Python's full garbage collection walked every object of the loaded model (TensorFlow,
   spaCy, Rasa: about 775 000) each time enough new objects had survived, once every few
   hundred to a thousand turns here, and stopped the event loop for about 0.3 s each time. Once the model is
@@ -38,6 +42,9 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   full collection walks only what the conversations allocated since.
 - Messages that arrive together are parsed in one pass of the NLU pipeline
   (bot/nlu/batch_parse.py), one TensorFlow call for all of them.
+- A message's sparse features were joined for DIET pair by pair with scipy's general
+  block-matrix code (about 0.1 ms a join, six a message); they are joined in one step
+  into the same matrix (bot/nlu/feature_stacking.py).
 
 All of them are applied only on the Rasa version they were written for
 (bot/server/rasa_version.py); on another one `install()` logs a warning and changes nothing.
@@ -47,13 +54,14 @@ from __future__ import annotations
 import copy
 import functools
 import gc
+import json
 import logging
 import os
 import types
 from typing import Any, Dict, Optional, Text, Type
 
 from bot.server import rasa_version
-from bot.nlu import batch_parse
+from bot.nlu import batch_parse, feature_stacking
 
 _installed = False
 
@@ -72,6 +80,7 @@ def install() -> None:
     _keep_endpoint_sessions()
     _freeze_the_loaded_model()
     batch_parse.install()
+    feature_stacking.install()
     _installed = True
 
 
@@ -294,9 +303,22 @@ class _KeptSession:
         return None
 
 
+def request_json(value: Any) -> str:
+    """A request body (a tracker: strings, numbers, booleans, None, lists and dicts) as
+    JSON: the values `json.dumps` writes; ujson writes "/" as "\\/" and leaves out spaces.
+    Whatever ujson refuses goes to `json.dumps`, which raises its own error for what is
+    not JSON."""
+    import ujson
+
+    try:
+        return ujson.dumps(value)
+    except (TypeError, OverflowError, ValueError):
+        return json.dumps(value)
+
+
 def kept_session(endpoint: Any) -> Any:
-    """What `EndpointConfig.session()` makes (same headers, auth and timeout), made once
-    per endpoint and event loop."""
+    """What `EndpointConfig.session()` makes (same headers, auth and timeout; JSON bodies
+    by `request_json`), made once per endpoint and event loop."""
     import asyncio
 
     import aiohttp
@@ -310,7 +332,7 @@ def kept_session(endpoint: Any) -> Any:
     if kept is None or kept[2].closed or kept[0] is not endpoint or kept[1] is not loop:
         auth = (aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
                 if endpoint.basic_auth else None)
-        session = aiohttp.ClientSession(headers=endpoint.headers, auth=auth,
+        session = aiohttp.ClientSession(headers=endpoint.headers, auth=auth, json_serialize=request_json,
                                         timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                                         connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
         kept = (endpoint, loop, session)

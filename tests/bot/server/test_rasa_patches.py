@@ -127,7 +127,17 @@ UPSTREAM = {
     "rasa.core.lock_store:LockStore.finish_serving":
         ("132bfed9d66046a94549231a02f27cc3ef455655d0741bbb23bd60cb3d871725", "bot/server/lock_store.py (replaced)"),
     "rasa.core.lock_store:LockStore.cleanup":
-        ("4bbbf242ce7eef5be723a7ed8c1afd2f8ade8abc61e64b0165de8673041a4784", "bot/server/lock_store.py (replaced)"),}
+        ("4bbbf242ce7eef5be723a7ed8c1afd2f8ade8abc61e64b0165de8673041a4784", "bot/server/lock_store.py (replaced)"),
+    "rasa.shared.nlu.training_data.message:Message._combine_features":
+        ("cb414cb3d54f339e4b2c25a801a776ef51d91165583ef67d90c65e7302cde6a9", "bot/nlu/feature_stacking.py (replaced for COO matrices)"),
+    "rasa.shared.nlu.training_data.features:Features._combine_sparse_features":
+        ("e4eaa0e7639667aaeda15a2ea61049986fe574a37e5c8d88f4f4fc06b2059009", "bot/nlu/feature_stacking.py (reproduced: scipy's hstack, pair by pair)"),
+    "rasa.shared.nlu.training_data.features:Features.combine_with_features":
+        ("4ce5d01f7ecce78d88cc838cf39b212c15b1316ee36a28baa1be6d4026de88b7", "bot/nlu/feature_stacking.py (reproduced for sparse features)"),
+    "rasa.shared.nlu.training_data.features:Features.__init__":
+        ("ad8386ddd996c8c31604b3953fd7912447c3810fe0627e5a7acd17548b6085aa", "bot/nlu/feature_stacking.py (relied on: the attributes a joined Features has)"),
+    "rasa.shared.nlu.training_data.message:Message.get_sparse_features":
+        ("e8941ab471645fc0054ea232f08714ca45f8c99bc3936c20458139f6675f06b6", "bot/nlu/feature_stacking.py (relied on: passes only sparse features of one type)"),}
 
 OTHER_VERSION = "3.7.0"
 
@@ -197,6 +207,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+from rasa.shared.nlu.training_data.message import Message
 
 def current():
     return {
@@ -214,6 +225,7 @@ def current():
         "run.load_agent_on_start": run.load_agent_on_start,
         "DialogueStateTracker.copy": DialogueStateTracker.__dict__["copy"],
         "RulePolicy.format_tracker_states": rule_policy.RulePolicy.format_tracker_states,
+        "Message._combine_features": Message.__dict__["_combine_features"].__func__,
     }
 
 def changed_by_install(version):
@@ -239,7 +251,7 @@ def test_speedups_patch_nothing_on_another_rasa_version():
     assert [] == changed["closed"]
     # ... and the same install() on the right version patches every one of them.
     assert ["Agent.load_model", "DaskGraphRunner.run", "DialogueStateTracker.copy", "Domain.states_for_tracker_history",
-            "EndpointConfig.session", "Event.resolve_by_type", "MessageProcessor.parse_message",
+            "EndpointConfig.session", "Event.resolve_by_type", "Message._combine_features", "MessageProcessor.parse_message",
             "RemoteAction._validate_action_result", "RulePolicy.format_tracker_states", "memoization.copy", "processor.copy",
             "rule_policy.copy", "run.close_resources", "run.load_agent_on_start"] == changed["open"]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 
 import jsonschema
 import pytest
@@ -256,6 +257,41 @@ def test_copy_is_only_used_for_log_arguments_in_the_patched_modules(module):
     assert all(id(node) in in_log_calls for node in uses)
 
 
+# A request as Rasa makes one: Chinese text, a URL, floats, nested events.
+BODY = {"sender_id": "wx/oAbC+1", "version": "3.6.21",
+        "tracker": {"slots": {"region": "包头市", "child_order": 2, "date": None, "shown": True},
+                    "events": [{"event": "user", "timestamp": 1764921600.123456, "text": "包头产假多少天？",
+                                "parse_data": {"intent": {"name": "ask_leave", "confidence": 0.9873452186584473},
+                                               "entities": [{"entity": "region", "value": "包头", "start": 0}]},
+                                "metadata": {"url": "https://example.org/a/b?c=1"}}]}}
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, database=None)
+@given(json_like)
+def test_a_request_body_is_the_json_that_json_dumps_writes(value):
+    assert json.loads(json.dumps(value)) == json.loads(speedups.request_json(value))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), [-float("inf")], 2**70, -2**64, "\ud800/\x00\u2028"])
+def test_edge_values_are_written_as_json_dumps_reads_them(value):
+    written = speedups.request_json(value)
+    assert json.dumps(json.loads(written)) == json.dumps(value)
+
+
+def test_what_is_not_json_fails_as_json_dumps_fails():
+    with pytest.raises(TypeError) as rasas:
+        json.dumps({"a": object})
+    with pytest.raises(TypeError) as ours:
+        speedups.request_json({"a": object})
+    assert str(rasas.value) == str(ours.value)
+
+
 def test_calls_to_an_endpoint_share_one_connection_and_send_what_rasa_sends():
     """The action server is called through one kept session: same headers, auth and
     answers as a new session per call, one TCP connection, closed with the server."""
@@ -280,7 +316,7 @@ def test_calls_to_an_endpoint_share_one_connection_and_send_what_rasa_sends():
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Token": "t"},
                                   basic_auth={"username": "u", "password": "p"})
-        answers = [await endpoint.request(json={"next_action": f"a{n}"}, method="post") for n in range(5)]
+        answers = [await endpoint.request(json={**BODY, "next_action": f"a{n}"}, method="post") for n in range(5)]
         session = speedups._sessions[(id(endpoint), id(asyncio.get_running_loop()))][2]
         await speedups.close_kept_sessions()
         await runner.cleanup()
@@ -289,10 +325,11 @@ def test_calls_to_an_endpoint_share_one_connection_and_send_what_rasa_sends():
     import asyncio
     seen, answers, session = asyncio.run(scenario())
     assert [{"events": [], "responses": [{"text": "ok"}]}] * 5 == answers
-    assert [f"a{n}" for n in range(5)] == [body["next_action"] for *_, body in seen]
+    assert [{**BODY, "next_action": f"a{n}"} for n in range(5)] == [body for *_, body in seen]
     assert {"t"} == {token for _, token, _, _ in seen}
     assert {aiohttp.BasicAuth("u", "p").encode()} == {auth for _, _, auth, _ in seen}
     assert 1 == len({client_port for client_port, *_ in seen})   # one connection
+    assert speedups.request_json is session._json_serialize      # bodies written by ujson
     assert session.closed
 
 

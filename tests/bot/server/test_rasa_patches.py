@@ -83,7 +83,7 @@ UPSTREAM = {
     "rasa.shared.core.trackers:DialogueStateTracker._first_loop_execution_or_unhappy_path":
         ("ece11afa5fc13ec289e8bf5a407a2f8ee7c19de6d0e32f4573234df935d5074f", "bot/server/past_states.py (which events it drops)"),
     "rasa.shared.core.trackers:DialogueStateTracker.init_copy":
-        ("23b58d05a23f4a9f2fec2dc35e8919258a5445852ccac258d28aa06166fbab6d", "bot/server/past_states.py (relied on)"),
+        ("23b58d05a23f4a9f2fec2dc35e8919258a5445852ccac258d28aa06166fbab6d", "bot/server/past_states.py (relied on); bot/server/tracker_copy.py (reproduced without the slots)"),
     "rasa.shared.core.trackers:DialogueStateTracker.update":
         ("fce089c1385f3748d2d9170ef1762be1081a4069b934383e657f0db54bf1f251", "bot/server/past_states.py, bot/server/tracker_store.py (only appends: what the kept states and trackers rely on)"),
     "rasa.core.tracker_store:SQLTrackerStore.retrieve":

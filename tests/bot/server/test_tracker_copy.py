@@ -2,6 +2,7 @@
 replaying `copy()` makes, and the two stay independent."""
 from __future__ import annotations
 
+import copy
 import math
 import random
 
@@ -42,7 +43,7 @@ def attributes(tracker: DialogueStateTracker) -> dict:
     found = {name: value for name, value in vars(tracker).items()
              if name not in ("events", "slots") and not name.startswith("_bot_")}
     found["events"] = [id(event) for event in tracker.events]
-    found["slots"] = {name: (slot.value, slot.has_been_set, type(slot)) for name, slot in tracker.slots.items()}
+    found["slots"] = {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()}
     return found
 
 
@@ -72,3 +73,30 @@ def test_what_a_replay_would_stop_at_is_replayed(domain):
     tracker.update(SlotSet("region", "包头市", timestamp=math.nan))
     copied = tracker_copy.copy_tracker(tracker, RASAS)
     assert 1 == len(copied.events) and copied.get_slot("region") is None
+
+
+def test_a_slot_is_copied_as_copy_copy_copies_it(domain):
+    tracker = DialogueStateTracker("c", domain.slots)
+    tracker.update(SlotSet("region", "包头市"))
+    assert len(domain.slots) > 10
+    for name, slot in tracker.slots.items():
+        expected, actual = copy.copy(slot), tracker_copy.copy_slot(slot)
+        assert (type(expected), vars(expected)) == (type(actual), vars(actual)), name
+        assert actual is not slot and all(vars(actual)[k] is vars(slot)[k] for k in vars(slot))   # shallow
+        actual.value = "changed"
+        assert "changed" != slot.value
+
+
+def test_a_slot_class_with_its_own_copy_is_copied_by_copy_copy(domain):
+    from rasa.shared.core.slots import TextSlot
+
+    class CountedSlot(TextSlot):
+        copies = 0
+
+        def __copy__(self):
+            CountedSlot.copies += 1
+            return TextSlot(self.name, self.mappings)
+
+    slot = CountedSlot("s", [])
+    assert not tracker_copy._copied_as_plain_object(CountedSlot)
+    assert TextSlot is type(tracker_copy.copy_slot(slot)) and 1 == CountedSlot.copies

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_access as ka
-from actions import templates
+from actions import questions, templates
 
 from bot.privacy import install_log_masking
 
@@ -123,7 +123,8 @@ class AnswerAction:
             return reply.send(dispatcher, staff=staff) + [SlotSet("pending_intent", None), SlotSet("last_intent", intent)]
 
         try:
-            with ka.turn_connection():   # the store's file checked once for the whole turn
+            # The store's file checked once for the whole turn; each text read once.
+            with ka.turn_connection(), questions.readings_kept_for_the_turn():
                 ka.DATE_ASKED_ABOUT.set(birth_dates.date_asked_about(text))
                 if self.place_matters(intent) and ask_which_place(dispatcher, ka.place_of_turn(tracker), staff=staff):
                     return [SlotSet("pending_intent", intent)]
@@ -133,8 +134,6 @@ class AnswerAction:
                 if self.place_needed(intent) and not ka.current_place(tracker):
                     dispatcher.utter_message(text=templates.ask_region())
                     # The leave the words mean ("老公能休几天产假" is 护理假), for when the place comes.
-                    from actions import questions
-
                     leave_type = questions.read(text, intent=intent).leave_type
                     return [SlotSet("pending_intent", intent)] + ([SlotSet("leave_type", leave_type)] if leave_type else [])
                 reply = Answer()

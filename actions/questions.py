@@ -6,9 +6,45 @@ are the ones citizens type on public Q&A boards; the lists are kept as data belo
 """
 from __future__ import annotations
 
+import functools
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Callable, Iterator, Optional, TypeVar
+
+# ---------------------------------------------------------------- once per turn
+
+# An answer reads the same few texts many times (the load's citizens, per turn: canonical
+# 32 calls on 7 texts, topic_of 11 calls on 1 text). Within a turn (actions.base opens it)
+# each of these readings is worked out once per text; outside one, every call works.
+_TURN_READINGS: ContextVar[Optional[dict]] = ContextVar("turn_readings", default=None)
+_Reading = TypeVar("_Reading", bound=Callable[[str], object])
+
+
+@contextmanager
+def readings_kept_for_the_turn() -> Iterator[None]:
+    token = _TURN_READINGS.set({})
+    try:
+        yield
+    finally:
+        _TURN_READINGS.reset(token)
+
+
+def once_per_turn(reading: _Reading) -> _Reading:
+    """`reading(text)` remembered for the turn; only for pure readings of the text with an
+    immutable result (str or None)."""
+    @functools.wraps(reading)
+    def remembered(text: str):
+        kept = _TURN_READINGS.get()
+        if kept is None:
+            return remembered.__wrapped__(text)
+        key = (remembered, text)
+        if key not in kept:
+            kept[key] = remembered.__wrapped__(text)
+        return kept[key]
+    return remembered  # type: ignore[return-value]
+
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -150,6 +186,7 @@ _EMPLOYER_WRONG = re.compile(
 _EMPLOYER_ACTS = re.compile(r"辞退|开除|裁|降|扣|调岗|走人|让我走|劝退|不让|不给|加班|夜班|合法|违法|赔偿|补偿|解除")
 
 
+@once_per_turn
 def topic_of(text: str) -> Optional[str]:
     """The topic the words name, or None."""
     best: Optional[tuple[int, int, str]] = None
@@ -198,6 +235,7 @@ def is_taxation(text: str) -> bool:
     return bool(_TAXATION.search(text)) and not _DEDUCTION.search(text)
 
 
+@once_per_turn
 def facet_of(text: str) -> str:
     for facet, pattern in _FACET_RE:
         if pattern.search(text):
@@ -245,6 +283,7 @@ def money_of_words(text: str) -> Optional[str]:
 _MONEY_WORDS = re.compile(r"领|发钱|给钱|给多少|补多少|奖励多少|补助|到账|审核")
 
 
+@once_per_turn
 def topic_of_words(text: str) -> Optional[str]:
     """The topic the words name, or the leave or money they ask about without naming it."""
     return topic_of(text) or leave_of_words(text) or money_of_words(text)
@@ -519,6 +558,7 @@ _SHORT_FORMS = {"个人所得税": "个税", "基本医疗保险": "医保", "�
                "男的": "男方", "男同志": "男方"}
 
 
+@once_per_turn
 def canonical(text: str) -> str:
     for long_form, short_form in _SHORT_FORMS.items():
         text = text.replace(long_form, short_form)

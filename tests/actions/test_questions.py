@@ -269,3 +269,77 @@ def test_points_asked_one_after_another_are_parts_though_no_topic_is_named():
 
 def test_both_parents_deducting_is_the_splitting_point():
     assert "split_transfer" == qs.read("个税照护扣除夫妻能一起扣吗").facet
+
+
+# ---------------------------------------------------------------- once per turn
+
+READINGS = ("canonical", "topic_of", "facet_of", "topic_of_words")
+TEXTS = ["个人所得税能扣多少", "包头二孩产假多少天", "那我老公呢", "育儿补贴怎么申请", "孩子没了还能领吗", "24年生的"]
+
+
+@pytest.fixture()
+def worked(monkeypatch):
+    """name -> the texts each reading worked out (not looked up)."""
+    from actions import questions
+
+    done = {name: [] for name in READINGS}
+    for name in READINGS:
+        remembered = getattr(questions, name)
+        work = remembered.__wrapped__
+        monkeypatch.setattr(remembered, "__wrapped__",
+                            lambda text, work=work, name=name: done[name].append(text) or work(text))
+    return done
+
+
+def test_within_a_turn_each_text_is_read_once(worked):
+    from actions import questions
+
+    outside = {name: [getattr(questions, name)(text) for text in TEXTS] for name in READINGS}
+    # Outside a turn every call works (topic_of_words calls topic_of once more per text).
+    assert {**{name: TEXTS for name in READINGS}, "topic_of": TEXTS * 2} == worked
+    for name in READINGS:
+        worked[name].clear()
+    with questions.readings_kept_for_the_turn():
+        inside = {name: [getattr(questions, name)(text) for text in TEXTS * 3] for name in READINGS}
+    assert {name: values * 3 for name, values in outside.items()} == inside
+    # topic_of_words reads topic_of; each reading works once per text all the same
+    assert {name: TEXTS for name in READINGS} == {name: sorted(set(texts), key=TEXTS.index)
+                                                   for name, texts in worked.items()}
+    assert all(len(texts) == len(set(texts)) for texts in worked.values())
+
+
+def test_the_next_turn_and_a_concurrent_turn_read_afresh(worked):
+    import asyncio
+
+    from actions import questions
+
+    with questions.readings_kept_for_the_turn():
+        questions.canonical(TEXTS[0])
+    with questions.readings_kept_for_the_turn():
+        questions.canonical(TEXTS[0])
+    assert [TEXTS[0]] * 2 == worked["canonical"]
+
+    async def turn(text):
+        with questions.readings_kept_for_the_turn():
+            first = questions.canonical(text)
+            await asyncio.sleep(0)             # the other turn runs here
+            return first, questions.canonical(text)
+
+    async def both():
+        return await asyncio.gather(turn(TEXTS[1]), turn(TEXTS[1]))
+
+    worked["canonical"].clear()
+    assert [(questions.canonical(TEXTS[1]),) * 2] * 2 == asyncio.run(both())
+    assert [TEXTS[1]] * 3 == worked["canonical"]    # once in each turn, once outside
+
+
+def test_an_action_turn_reads_each_text_once(worked, dispatcher, domain):
+    import asyncio
+
+    from actions.leave import ActionAnswerLeave
+    from tests.conftest import entity, make_tracker
+
+    tracker = make_tracker(intent="ask_leave", text="包头二孩产假多少天？那我老公呢", entities=[entity("region", "baotou")])
+    asyncio.run(ActionAnswerLeave().run(dispatcher, tracker, domain))
+    assert worked["canonical"] and "包头" in dispatcher.messages[0]["text"]
+    assert all(len(texts) == len(set(texts)) for texts in worked.values()), worked

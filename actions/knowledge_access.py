@@ -35,8 +35,10 @@ DATE_ASKED_ABOUT: ContextVar[str | None] = ContextVar("date_asked_about", defaul
 # The connection a turn has opened (`turn_connection`): the file is checked once per turn,
 # not at each of the dozens of lookups a turn makes.
 _TURN_CONNECTION: ContextVar[object | None] = ContextVar("turn_connection", default=None)
-# The question-answer matches a turn has looked up (`qa_match`), by their arguments.
-_TURN_QA_MATCHES: ContextVar[dict | None] = ContextVar("turn_qa_matches", default=None)
+# What a turn has looked up, by what was asked: question-answer matches (`qa_match`),
+# the turn's place (`place_of_turn`), citations (`cite`). An answer asks for each several
+# times (the place 3 times a turn, a citation about twice).
+_TURN_LOOKUPS: ContextVar[dict | None] = ContextVar("turn_lookups", default=None)
 
 
 def connection():
@@ -86,11 +88,11 @@ def turn_connection() -> Iterator[None]:
     """Within it, `connection()` is the one its first call found: the store's file is
     checked once per turn (a turn that needs no lookup opens nothing)."""
     token = _TURN_CONNECTION.set(_OPEN_ON_FIRST_USE)
-    matches_token = _TURN_QA_MATCHES.set({})
+    lookups_token = _TURN_LOOKUPS.set({})
     try:
         yield
     finally:
-        _TURN_QA_MATCHES.reset(matches_token)
+        _TURN_LOOKUPS.reset(lookups_token)
         _TURN_CONNECTION.reset(token)
 
 
@@ -99,8 +101,8 @@ def qa_match(*, text: str, topic: str | None = None, facet: str | None = None,
     """qa.match on the store, looked up once per turn for the same arguments: one answer
     may try the same words twice (as a follow-up, then as a question of its own), and each
     search with its ranking costs up to 1 ms. Outside a turn (tests, tools) every call searches."""
-    arguments = (text, topic, facet, None if jurisdictions is None else tuple(jurisdictions), limit)
-    looked_up = _TURN_QA_MATCHES.get()
+    arguments = ("qa_match", text, topic, facet, None if jurisdictions is None else tuple(jurisdictions), limit)
+    looked_up = _TURN_LOOKUPS.get()
     if looked_up is not None and arguments in looked_up:
         return list(looked_up[arguments])
     matches = qa.match(conn=connection(), text=text, topic=topic, facet=facet,
@@ -115,7 +117,18 @@ def gazetteer() -> regions.Gazetteer:
 
 
 def cite(clause_id: str) -> dict[str, Any]:
-    """A clause joined with its document, plus the title of what supersedes it."""
+    """A clause joined with its document, plus the title of what supersedes it (looked up
+    once per turn; each caller gets its own dict)."""
+    looked_up = _TURN_LOOKUPS.get()
+    if looked_up is not None and ("cite", clause_id) in looked_up:
+        return dict(looked_up[("cite", clause_id)])
+    cited = _cite(clause_id)
+    if looked_up is not None:
+        looked_up[("cite", clause_id)] = dict(cited)
+    return cited
+
+
+def _cite(clause_id: str) -> dict[str, Any]:
     row = store.citation(conn=connection(), clause_id=clause_id)
     if row is None:
         raise KeyError(clause_id)
@@ -181,7 +194,19 @@ def place_of_turn(tracker: Tracker) -> places.Resolved:
     """The place this turn is about, as places.Resolved (covered / outside / ambiguous /
     unknown): named in the raw text, else by an NLU entity or a button payload, else the
     place remembered in the `region` slot. A shared name (白云区) stays ambiguous unless the
-    same text or the remembered place picks one of its namesakes."""
+    same text or the remembered place picks one of its namesakes. Worked out once per turn
+    for the turn's tracker (a Resolved is frozen)."""
+    looked_up = _TURN_LOOKUPS.get()
+    kept = looked_up.get(("place", id(tracker))) if looked_up is not None else None
+    if kept is not None and kept[0] is tracker:
+        return kept[1]
+    place = _place_of_turn(tracker)
+    if looked_up is not None:
+        looked_up[("place", id(tracker))] = (tracker, place)   # the tracker kept: its id stays its own
+    return place
+
+
+def _place_of_turn(tracker: Tracker) -> places.Resolved:
     index = gazetteer().places
     remembered_value = remembered_region(tracker)
     remembered = index.resolve(remembered_value) if isinstance(remembered_value, str) and remembered_value \

@@ -389,6 +389,44 @@ def test_a_turn_searches_the_answer_table_once_for_the_same_words(monkeypatch):
     assert 5 == len(searched)
 
 
+def test_a_turn_works_out_its_place_once_for_its_tracker(monkeypatch):
+    from actions import knowledge_access
+
+    worked = []
+    work = knowledge_access._place_of_turn
+    monkeypatch.setattr(knowledge_access, "_place_of_turn", lambda tracker: worked.append(tracker) or work(tracker))
+    tracker = make_tracker(intent="ask_leave", text="白云区产假多少天")
+    other = make_tracker(intent="ask_leave", text="包头产假多少天")
+    with knowledge_access.turn_connection():
+        first = [knowledge_access.place_of_turn(tracker) for _ in range(3)]
+        second = knowledge_access.place_of_turn(other)
+        region = knowledge_access.current_place(other)
+    assert [tracker, other] == worked                       # once per tracker
+    assert [work(tracker)] * 3 == first and "ambiguous" == first[0].kind
+    assert work(other) == second and "baotou" == region
+    with knowledge_access.turn_connection():                # the next turn works afresh
+        knowledge_access.place_of_turn(tracker)
+    knowledge_access.place_of_turn(tracker)                 # outside a turn, every call works
+    assert 4 == len(worked)
+
+
+def test_a_turn_looks_up_a_citation_once_and_each_caller_gets_its_own(monkeypatch):
+    from actions import knowledge_access
+    from knowledge import store
+
+    looked_up = []
+    citation = store.citation
+    monkeypatch.setattr(store, "citation", lambda **arguments: looked_up.append(arguments["clause_id"])
+                        or citation(**arguments))
+    clause_id = "baotou-2025:一/（二）"
+    expected = knowledge_access.cite(clause_id)
+    with knowledge_access.turn_connection():
+        first = knowledge_access.cite(clause_id)
+        first["title"] = "changed by a caller"
+        again = knowledge_access.cite(clause_id)
+    assert expected == again and [clause_id] * 2 == looked_up   # once outside, once in the turn
+
+
 def test_tax_deduction_needs_no_place(dispatcher, domain):
     events, text = run(ActionAnswerBenefit(), make_tracker(intent="ask_tax_deduction"), dispatcher, domain)
     assert "2000元" in text and "哪个地区" not in text

@@ -24,6 +24,7 @@ _Reading = TypeVar("_Reading", bound=Callable[[str], object])
 
 @contextmanager
 def readings_kept_for_the_turn() -> Iterator[None]:
+    """Within it, each `once_per_turn` reading works once per text."""
     token = _TURN_READINGS.set({})
     try:
         yield
@@ -33,7 +34,7 @@ def readings_kept_for_the_turn() -> Iterator[None]:
 
 def once_per_turn(reading: _Reading) -> _Reading:
     """`reading(text)` remembered for the turn; only for pure readings of the text with an
-    immutable result (str or None)."""
+    immutable result (str or None). The work goes through `__wrapped__`, which tests count."""
     @functools.wraps(reading)
     def remembered(text: str):
         kept = _TURN_READINGS.get()

@@ -12,9 +12,10 @@ featurizers make) and the first join already has the data type of the whole
 matrix's values are cast once, straight to the final type, as the pairwise joins cast
 them), `combine_features` builds the result directly: the same COO matrix `bmat` builds
 (data and indices in block order, the index type scipy picks for the final shape), in a
-new `Features` with the same type, attribute and origin. Anything else goes to Rasa's own function, which also raises its own error
-for matrices that do not fit together. The features are only read here, never changed;
-the model and its predictions are the same (tests/bot/nlu/test_feature_stacking.py).
+new `Features` with the same type, attribute and origin. Anything else goes to Rasa's
+own function, which also raises its own error for matrices that do not fit together. The
+features are only read here, never changed; the model and its predictions are the same
+(tests/bot/nlu/test_feature_stacking.py).
 """
 from __future__ import annotations
 

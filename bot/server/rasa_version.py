@@ -1,10 +1,10 @@
 """The Rasa version the project's patches of Rasa internals were written for.
 
 bot/server/speedups.py, bot/nlu/batch_parse.py, bot/nlu/feature_stacking.py, bot/nlu/lean_diet.py,
-bot/server/tracker_store.py and bot/channels/socketio.py replace or wrap private Rasa code. They are applied only on this exact
-version: on any other one they log a warning and Rasa's own code runs, until someone
-has re-read the upstream functions (tests/bot/server/test_rasa_patches.py fingerprints them) and
-moved this constant.
+bot/server/tracker_store.py and bot/channels/socketio.py replace or wrap private Rasa code.
+They are applied only on this exact version: on any other one they log a warning and
+Rasa's own code runs, until someone has re-read the upstream functions
+(tests/bot/server/test_rasa_patches.py fingerprints them) and moved this constant.
 """
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def _copied_as_plain_object(cls: type) -> bool:
     return (not any(hasattr(cls, hook) for hook in hooks) and cls.__reduce_ex__ is object.__reduce_ex__
             and cls.__reduce__ is object.__reduce__ and cls not in copy._copy_dispatch
             and cls not in copyreg.dispatch_table and not copyreg._slotnames(cls)
-            and hasattr(cls, "__dict__") and "__dict__" in dir(cls))
+            and "__dict__" in dir(cls))
 
 
 _PLAIN: dict = {}

@@ -107,12 +107,13 @@ def test_anything_else_is_rasas_own_join(stacked_combine, given):
 
 
 def test_features_that_do_not_fit_raise_rasas_error(stacked_combine):
-    given = features(coo(3, 4, nnz=2, dtype="float64", seed=1), coo(2, 5, nnz=2, dtype="float64", seed=2))
+    def given():
+        return features(coo(3, 4, nnz=2, dtype="float64", seed=1), coo(2, 5, nnz=2, dtype="float64", seed=2))
+
     with pytest.raises(ValueError) as rasas:
-        upstream_combine()(features(coo(3, 4, nnz=2, dtype="float64", seed=1),
-                                    coo(2, 5, nnz=2, dtype="float64", seed=2)), ["x"])
+        upstream_combine()(given(), ["x"])
     with pytest.raises(ValueError) as ours:
-        stacked_combine(given, ["x"])
+        stacked_combine(given(), ["x"])
     assert str(rasas.value) == str(ours.value)
 
 

@@ -424,7 +424,10 @@ def test_a_turn_looks_up_a_citation_once_and_each_caller_gets_its_own(monkeypatc
         first = knowledge_access.cite(clause_id)
         first["title"] = "changed by a caller"
         again = knowledge_access.cite(clause_id)
-    assert expected == again and [clause_id] * 2 == looked_up   # once outside, once in the turn
+        again["title"] = "changed by another"
+        third = knowledge_access.cite(clause_id)
+    assert expected == third and expected["title"] != "changed by another"
+    assert [clause_id] * 2 == looked_up   # once outside, once in the turn
 
 
 def test_tax_deduction_needs_no_place(dispatcher, domain):

@@ -22,13 +22,13 @@ from __future__ import annotations
 from typing import Any, List, Optional, Text
 
 import numpy as np
+# Imported once here, not in the functions: they run twice for every message parsed.
+from scipy.sparse import coo_matrix
+from scipy.sparse._sputils import get_index_dtype, upcast
 
 
 def stack_columns(matrices: List[Any]) -> Any:
     """`scipy.sparse.hstack(matrices)` for COO matrices with one row count."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse._sputils import get_index_dtype, upcast
-
     rows = matrices[0].shape[0]
     columns = sum(matrix.shape[1] for matrix in matrices)
     index_dtype = get_index_dtype(maxval=max(rows, columns))
@@ -48,9 +48,6 @@ def stack_columns(matrices: List[Any]) -> Any:
 
 def stackable(features: List[Any]) -> bool:
     """Whether Rasa's pairwise joins would make exactly what `stack_columns` makes."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse._sputils import upcast
-
     if len(features) < 2:
         return False      # Rasa's result is a deep copy of the one matrix
     first, second = features[0].features, features[1].features

@@ -60,6 +60,8 @@ import os
 import types
 from typing import Any, Dict, Optional, Text, Type
 
+import ujson
+
 from bot.server import rasa_version
 from bot.nlu import batch_parse, feature_stacking
 
@@ -308,8 +310,6 @@ def request_json(value: Any) -> str:
     JSON: the values `json.dumps` writes; ujson writes "/" as "\\/" and leaves out spaces.
     Whatever ujson refuses goes to `json.dumps`, which raises its own error for what is
     not JSON."""
-    import ujson
-
     try:
         return ujson.dumps(value)
     except (TypeError, OverflowError, ValueError):

@@ -36,8 +36,8 @@ DATE_ASKED_ABOUT: ContextVar[str | None] = ContextVar("date_asked_about", defaul
 # not at each of the dozens of lookups a turn makes.
 _TURN_CONNECTION: ContextVar[object | None] = ContextVar("turn_connection", default=None)
 # What a turn has looked up, by what was asked: question-answer matches (`qa_match`),
-# the turn's place (`place_of_turn`), citations (`cite`). An answer asks for each several
-# times (the place 3 times a turn, a citation about twice).
+# the turn's place (`place_of_turn`), the rules of a place (`resolve_rules`). An answer
+# asks for each several times (the place 3 times a turn).
 _TURN_LOOKUPS: ContextVar[dict | None] = ContextVar("turn_lookups", default=None)
 
 
@@ -77,7 +77,12 @@ def _current_connection():
         return _OPEN[key]
 
 
-connection.cache_clear = _OPEN.clear   # tests reset it as they did the former lru_cache
+def _forget_the_open_store() -> None:
+    _OPEN.clear()
+    _CITATIONS.clear()
+
+
+connection.cache_clear = _forget_the_open_store   # tests reset it as they did the former lru_cache
 
 
 _OPEN_ON_FIRST_USE = object()
@@ -112,20 +117,49 @@ def qa_match(*, text: str, topic: str | None = None, facet: str | None = None,
     return matches
 
 
+def resolve_rules(*, place: str, table: str, **filters: object) -> regions.Resolution:
+    """regions.resolve on the store for the date asked about, worked out once per turn for
+    the same arguments (an answer asks up to 8 times, 0.1 ms each); each caller gets its
+    own Resolution and lists. Outside a turn every call resolves."""
+    as_of = DATE_ASKED_ABOUT.get()
+    arguments = ("resolve", place, table, as_of, tuple(sorted(filters.items())))
+    looked_up = _TURN_LOOKUPS.get()
+    resolution = looked_up.get(arguments) if looked_up is not None else None
+    if resolution is None:
+        resolution = regions.resolve(conn=connection(), place=place, table=table, as_of=as_of, **filters)
+        if looked_up is not None:
+            looked_up[arguments] = resolution
+    return regions.Resolution(place=resolution.place, region=resolution.region, chain=list(resolution.chain),
+                              rules=list(resolution.rules), drafts=list(resolution.drafts))
+
+
 def gazetteer() -> regions.Gazetteer:
     return regions.gazetteer(conn=connection())
 
 
 def cite(clause_id: str) -> dict[str, Any]:
     """A clause joined with its document, plus the title of what supersedes it (looked up
-    once per turn; each caller gets its own dict)."""
-    looked_up = _TURN_LOOKUPS.get()
-    if looked_up is not None and ("cite", clause_id) in looked_up:
-        return dict(looked_up[("cite", clause_id)])
-    cited = _cite(clause_id)
-    if looked_up is not None:
-        looked_up[("cite", clause_id)] = dict(cited)
-    return cited
+    once per store file: a citation is fixed by the file; each caller gets its own dict)."""
+    looked_up = _citations_of(connection())
+    cited = looked_up.get(clause_id)
+    if cited is None:
+        cited = looked_up[clause_id] = _cite(clause_id)
+    return dict(cited)
+
+
+def _citations_of(conn: object) -> dict[str, dict[str, Any]]:
+    """The citations looked up in the store a connection reads. `connection()` opens a new
+    connection when the file is replaced or changed, so a connection stands for one
+    version of the file (kept with its entry: its id is not reused meanwhile)."""
+    kept = _CITATIONS.get(id(conn))
+    if kept is None or kept[0] is not conn:
+        if len(_CITATIONS) >= 4:
+            _CITATIONS.pop(next(iter(_CITATIONS)))
+        kept = _CITATIONS[id(conn)] = (conn, {})
+    return kept[1]
+
+
+_CITATIONS: dict[int, tuple[object, dict[str, dict[str, Any]]]] = {}
 
 
 def _cite(clause_id: str) -> dict[str, Any]:

@@ -46,8 +46,7 @@ def answer_not_covered(place: str, leave_type: Optional[str], reply: Answer) -> 
 
 
 def leave_resolution(place: str, leave_type: str, child_order: Optional[int]) -> regions.Resolution:
-    return regions.resolve(conn=ka.connection(), place=place, table="leave_rules", as_of=ka.DATE_ASKED_ABOUT.get(),
-                           leave_type=leave_type, child_order=child_order)
+    return ka.resolve_rules(place=place, table="leave_rules", leave_type=leave_type, child_order=child_order)
 
 
 def say_leave(reply: Answer, *, place: str, leave_type: Optional[str], child_order: Optional[int],

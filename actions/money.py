@@ -45,8 +45,7 @@ def child_order_in(tracker: Tracker) -> Optional[int]:
 
 
 def resolve(place: str, kind: str) -> regions.Resolution:
-    return regions.resolve(conn=ka.connection(), place=place, table="benefits", kind=kind,
-                           as_of=ka.DATE_ASKED_ABOUT.get())
+    return ka.resolve_rules(place=place, table="benefits", kind=kind)
 
 
 def national_subsidy_rows(kind: str = "育儿补贴"):

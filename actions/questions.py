@@ -34,7 +34,7 @@ def readings_kept_for_the_turn() -> Iterator[None]:
 
 def once_per_turn(reading: _Reading) -> _Reading:
     """`reading(text)` remembered for the turn; only for pure readings of the text with an
-    immutable result (str or None). The work goes through `__wrapped__`, which tests count."""
+    immutable result (str, None, a frozenset). The work goes through `__wrapped__`, which tests count."""
     @functools.wraps(reading)
     def remembered(text: str):
         kept = _TURN_READINGS.get()
@@ -700,7 +700,8 @@ def same_family(topic: str, other: str) -> bool:
     return any(topic in family and other in family for family in _FAMILIES)
 
 
-def topics_named(text: str) -> set[str]:
+@once_per_turn
+def topics_named(text: str) -> frozenset[str]:
     """Every topic whose words appear, an occurrence inside a longer found word not
     counted (补贴 in 育儿补贴; 产假 in 陪产假, but not in "产假 陪产假")."""
     spans = []
@@ -716,7 +717,7 @@ def topics_named(text: str) -> set[str]:
         named.discard("maternity_leave")
     if "only_child_leave" in named and "父母" in text:   # 独生子女父母护理假 is the 照护假
         named.discard("paternity_leave")
-    return named
+    return frozenset(named)
 
 
 GENERAL_FACETS = ("amount", "general", "eligibility")

@@ -139,7 +139,7 @@ def resolve(*, conn: sqlite3.Connection, place: str, table: str = "leave_rules",
     chain = gaz.chain(region.id)
     specificity = {r.id: i for i, r in enumerate(chain)}   # 0 = the place itself
     rows = store.facts_in(conn=conn, table=table, jurisdictions=[r.id for r in chain], **filters)
-    rows = _within_document_scope(rows, gaz=gaz, region=region, scopes=store.document_scopes(conn=conn))
+    rows = _within_document_scope(rows, gaz=gaz, region=region, scopes=document_scopes(conn=conn))
     rows = in_force_on(rows, versions=versions(conn=conn), as_of=as_of)
 
     groups: dict[tuple, list[sqlite3.Row]] = {}
@@ -185,6 +185,14 @@ _UNCURATED: dict = {}
 def versions(*, conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
     """store.versions, read once per store file (every answer resolves rules through it)."""
     return store.per_store(_VERSIONS, conn=conn, build=lambda c: store.versions(conn=c))
+
+
+def document_scopes(*, conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """store.document_scopes, read once per store file (each rule lookup filters by it)."""
+    return store.per_store(_SCOPES, conn=conn, build=lambda c: store.document_scopes(conn=c))
+
+
+_SCOPES: dict = {}
 
 
 def uncurated_documents(*, conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -245,7 +253,7 @@ def document_reaches(*, conn: sqlite3.Connection, doc_id: str, place: str) -> bo
     """Whether a document may be applied to a place (its `applies_to` scope, as for facts)."""
     gaz = gazetteer(conn=conn)
     region = gaz.lookup(place)
-    return region is None or _scope_reaches(store.document_scopes(conn=conn).get(doc_id), gaz=gaz, region=region)
+    return region is None or _scope_reaches(document_scopes(conn=conn).get(doc_id), gaz=gaz, region=region)
 
 
 def _scope_reaches(scope: frozenset[str] | None, *, gaz: Gazetteer, region: Region) -> bool:

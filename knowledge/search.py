@@ -8,6 +8,7 @@ load, the whole build budget). `make bench-search` measures this against trigram
 """
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -25,6 +26,9 @@ _QUESTION_BIGRAMS = frozenset(
 )
 
 
+# The same clause texts are normalised at every search (and by the answers' sentence
+# matching): each is worked out once. The function is pure, so a kept result is exact.
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case, whitespace removed between CJK characters."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -76,7 +80,8 @@ def search(*, conn: sqlite3.Connection, query: str, limit: int = 5) -> list[Hit]
     hits = []
     for row in store.search_index(conn=conn, match=match, limit=limit):
         text = store.clause(conn=conn, clause_id=row["clause_id"])["text"]
-        present = [t for t in terms if t in normalise(text)]
+        flat = normalise(text)
+        present = [t for t in terms if t in flat]
         hits.append(
             Hit(
                 clause_id=row["clause_id"],

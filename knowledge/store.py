@@ -508,6 +508,19 @@ def qa_clause_ids(*, conn: sqlite3.Connection, entry_id: str) -> list[str]:
     return [clause_id for (clause_id,) in rows]
 
 
+def qa_clause_ids_of(*, conn: sqlite3.Connection, entry_ids: Sequence[str]) -> dict[str, list[str]]:
+    """qa_clause_ids of several entries in one query: {entry id: its clause ids in order}
+    (an entry citing no clause is left out)."""
+    clause_ids: dict[str, list[str]] = {}
+    for entry_id, clause_id in conn.execute(
+        "SELECT entry_id, clause_id FROM qa_clauses WHERE entry_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY entry_id, seq",
+        (json.dumps(list(entry_ids)),),
+    ):
+        clause_ids.setdefault(entry_id, []).append(clause_id)
+    return clause_ids
+
+
 def qa_questions(*, conn: sqlite3.Connection, entry_id: str) -> list[str]:
     rows = conn.execute("SELECT question FROM qa_questions WHERE entry_id = ? ORDER BY seq", (entry_id,))
     return [question for (question,) in rows]

@@ -410,7 +410,42 @@ def test_a_turn_works_out_its_place_once_for_its_tracker(monkeypatch):
     assert 4 == len(worked)
 
 
-def test_a_turn_looks_up_a_citation_once_and_each_caller_gets_its_own(monkeypatch):
+def test_a_turn_resolves_the_rules_of_a_place_once_and_each_caller_gets_its_own(monkeypatch):
+    from actions import knowledge_access
+    from knowledge import regions
+
+    resolved = []
+    resolve = regions.resolve
+    monkeypatch.setattr(regions, "resolve", lambda **arguments: resolved.append(arguments["place"])
+                        or resolve(**arguments))
+    asked = dict(place="baotou", table="leave_rules", leave_type="产假", child_order=None)
+    expected = resolve(conn=knowledge_access.connection(), as_of=None, **asked)
+    with knowledge_access.turn_connection():
+        first = knowledge_access.resolve_rules(**asked)
+        first.rules.clear()        # a caller changing its lists changes nothing for the next
+        first.chain.append(None)
+        again = knowledge_access.resolve_rules(**asked)
+        third = knowledge_access.resolve_rules(**{**asked, "child_order": 2})
+        token = knowledge_access.DATE_ASKED_ABOUT.set("2020-01-01")   # another date: its own rules
+        try:
+            earlier = knowledge_access.resolve_rules(**asked)
+        finally:
+            knowledge_access.DATE_ASKED_ABOUT.reset(token)
+    assert ["baotou", "baotou", "baotou"] == resolved   # once per distinct arguments
+    assert expected == again and expected.rules and 158 in {r["days"] for r in again.rules}
+    assert resolve(conn=knowledge_access.connection(), as_of=None, **{**asked, "child_order": 2}) == third
+    assert resolve(conn=knowledge_access.connection(), as_of="2020-01-01", **asked) == earlier
+    with knowledge_access.turn_connection():   # the next turn resolves afresh
+        knowledge_access.resolve_rules(**asked)
+    knowledge_access.resolve_rules(**asked)    # outside a turn, every call resolves
+    assert 5 == len(resolved)
+
+
+def test_a_citation_is_looked_up_once_per_store_file_and_each_caller_gets_its_own(monkeypatch, built_store,
+                                                                                   tmp_path):
+    import shutil
+    import sqlite3
+
     from actions import knowledge_access
     from knowledge import store
 
@@ -418,16 +453,29 @@ def test_a_turn_looks_up_a_citation_once_and_each_caller_gets_its_own(monkeypatc
     citation = store.citation
     monkeypatch.setattr(store, "citation", lambda **arguments: looked_up.append(arguments["clause_id"])
                         or citation(**arguments))
+    knowledge_access.connection.cache_clear()
     clause_id = "baotou-2025:一/（二）"
-    expected = knowledge_access.cite(clause_id)
+    expected = dict(citation(conn=knowledge_access.connection(), clause_id=clause_id))
+    first = knowledge_access.cite(clause_id)
+    first["title"] = "changed by a caller"
     with knowledge_access.turn_connection():
-        first = knowledge_access.cite(clause_id)
-        first["title"] = "changed by a caller"
         again = knowledge_access.cite(clause_id)
         again["title"] = "changed by another"
+    with knowledge_access.turn_connection():
         third = knowledge_access.cite(clause_id)
-    assert expected == third and expected["title"] != "changed by another"
-    assert [clause_id] * 2 == looked_up   # once outside, once in the turn
+    assert expected.items() <= third.items()
+    assert [clause_id] == looked_up   # once for the store file, in and out of turns
+    with pytest.raises(KeyError):     # an unknown clause is not kept as found
+        knowledge_access.cite("no-such-document:第一条")
+    # `make knowledge` writes a new file: its citations are its own.
+    rebuilt = tmp_path / "rebuilt.db"
+    shutil.copy(built_store.db_path, rebuilt)
+    with sqlite3.connect(rebuilt) as conn:
+        conn.execute("UPDATE documents SET title = ? WHERE id = ?", ("改过的标题", third["doc_id"]))
+    conn.close()
+    monkeypatch.setenv("KNOWLEDGE_DB", str(rebuilt))
+    assert "改过的标题" == knowledge_access.cite(clause_id)["title"]
+    assert [clause_id, "no-such-document:第一条", clause_id] == looked_up
 
 
 def test_tax_deduction_needs_no_place(dispatcher, domain):

@@ -273,7 +273,7 @@ def test_both_parents_deducting_is_the_splitting_point():
 
 # ---------------------------------------------------------------- once per turn
 
-READINGS = ("canonical", "topic_of", "facet_of", "topic_of_words")
+READINGS = ("canonical", "topic_of", "facet_of", "topic_of_words", "topics_named")
 TEXTS = ["个人所得税能扣多少", "包头二孩产假多少天", "那我老公呢", "育儿补贴怎么申请", "孩子没了还能领吗", "24年生的"]
 
 

@@ -337,6 +337,32 @@ def test_the_in_memory_search_is_sqlites_full_text_search(built_store):
     assert compared > 3000
 
 
+def test_a_place_chain_allows_the_rows_of_its_jurisdictions_worked_out_once(built_store):
+    conn = store.connect(path=built_store.db_path)
+    index = qa.search_index(conn)
+    chain = ("baotou", "neimenggu", "china")
+    rows = index._rows_of(chain)
+    assert [j in chain for j in index.jurisdictions] == rows.tolist()
+    assert rows is index._rows_of(chain)        # kept for the next search of the same chain
+    with pytest.raises(ValueError):            # and nobody can change what is kept
+        rows[0] = not rows[0]
+    for number in range(index.MOST_CHAINS + 3):   # many chains: the kept ones are bounded
+        index._rows_of(("china", f"place-{number}"))
+    assert len(index._rows_by_chain) <= index.MOST_CHAINS
+    assert [j in chain for j in index.jurisdictions] == index._rows_of(chain).tolist()
+
+
+def test_clause_ids_of_several_entries_in_one_query_are_each_entrys_own(built_store):
+    conn = store.connect(path=built_store.db_path)
+    entry_ids = store.qa_entry_ids(conn=conn)
+    expected = {entry_id: store.qa_clause_ids(conn=conn, entry_id=entry_id) for entry_id in entry_ids}
+    actual = store.qa_clause_ids_of(conn=conn, entry_ids=entry_ids + ["no-such-entry"])
+    assert {e: c for e, c in expected.items() if c} == actual
+    assert {} == store.qa_clause_ids_of(conn=conn, entry_ids=[])
+    for match in qa.match(conn=conn, text="包头产假多少天", jurisdictions=["baotou", "neimenggu", "china"]):
+        assert tuple(expected[match.entry_id]) == match.clause_ids
+
+
 def test_a_term_sqlite_must_tokenize_goes_to_sqlite(built_store, monkeypatch):
     conn = store.connect(path=built_store.db_path)
     assert qa.search_index(conn).search(terms=["产假", "x-y"], jurisdictions=None, limit=10) is None

@@ -148,13 +148,18 @@ class FastSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             stored = connection.execute(self._count_latest_session,
                                         {"sender_id": tracker.sender_id}).scalar_one()
-            rows = [self._row(tracker.sender_id, event.as_dict(), event.type_name)
-                    for event in itertools.islice(tracker.events, stored, len(tracker.events))]
+            new_events = list(itertools.islice(tracker.events, stored, len(tracker.events)))
+            rows = [self._row(tracker.sender_id, event.as_dict(), event.type_name) for event in new_events]
             if rows:
                 connection.execute(self._insert, rows)
-            if self.cache_size > 0:   # what is stored now, to know whether to keep the tracker
+            # What is stored now, to know whether to keep the tracker: the count plus what
+            # was added, unless a new session starts among them (then counted again). A
+            # wrong guess (another writer in between) is seen by the count at the next read.
+            if self.cache_size > 0 and any(isinstance(event, SessionStarted) for event in new_events):
                 stored = connection.execute(self._count_latest_session,
                                             {"sender_id": tracker.sender_id}).scalar_one()
+            else:
+                stored += len(rows)
         # A tracker that also holds an earlier session (one has just started) is not what
         # a read returns: it is read again next time, and kept then.
         if self.cache_size > 0 and stored == len(tracker.events):

@@ -215,3 +215,23 @@ def test_a_save_that_fails_fails_alone(tmp_path, domain):
     assert [None, TypeError, None] == [type(o) if o is not None else None for o in outcomes]
     assert {"a", "b"} == {row[0] for row in rows(tmp_path / "bad.db")}
     assert run(fast.retrieve("broken")) is None
+
+
+def test_a_turn_is_saved_with_one_count_and_one_insert(tmp_path, domain):
+    import sqlalchemy as sa
+
+    db = str(tmp_path / "queries.db")
+    fast, rasa = FastSQLTrackerStore(domain, db=db), SQLTrackerStore(domain, db=db)
+    statements = []
+    sa.event.listen(fast.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: statements.append(statement.split()[0]))
+    run(fast.save(conversation("q", domain)))   # a session starts: counted again after the insert
+    assert ["SELECT", "INSERT", "SELECT"] == statements
+    tracker = run(fast.retrieve("q"))
+    statements.clear()
+    for event in turn("护理假几天", "15天", at=5.0):
+        tracker.update(event)
+    run(fast.save(tracker))
+    assert ["SELECT", "INSERT"] == statements
+    assert run(fast.retrieve("q")) is tracker                   # known to be what is stored
+    assert events_of(run(rasa.retrieve("q"))) == events_of(tracker)

@@ -40,6 +40,13 @@ by `bot.server` (how the project starts Rasa) before anything runs.
   hundred to a thousand turns here, and stopped the event loop for about 0.3 s each time. Once the model is
   loaded, what it allocated is moved out of the collector's reach (`gc.freeze()`), so a
   full collection walks only what the conversations allocated since.
+- Before it looks at a parse, the processor asks whether the domain is empty, and Rasa's
+  `Domain.is_empty` built a whole empty domain (`Domain.from_dict({})`, about 45 µs) to
+  compare with, for every message: 2.7 % of the server's time under load. The empty
+  domain's dictionary is made once and compared with in the same way.
+- The rule policy tried every rule against the conversation on each prediction; the rules
+  that match depend only on the last few states, and are remembered for them
+  (bot/server/rule_lookup.py).
 - Messages that arrive together are parsed in one pass of the NLU pipeline
   (bot/nlu/batch_parse.py), one TensorFlow call for all of them.
 - A message's sparse features were joined for DIET pair by pair with scipy's general
@@ -80,6 +87,8 @@ def install() -> None:
     _carry_past_states_forward()
     _copy_trackers_without_replay()
     _keep_endpoint_sessions()
+    _compare_with_one_empty_domain()
+    _remember_matching_rules()
     _freeze_the_loaded_model()
     batch_parse.install()
     feature_stacking.install()
@@ -363,6 +372,32 @@ def _keep_endpoint_sessions() -> None:
         await close_kept_sessions()
 
     run.close_resources = close_resources_and_sessions
+
+
+def _remember_matching_rules() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    from bot.server import rule_lookup
+
+    RulePolicy._get_possible_keys = rule_lookup.install(RulePolicy._get_possible_keys)
+
+
+@functools.lru_cache(maxsize=1)
+def empty_domain_as_dict() -> Dict[Text, Any]:
+    """What `Domain.empty().as_dict()` gives (the same every time: no input)."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.empty().as_dict()
+
+
+def _compare_with_one_empty_domain() -> None:
+    from rasa.shared.core.domain import Domain
+
+    def is_empty(self: Domain) -> bool:
+        """Check whether the domain is empty."""
+        return self.as_dict() == empty_domain_as_dict()
+
+    Domain.is_empty = is_empty
 
 
 def freeze_what_is_loaded() -> None:

@@ -72,6 +72,24 @@ UPSTREAM = {
         ("d0b196352fb58e72291421d2032252c258d2bdd884ef86408e44cb7b67c062f5", "bot/server/tracker_store.py (replaced)"),
     "rasa.core.tracker_store:SQLTrackerStore.save":
         ("28635205f0c27ad7d5a1228986050827d2fa31e43d65730fe5f0206ae77a78ae", "bot/server/tracker_store.py (replaced)"),
+    "rasa.core.policies.rule_policy:RulePolicy._get_possible_keys":
+        ("83b6c396784d992b4c21728117d15b8e7928be74517adccbe61d4f28aa679336", "bot/server/rule_lookup.py (wrapped)"),
+    "rasa.core.policies.rule_policy:RulePolicy._is_rule_applicable":
+        ("33218e95fc6ed16a283020811c653d46e95580badfc3884eef557aaa813883ad", "bot/server/rule_lookup.py (relied on: a rule of n states reads the last n)"),
+    "rasa.core.policies.rule_policy:RulePolicy._does_rule_match_state":
+        ("130e2f1b97b7adb1fba8cce8f781538ba091ce11dfef9af718d1ddc90a1ed6d2", "bot/server/rule_lookup.py (relied on: ==, != and truth only)"),
+    "rasa.core.policies.rule_policy:RulePolicy._rule_key_to_state":
+        ("78d770907ccf3f74819dcc6dace71d11f90913422b629cfd10d2f7d1e1a7620a", "bot/server/rule_lookup.py (relied on)"),
+    "rasa.core.policies.rule_policy:RulePolicy._check_prediction":
+        ("dbdaa73a64a9c7489f6811ab0989836ef43c3f16e5785ddb4ddbd491585044ec", "bot/server/rule_lookup.py (relied on: a lookup changed in place loses rules)"),
+    "rasa.core.policies.rule_policy:RulePolicy._find_action_from_rules":
+        ("9aa310a9f99b3581ae67192a6522e290f59974e26d5688193322fe306c4c7514", "bot/server/rule_lookup.py (relied on: reads the keys found)"),
+    "rasa.shared.core.domain:Domain.is_empty":
+        ("3ad1263bc1d1f881f7f2c8256a5612a567fdb2c779cc245c2afeff5d0cf789f9", "bot/server/speedups.py (replaced)"),
+    "rasa.shared.core.domain:Domain.empty":
+        ("10a01ca6ebaece091f98181fdaa7463953f0dea79ffb3a2356f2610cc7991bb0", "bot/server/speedups.py (relied on: no input, the same domain every time)"),
+    "rasa.shared.core.domain:Domain.as_dict":
+        ("d2afa1cead82430ed243b22e3c9454ef0de090212833fe9f379f714d31a3188b", "bot/server/speedups.py (relied on: the domain's own dictionary, not a copy)"),
     "rasa.shared.core.domain:Domain.states_for_tracker_history":
         ("ab8c2a9ffe9f9b03bdd2ec9bb7c7a95b3812d30ff4a1e9b2f3c5a420c59c284e", "bot/server/past_states.py (reproduced for ignore_rule_only_turns=False)"),
     "rasa.shared.core.domain:Domain.get_active_state":
@@ -220,6 +238,8 @@ def current():
         "rule_policy.copy": rule_policy.copy,
         "memoization.copy": memoization.copy,
         "Domain.states_for_tracker_history": Domain.__dict__["states_for_tracker_history"],
+        "Domain.is_empty": Domain.__dict__["is_empty"],
+        "RulePolicy._get_possible_keys": rule_policy.RulePolicy.__dict__["_get_possible_keys"],
         "EndpointConfig.session": EndpointConfig.__dict__["session"],
         "run.close_resources": run.close_resources,
         "run.load_agent_on_start": run.load_agent_on_start,
@@ -250,9 +270,10 @@ def test_speedups_patch_nothing_on_another_rasa_version():
     changed = json.loads(done.stdout.strip().splitlines()[-1])
     assert [] == changed["closed"]
     # ... and the same install() on the right version patches every one of them.
-    assert ["Agent.load_model", "DaskGraphRunner.run", "DialogueStateTracker.copy", "Domain.states_for_tracker_history",
+    assert ["Agent.load_model", "DaskGraphRunner.run", "DialogueStateTracker.copy", "Domain.is_empty",
+            "Domain.states_for_tracker_history",
             "EndpointConfig.session", "Event.resolve_by_type", "Message._combine_features", "MessageProcessor.parse_message",
-            "RemoteAction._validate_action_result", "RulePolicy.format_tracker_states", "memoization.copy", "processor.copy",
+            "RemoteAction._validate_action_result", "RulePolicy._get_possible_keys", "RulePolicy.format_tracker_states", "memoization.copy", "processor.copy",
             "rule_policy.copy", "run.close_resources", "run.load_agent_on_start"] == changed["open"]
 
 

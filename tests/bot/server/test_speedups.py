@@ -101,6 +101,31 @@ def test_event_types_resolve_to_the_same_classes():
     assert Event.resolve_by_type("topic") is None
 
 
+def rasas_is_empty(domain) -> bool:
+    """Rasa's Domain.is_empty body (fingerprinted in test_rasa_patches)."""
+    from rasa.shared.core.domain import Domain
+
+    return domain.as_dict() == Domain.empty().as_dict()
+
+
+def test_a_domain_is_empty_exactly_when_rasa_says_so(monkeypatch):
+    from rasa.shared.core.domain import Domain
+
+    from tests.conftest import ROOT
+
+    assert Domain.is_empty.__module__ == "bot.server.speedups"
+    cases = [Domain.empty(), Domain.from_dict({}), Domain.load(ROOT / "domain.yml"),
+             Domain.from_dict({"intents": ["greet"]}),
+             Domain.from_dict({"session_config": {"session_expiration_time": 1}}),
+             Domain.from_dict({"responses": {"utter_x": [{"text": "x"}]}})]
+    assert [True, True, False, False, False, False] == [d.is_empty() for d in cases]
+    assert [rasas_is_empty(d) for d in cases] == [d.is_empty() for d in cases]
+    built = []   # no empty domain is built to answer any more
+    from_dict = Domain.from_dict
+    monkeypatch.setattr(Domain, "from_dict", classmethod(lambda cls, data: built.append(data) or from_dict(data)))
+    assert [True, False] == [cases[0].is_empty(), cases[2].is_empty()] and [] == built
+
+
 def rasas_run(runner, inputs, targets) -> dict:
     """What Rasa's DaskGraphRunner.run gives (its body: fingerprinted in test_rasa_patches)."""
     import dask

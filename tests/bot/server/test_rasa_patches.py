@@ -82,8 +82,6 @@ UPSTREAM = {
         ("78d770907ccf3f74819dcc6dace71d11f90913422b629cfd10d2f7d1e1a7620a", "bot/server/rule_lookup.py (relied on)"),
     "rasa.core.policies.rule_policy:RulePolicy._check_prediction":
         ("dbdaa73a64a9c7489f6811ab0989836ef43c3f16e5785ddb4ddbd491585044ec", "bot/server/rule_lookup.py (relied on: a lookup changed in place loses rules)"),
-    "rasa.core.policies.rule_policy:RulePolicy._find_action_from_rules":
-        ("9aa310a9f99b3581ae67192a6522e290f59974e26d5688193322fe306c4c7514", "bot/server/rule_lookup.py (relied on: reads the keys found)"),
     "rasa.shared.core.domain:Domain.is_empty":
         ("3ad1263bc1d1f881f7f2c8256a5612a567fdb2c779cc245c2afeff5d0cf789f9", "bot/server/speedups.py (replaced)"),
     "rasa.shared.core.domain:Domain.empty":
@@ -127,7 +125,7 @@ UPSTREAM = {
     "rasa.shared.core.trackers:TrackerActiveLoop":
         ("20524b37da9d988bcc3aac13b53048b969c0ce144f08b10e6269e78f240da7a9", "bot/server/tracker_copy.py (copied with dataclasses.replace)"),
     "rasa.core.policies.rule_policy:RulePolicy._find_action_from_rules":
-        ("9aa310a9f99b3581ae67192a6522e290f59974e26d5688193322fe306c4c7514", "bot/server/speedups.py (relied on: the formatted states only go to a debug log)"),
+        ("9aa310a9f99b3581ae67192a6522e290f59974e26d5688193322fe306c4c7514", "bot/server/speedups.py and bot/server/rule_lookup.py (relied on: reads the keys found; the formatted states only go to a debug log)"),
     "rasa.core.policies.policy:Policy.format_tracker_states":
         ("6e094dea43966ebef84a7f33be7389ac9be343965a14541cc218672c35a645fa", "bot/server/speedups.py (wrapped: only when debug logging is on)"),
     "rasa.core.channels.socketio:SocketIOInput.blueprint":

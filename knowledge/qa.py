@@ -29,6 +29,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import sqlite_utils
@@ -346,18 +347,27 @@ def match(
     terms = match_terms(text)
     if not terms:
         return []
-    rows = search_index(conn).search(terms=terms, jurisdictions=jurisdictions, limit=max(limit * 40, 200))
-    if rows is None:   # a term the in-memory index cannot take: SQLite's full-text search
+    index = search_index(conn)
+    found = index.ranked_rows(terms=terms, jurisdictions=jurisdictions, limit=max(limit * 40, 200))
+    if found is None:   # a term the in-memory index cannot take: SQLite's full-text search
         rows = store.qa_search(
             conn=conn, match=" OR ".join(f'"{term}"' for term in terms), limit=max(limit * 40, 200),
             jurisdictions_json=None if jurisdictions is None else json.dumps(list(jurisdictions)),
         )
+        hits = [(row["entry_id"], row["score"]) for row in rows]
+        row_at: Callable[[int], Any] = rows.__getitem__
+    else:   # the same rows, without making a dict of each (most only add a score)
+        numbers, scores = found
+        hits = list(zip([index.entry_ids[number] for number in numbers], scores))
+        row_at = lambda position: index.row(numbers[position])   # noqa: E731
     best: dict[str, list[float]] = {}
-    first_row: dict[str, sqlite3.Row] = {}
+    first_row: dict[str, Any] = {}
     learned = ranker(conn).scores(" ".join(terms)) if CLASSIFIER_BONUS else {}
-    for row in rows:          # best paraphrase first
-        best.setdefault(row["entry_id"], []).append(-row["score"])
-        first_row.setdefault(row["entry_id"], row)
+    for position, (entry_id, score) in enumerate(hits):          # best paraphrase first
+        if entry_id not in best:
+            best[entry_id] = []
+            first_row[entry_id] = row_at(position)
+        best[entry_id].append(-score)
     cued = facet_cues(text) if facet is None else set()
     # The place asked about counts fully, its province half, the country not at all.
     places = list(jurisdictions or [])
@@ -444,9 +454,10 @@ class QASearchIndex:
             self._rows_by_chain[jurisdictions] = rows
         return rows
 
-    def search(self, *, terms: list[str], jurisdictions: list[str] | None, limit: int) -> list[dict] | None:
-        """What store.qa_search gives for `"term" OR "term" …`; None when a term is not a
-        plain token (SQLite must tokenize it)."""
+    def ranked_rows(self, *, terms: list[str], jurisdictions: list[str] | None,
+                    limit: int) -> tuple[list[int], list[float]] | None:
+        """The rows of `search`, best first, as row numbers and their scores; None when a
+        term is not a plain token."""
         if not all(self.SIMPLE_TERM.fullmatch(term) for term in terms):
             return None
         scores = np.zeros(self.rows)
@@ -466,9 +477,20 @@ class QASearchIndex:
             matched &= self._rows_of(tuple(jurisdictions))
         candidates = np.flatnonzero(matched)
         ranked = candidates[np.lexsort((self.rowids[candidates], -1.0 * scores[candidates]))][:limit]
-        return [{"entry_id": self.entry_ids[i], "seq": self.seqs[i], "score": -1.0 * float(scores[i]),
-                 "topic": self.topics[i], "facet": self.facets[i], "jurisdiction": self.jurisdictions[i]}
-                for i in ranked.tolist()]
+        return ranked.tolist(), (-1.0 * scores[ranked]).tolist()
+
+    def search(self, *, terms: list[str], jurisdictions: list[str] | None, limit: int) -> list[dict] | None:
+        """What store.qa_search gives for `"term" OR "term" …`; None when a term is not a
+        plain token (SQLite must tokenize it)."""
+        found = self.ranked_rows(terms=terms, jurisdictions=jurisdictions, limit=limit)
+        if found is None:
+            return None
+        return [{**self.row(number), "score": score} for number, score in zip(*found)]
+
+    def row(self, number: int) -> dict:
+        """A paraphrase row as store.qa_search gives it, without its score."""
+        return {"entry_id": self.entry_ids[number], "seq": self.seqs[number], "topic": self.topics[number],
+                "facet": self.facets[number], "jurisdiction": self.jurisdictions[number]}
 
 
 def search_index(conn: sqlite3.Connection) -> QASearchIndex:

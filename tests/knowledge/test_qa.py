@@ -367,7 +367,7 @@ def test_a_term_sqlite_must_tokenize_goes_to_sqlite(built_store, monkeypatch):
     conn = store.connect(path=built_store.db_path)
     assert qa.search_index(conn).search(terms=["产假", "x-y"], jurisdictions=None, limit=10) is None
     expected = qa.match(conn=conn, text="包头产假多少天", jurisdictions=["baotou", "neimenggu", "china"])
-    monkeypatch.setattr(qa.QASearchIndex, "search", lambda self, **arguments: None)
+    monkeypatch.setattr(qa.QASearchIndex, "ranked_rows", lambda self, **arguments: None)
     assert expected and expected == qa.match(conn=conn, text="包头产假多少天",
                                              jurisdictions=["baotou", "neimenggu", "china"])
 

@@ -28,11 +28,9 @@ version other than the one it was written for (bot/server/rasa_version.py) it is
 """
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 from typing import Any, Dict, Optional, Text
 
@@ -65,13 +63,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 class FastSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` (same schema, same settings) without the ORM on the hot path."""
 
-    def __init__(self, domain: Optional[Any] = None, *, cache_size: int = 256, write_in_thread: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(self, domain: Optional[Any] = None, *, cache_size: int = 256, **kwargs: Any) -> None:
         super().__init__(domain, **kwargs)
-        # One writer: saves are written one after the other, never competing for the
-        # database's write lock (SQLite would make a waiting writer sleep).
-        self.write_in_thread = str(write_in_thread).lower() not in ("false", "0", "no")
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store-writer")
         # sender_id -> (tracker, how many events of its latest session are stored)
         self._kept: "OrderedDict[Text, tuple[DialogueStateTracker, int]]" = OrderedDict()
         self.cache_size = int(cache_size)
@@ -148,27 +141,10 @@ class FastSQLTrackerStore(SQLTrackerStore):
             self._kept.popitem(last=False)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events of `tracker` that are not stored yet (one transaction), written
-        by the store's writer thread: the event loop serves other conversations while the
-        commit waits for the disk (the caller still waits for it, as before)."""
+        """Store the events of `tracker` that are not stored yet (one transaction)."""
         if not self.fast:
             return await super().save(tracker)
         await self.stream_events(tracker)
-        if self.write_in_thread:
-            stored = await asyncio.get_running_loop().run_in_executor(self._writer, self._write, tracker)
-        else:
-            stored = self._write(tracker)
-        # A tracker that also holds an earlier session (one has just started) is not what
-        # a read returns: it is read again next time, and kept then.
-        if self.cache_size > 0 and stored == len(tracker.events):
-            self._keep(tracker, stored)
-        else:
-            self._kept.pop(tracker.sender_id, None)
-        logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
-
-    def _write(self, tracker: DialogueStateTracker) -> int:
-        """Insert the events not stored yet; how many events of the latest session are
-        stored now. Only reads the tracker (its conversation's lock is held meanwhile)."""
         with self.engine.begin() as connection:
             stored = connection.execute(self._count_latest_session,
                                         {"sender_id": tracker.sender_id}).scalar_one()
@@ -184,7 +160,13 @@ class FastSQLTrackerStore(SQLTrackerStore):
                                             {"sender_id": tracker.sender_id}).scalar_one()
             else:
                 stored += len(rows)
-        return stored
+        # A tracker that also holds an earlier session (one has just started) is not what
+        # a read returns: it is read again next time, and kept then.
+        if self.cache_size > 0 and stored == len(tracker.events):
+            self._keep(tracker, stored)
+        else:
+            self._kept.pop(tracker.sender_id, None)
+        logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
 
     @staticmethod
     def _row(sender_id: Text, data: Dict[Text, Any], type_name: Text) -> Dict[Text, Any]:

@@ -235,22 +235,3 @@ def test_a_turn_is_saved_with_one_count_and_one_insert(tmp_path, domain):
     assert ["SELECT", "INSERT"] == statements
     assert run(fast.retrieve("q")) is tracker                   # known to be what is stored
     assert events_of(run(rasa.retrieve("q"))) == events_of(tracker)
-
-
-def test_saves_are_written_by_the_writer_thread_unless_told_otherwise(tmp_path, domain):
-    import threading
-
-    for setting, expected in ((True, "tracker-store-writer"), ("false", threading.current_thread().name)):
-        store = FastSQLTrackerStore(domain, db=str(tmp_path / f"{setting}.db"), write_in_thread=setting)
-        writers = []
-        write = store._write
-        store._write = lambda tracker: writers.append(threading.current_thread().name) or write(tracker)
-        run(store.save(conversation("w", domain)))
-        tracker = run(store.retrieve("w"))
-        for event in turn("护理假几天", "15天", at=5.0):
-            tracker.update(event)
-        run(store.save(tracker))
-        assert [expected] * 2 == [name.rsplit("_", 1)[0] for name in writers]
-        assert run(store.retrieve("w")) is tracker                    # kept as before
-        assert events_of(tracker) == events_of(run(SQLTrackerStore(domain, db=str(tmp_path / f"{setting}.db"))
-                                                   .retrieve("w")))

@@ -5,11 +5,11 @@ against the conversation's states, newest first (about 70 rules, two or three lo
 message: 4.4 % of the server's time under load). A rule of n states is decided by the
 last n states only (`_is_rule_applicable` returns True for an older turn without looking
 at it), so the rules that match depend on nothing but the lookup and the last L states,
-L being the lookup's longest rule. (Rasa changes a lookup in place only while training,
-and only by removing a rule, `_check_prediction`: its size is part of the context.) Those
-few states recur from conversation to
+L being the lookup's longest rule. Those few states recur from conversation to
 conversation ("the user asked about leave after the bot answered"), so the result is
-remembered per lookup and last L states.
+remembered per lookup and last L states. (Rasa changes a lookup in place only while
+training, and only by removing a rule, `_check_prediction`: its size is part of the
+context.)
 
 The states are made hashable as they are (dicts as sorted items, lists kept apart from
 tuples); two contexts share an entry only when their states are equal, and the rule

@@ -3,6 +3,7 @@ citations ready for templates, and the place a conversation is about (read from 
 text with knowledge/places.py; NLU entities and the remembered slot count too)."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from contextlib import contextmanager
@@ -79,7 +80,7 @@ def _current_connection():
 
 def _forget_the_open_store() -> None:
     _OPEN.clear()
-    _CITATIONS.clear()
+    _citations_of.cache_clear()
 
 
 connection.cache_clear = _forget_the_open_store   # tests reset it as they did the former lru_cache
@@ -147,19 +148,12 @@ def cite(clause_id: str) -> dict[str, Any]:
     return dict(cited)
 
 
+@functools.lru_cache(maxsize=4)
 def _citations_of(conn: object) -> dict[str, dict[str, Any]]:
-    """The citations looked up in the store a connection reads. `connection()` opens a new
-    connection when the file is replaced or changed, so a connection stands for one
-    version of the file (kept with its entry: its id is not reused meanwhile)."""
-    kept = _CITATIONS.get(id(conn))
-    if kept is None or kept[0] is not conn:
-        if len(_CITATIONS) >= 4:
-            _CITATIONS.pop(next(iter(_CITATIONS)))
-        kept = _CITATIONS[id(conn)] = (conn, {})
-    return kept[1]
-
-
-_CITATIONS: dict[int, tuple[object, dict[str, dict[str, Any]]]] = {}
+    """The citations looked up in the store a connection reads (as `regions.gazetteer`
+    keeps one per connection): `connection()` opens a new connection when the file is
+    replaced or changed, so a connection stands for one version of the file."""
+    return {}
 
 
 def _cite(clause_id: str) -> dict[str, Any]:

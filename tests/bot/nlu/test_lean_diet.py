@@ -1,9 +1,12 @@
-"""LeanDIET trains Rasa's DIET without decoding entity tags on every batch
-(bot/nlu/lean_diet.py): the same weights, a training step without the decode."""
+"""LeanDIET trains Rasa's DIET without decoding entity tags on every batch and without
+tf.data's autotuning (bot/nlu/lean_diet.py): the same weights, a training step without the
+decode, batches read without the autotuning thread."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from keras.engine import data_adapter
+from keras.utils import Sequence
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -14,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.layers import CRF
 
-from bot.nlu.lean_diet import LeanDIET, LeanDIETClassifier
+from bot.nlu.lean_diet import LeanDIET, LeanDIETClassifier, SequenceWithoutAutotune, sequences_without_autotune
 
 # Two DIET trainings (about a minute, mostly TensorFlow tracing the training step).
 pytestmark = pytest.mark.slow
@@ -74,20 +77,28 @@ class Trained:
 
 @pytest.fixture(scope="module")
 def rasas_and_lean(tmp_path_factory):
-    """Rasa's DIET and LeanDIET trained alike, and how often each computed an entity F1."""
+    """Rasa's DIET and LeanDIET trained alike, how often each computed an entity F1 and the
+    adapters Keras read their batches with."""
     tmp_path = tmp_path_factory.mktemp("diet")
     upstream_f1, f1_calls = CRF.f1_score, []
+    upstream_select, adapters = data_adapter.select_data_adapter, []
 
     def counted_f1(self, *args, **kwargs):
         f1_calls.append(self)
         return upstream_f1(self, *args, **kwargs)
 
+    def recorded_select(x, y):
+        adapters.append(upstream_select(x, y))
+        return adapters[-1]
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(CRF, "f1_score", counted_f1)
+        patch.setattr(data_adapter, "select_data_adapter", recorded_select)
         rasas = Trained(DIETClassifier, tmp_path, name="rasa")
         rasas.f1_calls, f1_calls[:] = len(f1_calls), []
+        rasas.adapters, adapters[:] = list(adapters), []
         lean = Trained(LeanDIETClassifier, tmp_path, name="lean")
-        lean.f1_calls = len(f1_calls)
+        lean.f1_calls, lean.adapters = len(f1_calls), list(adapters)
     return rasas, lean
 
 
@@ -121,3 +132,54 @@ def test_a_training_step_computes_no_entity_f1(rasas_and_lean):
     assert "e_loss" in lean.model.metrics_to_log and "e_f1" not in lean.model.metrics_to_log
     assert 0 < lean.model.entity_loss.count.numpy()
 
+
+
+def test_lean_diet_reads_its_batches_without_autotuning_and_puts_keras_back(rasas_and_lean):
+    rasas, lean = rasas_and_lean
+    assert [data_adapter.KerasSequenceAdapter] == rasas.adapters     # Rasa's batch generator
+    assert [SequenceWithoutAutotune] == lean.adapters
+    assert data_adapter.KerasSequenceAdapter in data_adapter.ALL_ADAPTER_CLS
+    assert SequenceWithoutAutotune not in data_adapter.ALL_ADAPTER_CLS
+
+
+class Batches(Sequence):
+    """Five batches of two numbers and their squares; reshuffled at each epoch's end."""
+
+    def __init__(self) -> None:
+        self.order = list(range(10))
+
+    def __len__(self) -> int:
+        return 5
+
+    def __getitem__(self, index: int):
+        rows = np.array(self.order[2 * index:2 * index + 2], dtype=np.float32)
+        return rows, rows ** 2
+
+    def on_epoch_end(self) -> None:
+        self.order = self.order[3:] + self.order[:3]
+
+
+def test_a_sequence_without_autotuning_gives_the_same_batches_in_the_same_order():
+    def batches(adapter_class):
+        adapter = adapter_class(Batches(), shuffle=False)
+        dataset = adapter.get_dataset()
+        epochs = []
+        for _ in range(2):
+            epochs.append([(x.numpy().tolist(), y.numpy().tolist()) for x, y in dataset])
+            adapter.on_epoch_end()
+        return dataset, epochs
+
+    upstream, expected = batches(data_adapter.KerasSequenceAdapter)
+    lean, actual = batches(SequenceWithoutAutotune)
+    assert expected == actual and expected[0] != expected[1] and 5 == len(actual[0])
+    assert upstream.options().autotune.enabled is not False
+    assert lean.options().autotune.enabled is False
+
+
+def test_keras_gets_its_own_adapter_back_even_when_fit_fails():
+    before = list(data_adapter.ALL_ADAPTER_CLS)
+    with pytest.raises(RuntimeError), sequences_without_autotune():
+        assert SequenceWithoutAutotune is data_adapter.select_data_adapter(Batches(), None)
+        raise RuntimeError("fit failed")
+    assert before == data_adapter.ALL_ADAPTER_CLS
+    assert data_adapter.KerasSequenceAdapter is data_adapter.select_data_adapter(Batches(), None)

@@ -1,8 +1,8 @@
 """The patches of Rasa internals cannot rot silently (issue 13.2).
 
 * Every upstream function a patch replaces, wraps, reproduces or relies on is fingerprinted
-  (sha256 of its source as the installed Rasa ships it): a Rasa upgrade that changes one
-  fails here, naming it and the project module to re-check.
+  (sha256 of its source as the installed Rasa, or the Keras it pins, ships it): an upgrade
+  that changes one fails here, naming it and the project module to re-check.
 * On another Rasa version (bot/server/rasa_version.py) nothing is patched and Rasa's code runs.
 * The NLU graph built from config.yml never takes the tracker, which the batcher drops.
 """
@@ -60,6 +60,19 @@ UPSTREAM = {
         ("08d63a720d1ffde32069bf626c189913ed2771d918ef07fc97b4ca8e56d8ee12", "bot/nlu/lean_diet.py (relied on: its only caller)"),
     "rasa.nlu.classifiers.diet_classifier:DIET.batch_loss":
         ("2730ad962f0668a2283effb1dae6078ff13d3506deb6898d1bb6bffc06359304", "bot/nlu/lean_diet.py (relied on: the entity loss comes after every random op)"),
+    "rasa.nlu.classifiers.diet_classifier:DIETClassifier.train":
+        ("3ec93761d7497e3c3ca01e30eb83933956d0a52b4bd9515cb5c62d13b455365e", "bot/nlu/lean_diet.py (relied on: fits the model on a keras Sequence of batches)"),
+    # Keras 2.12.0, pinned by Rasa 3.6.21's TensorFlow 2.12.
+    "keras.engine.data_adapter:select_data_adapter":
+        ("a23a2e9dc4a5652238952fca4a5db71570f1cefa344d59d2ecd7fcc33c919a17", "bot/nlu/lean_diet.py (relied on: picks from ALL_ADAPTER_CLS when fit starts)"),
+    "keras.engine.data_adapter:KerasSequenceAdapter":
+        ("55934ae85e5be36ed190ac1ea07395eda2b8290bf48198c2755dce904d39df37", "bot/nlu/lean_diet.py (subclassed: SequenceWithoutAutotune)"),
+    "keras.engine.data_adapter:GeneratorDataAdapter.get_dataset":
+        ("9aff2d85414e216a770feec5d75b9313b8f1b0b76b0359503972d6ee52846460", "bot/nlu/lean_diet.py (wrapped: the same dataset, not autotuned)"),
+    "keras.engine.data_adapter:DataHandler._configure_dataset_and_inferred_steps":
+        ("864596c458275ea6ca578104b8904da04a1dea007eefd6ceb5348822f8be978e", "bot/nlu/lean_diet.py (relied on: asks the adapter for its dataset once)"),
+    "keras.engine.data_adapter:DataHandler.enumerate_epochs":
+        ("ed4a2f5935329459734e68adcb87918dface3c8a1a36f679288e11cf988ff367", "bot/nlu/lean_diet.py (why: a new iterator every epoch, the old one deleted)"),
     "rasa.utils.tensorflow.models:RasaModel.load":
         ("ab8086f5afcd05add0ab0c4a101456cd35226a8481b8085b35a76c03e6b30643", "bot/nlu/lean_diet.py (reproduced)"),
     "rasa.core.tracker_store:SQLTrackerStore.__init__":

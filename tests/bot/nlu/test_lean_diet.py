@@ -133,7 +133,6 @@ def test_a_training_step_computes_no_entity_f1(rasas_and_lean):
     assert 0 < lean.model.entity_loss.count.numpy()
 
 
-
 def test_lean_diet_reads_its_batches_without_autotuning_and_puts_keras_back(rasas_and_lean):
     rasas, lean = rasas_and_lean
     assert [data_adapter.KerasSequenceAdapter] == rasas.adapters     # Rasa's batch generator
@@ -143,7 +142,7 @@ def test_lean_diet_reads_its_batches_without_autotuning_and_puts_keras_back(rasa
 
 
 class Batches(Sequence):
-    """Five batches of two numbers and their squares; reshuffled at each epoch's end."""
+    """Five batches of two numbers and their squares, in another order after each epoch."""
 
     def __init__(self) -> None:
         self.order = list(range(10))
